@@ -1,0 +1,148 @@
+#include "reconciler/manifest/loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "reconciler/manifest/builder.h"
+#include "reconciler/manifest/yaml_scalar.h"
+#include "reconciler/manifest/yaml_schema.h"
+
+namespace fs = std::filesystem;
+
+namespace pkiform {
+namespace {
+
+bool IsHidden(const fs::path& p) {
+  std::string name = p.filename().string();
+  return !name.empty() && name[0] == '.' && name != "." && name != "..";
+}
+
+void CollectDirectory(const fs::path& dir, std::vector<std::string>& out) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::none, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    if (IsHidden(it->path())) {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file() && it->path().extension() == ".yaml") found.push_back(it->path().string());
+  }
+  std::sort(found.begin(), found.end());
+  out.insert(out.end(), found.begin(), found.end());
+}
+
+std::string DisplayPath(const std::string& p) { return fs::path(p).lexically_normal().string(); }
+
+std::string YamlErrorText(const YAML::Exception& e) {
+  std::string msg = e.msg;
+  if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
+  return "invalid YAML: " + msg;
+}
+
+}  // namespace
+
+std::vector<std::string> DefaultManifestPaths() {
+  if (fs::exists("pkiform.yaml")) return {"pkiform.yaml"};
+  return {"manifests"};
+}
+
+std::vector<std::string> ExpandManifestPaths(const std::vector<std::string>& args, DiagnosticList& diags) {
+  std::vector<std::string> files;
+  for (const auto& arg : args) {
+    std::error_code ec;
+    fs::file_status st = fs::status(arg, ec);
+    if (ec || !fs::exists(st)) {
+      diags.Error({arg, 0, 0}, "no such file or directory");
+    } else if (fs::is_directory(st)) {
+      size_t before = files.size();
+      CollectDirectory(arg, files);
+      if (files.size() == before) diags.Error({arg, 0, 0}, "no *.yaml manifest in this directory");
+    } else {
+      files.push_back(arg);
+    }
+  }
+  for (auto& f : files) f = DisplayPath(f);
+  // A file named twice (directly and through its directory) is read once.
+  std::vector<std::string> unique;
+  for (const auto& f : files)
+    if (std::find(unique.begin(), unique.end(), f) == unique.end()) unique.push_back(f);
+  return unique;
+}
+
+LoadedManifests LoadManifests(const std::vector<std::string>& args, DiagnosticList& diags) {
+  LoadedManifests out;
+  out.files = ExpandManifestPaths(args, diags);
+  YamlSchemaValidator validator(ManifestSchema());
+  std::map<std::string, SourceLocation> issuer_at, cluster_at;
+
+  for (const auto& file : out.files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      diags.Error({file, 0, 0}, "cannot read file");
+      continue;
+    }
+    std::stringstream buf;
+    buf << in.rdbuf();
+    std::string text = buf.str();
+    out.sources.Add(file, text);
+    std::vector<YAML::Node> docs;
+    try {
+      docs = YAML::LoadAll(text);
+    } catch (const YAML::Exception& e) {
+      diags.Error({file, e.mark.line + 1, e.mark.column + 1}, YamlErrorText(e), "yaml");
+      continue;
+    }
+    const std::string dir = fs::path(file).parent_path().string();
+    for (const auto& doc : docs) {
+      if (doc.IsNull()) continue;  // an empty document between two `---`
+      ++out.documents;
+      DiagnosticList problems;
+      bool valid = validator.Validate(doc, file, problems);
+      diags.Append(problems);
+      std::string kind = doc.IsMap() && doc["kind"].IsScalar() ? doc["kind"].Scalar() : "";
+      if (!valid) {
+        if (kind == "Issuer" && doc["metadata"].IsMap() && doc["metadata"]["name"].IsScalar())
+          out.unbuilt_issuers.insert(doc["metadata"]["name"].Scalar());
+        continue;
+      }
+      if (kind == "Issuer") {
+        Issuer is = BuildIssuer(doc, file, dir);
+        if (auto [it, fresh] = issuer_at.emplace(is.name, is.at("name")); !fresh) {
+          diags.Error(is.at("name"), "duplicate Issuer '" + is.name + "': first defined at " + it->second.file +
+                                         ":" + std::to_string(it->second.line), "ref");
+          continue;
+        }
+        out.desired.issuers.push_back(std::move(is));
+      } else {
+        Cluster c = BuildCluster(doc, file, dir);
+        if (auto [it, fresh] = cluster_at.emplace(c.name, c.at("name")); !fresh) {
+          diags.Error(c.at("name"), "duplicate Cluster '" + c.name + "': first defined at " + it->second.file +
+                                        ":" + std::to_string(it->second.line), "ref");
+          continue;
+        }
+        out.desired.clusters.push_back(std::move(c));
+      }
+    }
+  }
+  return out;
+}
+
+const Issuer* Desired::FindIssuer(const std::string& name) const {
+  for (const auto& i : issuers)
+    if (i.name == name) return &i;
+  return nullptr;
+}
+
+const Cluster* Desired::FindCluster(const std::string& name) const {
+  for (const auto& c : clusters)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+}  // namespace pkiform

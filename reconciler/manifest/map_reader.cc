@@ -1,0 +1,101 @@
+#include "reconciler/manifest/map_reader.h"
+
+#include <filesystem>
+
+#include "reconciler/manifest/yaml_scalar.h"
+
+namespace pkiform {
+
+MapReader::MapReader(const YAML::Node& node, const std::string& file, const std::string& dir, Located& target)
+    : node_(node), file_(file), dir_(dir), target_(target) {
+  target_.where = NodeLocation(node, file);
+}
+
+YAML::Node MapReader::Node(const std::string& key) const {
+  const YAML::Node& map = node_;
+  YAML::Node value = map[key];
+  return value.IsDefined() ? value : YAML::Node();
+}
+
+SourceLocation MapReader::Mark(const std::string& key) {
+  SourceLocation at = NodeLocation(Node(key), file_, target_.where);
+  target_.fields[key] = at;
+  return at;
+}
+
+std::string MapReader::Str(const std::string& key, const std::string& fallback) {
+  if (!Has(key)) return fallback;
+  Mark(key);
+  return Node(key).Scalar();
+}
+
+int MapReader::Int(const std::string& key, int fallback) {
+  if (!Has(key)) return fallback;
+  Mark(key);
+  return static_cast<int>(ScalarInteger(Node(key)).value_or(fallback));
+}
+
+bool MapReader::Bool(const std::string& key, bool fallback) { return OptBool(key).value_or(fallback); }
+
+std::optional<bool> MapReader::OptBool(const std::string& key) {
+  if (!Has(key)) return std::nullopt;
+  Mark(key);
+  return ScalarBool(Node(key));
+}
+
+Duration MapReader::Dur(const std::string& key, const std::string& fallback) {
+  if (auto d = OptDur(key)) return *d;
+  return *ParseDuration(fallback);
+}
+
+std::optional<Duration> MapReader::OptDur(const std::string& key) {
+  if (!Has(key)) return std::nullopt;
+  Mark(key);
+  return ParseDuration(Node(key).Scalar());
+}
+
+std::vector<std::string> MapReader::Strings(const std::string& key) {
+  std::vector<std::string> out;
+  if (!Has(key)) return out;
+  SourceLocation list_at = Mark(key);
+  const YAML::Node list = Node(key);
+  for (size_t i = 0; i < list.size(); ++i) {
+    target_.fields[key + "[" + std::to_string(i) + "]"] = NodeLocation(list[i], file_, list_at);
+    out.push_back(list[i].Scalar());
+  }
+  return out;
+}
+
+FileRef MapReader::MakeFileRef(const YAML::Node& value, const SourceLocation& where) const {
+  FileRef ref;
+  ref.written = value.Scalar();
+  ref.where = where;
+  std::filesystem::path p(ref.written);
+  ref.path = p.is_absolute() || dir_.empty() ? ref.written : (std::filesystem::path(dir_) / p).lexically_normal().string();
+  return ref;
+}
+
+std::optional<FileRef> MapReader::File(const std::string& key) {
+  if (!Has(key)) return std::nullopt;
+  return MakeFileRef(Node(key), Mark(key));
+}
+
+std::vector<FileRef> MapReader::Files(const std::string& key) {
+  std::vector<FileRef> out;
+  if (!Has(key)) return out;
+  SourceLocation list_at = Mark(key);
+  const YAML::Node list = Node(key);
+  for (size_t i = 0; i < list.size(); ++i) {
+    SourceLocation at = NodeLocation(list[i], file_, list_at);
+    target_.fields[key + "[" + std::to_string(i) + "]"] = at;
+    out.push_back(MakeFileRef(list[i], at));
+  }
+  return out;
+}
+
+MapReader MapReader::Nested(const std::string& key, Located& target) {
+  Mark(key);
+  return MapReader(Node(key), file_, dir_, target);
+}
+
+}  // namespace pkiform

@@ -1,0 +1,58 @@
+// Validates a YAML document against the manifest JSON Schema (schema/pkiform.schema.json),
+// reporting each problem at the exact line and column of the offending key or value.
+//
+// The loader and the published schema must never disagree, so the loader does not
+// describe the manifest structure a second time: it interprets the schema. The
+// subset of draft 2020-12 understood here is what that schema uses: type, const,
+// enum, pattern, minLength, minimum, maximum, properties, required,
+// additionalProperties, minProperties, maxProperties, items, minItems, $ref to
+// #/$defs, allOf, if/then. An unknown keyword in the schema is an internal error,
+// reported by a unit test that walks the schema, not silently ignored.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "reconciler/diag/diagnostic.h"
+
+namespace pkiform {
+
+class YamlSchemaValidator {
+ public:
+  explicit YamlSchemaValidator(const nlohmann::ordered_json& schema) : root_(schema) {}
+
+  // Appends one diagnostic per problem (rule "schema"); returns true when none.
+  bool Validate(const YAML::Node& doc, const std::string& file, DiagnosticList& out) const;
+
+  // Keywords this validator implements (for the schema self-check test).
+  static const std::vector<std::string>& SupportedKeywords();
+
+ private:
+  struct Ctx {
+    const std::string& file;
+    DiagnosticList* out;  // null: only count (the `if` of if/then)
+    int errors = 0;
+  };
+  void Check(const nlohmann::ordered_json& schema, const YAML::Node& node, const std::string& path,
+             const SourceLocation& where, Ctx& ctx) const;
+  void CheckObject(const nlohmann::ordered_json& schema, const YAML::Node& node, const std::string& path,
+                   const SourceLocation& where, Ctx& ctx) const;
+  void CheckArray(const nlohmann::ordered_json& schema, const YAML::Node& node, const std::string& path,
+                  const SourceLocation& where, Ctx& ctx) const;
+  void CheckScalar(const nlohmann::ordered_json& schema, const YAML::Node& node, const std::string& path,
+                   const SourceLocation& where, Ctx& ctx) const;
+  bool CheckType(const nlohmann::ordered_json& schema, const YAML::Node& node, const std::string& path,
+                 const SourceLocation& where, Ctx& ctx) const;
+  const nlohmann::ordered_json& Resolve(const nlohmann::ordered_json& schema) const;
+  void Report(Ctx& ctx, const SourceLocation& where, std::string message) const;
+
+  const nlohmann::ordered_json& root_;
+};
+
+// The manifest schema, parsed once from the embedded schema/pkiform.schema.json.
+const nlohmann::ordered_json& ManifestSchema();
+
+}  // namespace pkiform
