@@ -1,0 +1,103 @@
+#include "reconciler/pki/crl.h"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "pki_test_support.h"
+
+namespace pkiform::pki {
+namespace {
+
+using testing::At;
+using testing::Must;
+using testing::SharedPki;
+
+Crl IssuingCaCrl() {
+  const auto& pki = SharedPki();
+  return Must(CreateCrl(pki.intermediate, pki.intermediateKey, {pki.leaf.SerialHex(), "0a"},
+                        At("2026-05-01T00:00:00Z"), At("2026-05-08T00:00:00Z")));
+}
+
+std::vector<std::string> Sorted(std::vector<std::string> values) {
+  std::sort(values.begin(), values.end());
+  return values;
+}
+
+TEST_CASE("a created CRL reports its issuer, times and revoked serials", "[pki]") {
+  const Crl crl = IssuingCaCrl();
+  CHECK(crl.Issuer() == SharedPki().intermediate.Subject());
+  CHECK(FormatRfc3339Utc(crl.ThisUpdate()) == "2026-05-01T00:00:00Z");
+  REQUIRE(crl.NextUpdate().has_value());
+  CHECK(FormatRfc3339Utc(*crl.NextUpdate()) == "2026-05-08T00:00:00Z");
+  CHECK(Sorted(crl.RevokedSerials()) == Sorted({SharedPki().leaf.SerialHex(), "0A"}));
+  CHECK(X509_CRL_get_version(crl.get()) == X509_CRL_VERSION_2);
+}
+
+TEST_CASE("a CRL parses back from PEM and DER", "[pki][rule:V10][rule:V11]") {
+  const Crl crl = IssuingCaCrl();
+  const std::string pem = crl.ToPem();
+  CHECK(pem.rfind("-----BEGIN X509 CRL-----\n", 0) == 0);
+  CHECK(pem.substr(pem.size() - 23) == "-----END X509 CRL-----\n");
+  for (const std::string& bytes : {pem, crl.ToDer()}) {
+    const Crl parsed = Must(Crl::Parse(bytes));
+    CHECK(parsed.ToDer() == crl.ToDer());
+    CHECK(Sorted(parsed.RevokedSerials()) == Sorted(crl.RevokedSerials()));
+    CHECK(parsed.NextUpdate() == crl.NextUpdate());
+  }
+}
+
+TEST_CASE("a CRL's signature verifies with its issuer only", "[pki]") {
+  const auto& pki = SharedPki();
+  const Crl crl = IssuingCaCrl();
+  CHECK(crl.VerifySignature(pki.intermediate).ok());
+  CHECK(crl.VerifySignature(pki.root).message() ==
+        "the CRL's issuer 'CN=Test Issuing CA, O=Example Corp, C=NO' is not 'CN=Test Root CA, O=Example Corp, C=NO'");
+  const Certificate impostor = Must(
+      SelfSign(testing::NewP256Key(), testing::CaPolicy("Test Issuing CA", At("2025-01-01T00:00:00Z"), 3650)));
+  const Status forged = crl.VerifySignature(impostor);
+  REQUIRE_FALSE(forged.ok());
+  CHECK(forged.message().rfind(
+            "the CRL's signature does not verify with the key of 'CN=Test Issuing CA, O=Example Corp, C=NO'", 0) == 0);
+}
+
+TEST_CASE("an empty CRL has no revoked serials", "[pki]") {
+  const auto& pki = SharedPki();
+  const Crl crl = Must(CreateCrl(pki.root, pki.rootKey, {}, At("2026-01-01T00:00:00Z"), At("2026-02-01T00:00:00Z")));
+  CHECK(crl.RevokedSerials().empty());
+  CHECK(crl.VerifySignature(pki.root).ok());
+}
+
+TEST_CASE("a CRL without nextUpdate reads as having none", "[pki][rule:V12]") {
+  const auto& pki = SharedPki();
+  // CreateCrl always sets nextUpdate; some CAs do not, so build one by hand.
+  X509CrlPtr raw(X509_CRL_new());
+  REQUIRE(raw);
+  REQUIRE(X509_CRL_set_issuer_name(raw.get(), X509_get_subject_name(pki.root.get())) == 1);
+  Asn1TimePtr thisUpdate = Must(Asn1FromTimePoint(At("2026-01-01T00:00:00Z")));
+  REQUIRE(X509_CRL_set1_lastUpdate(raw.get(), thisUpdate.get()) == 1);
+  REQUIRE(X509_CRL_sign(raw.get(), pki.rootKey.get(), EVP_sha256()) > 0);
+  const Crl crl = Must(Crl::Parse(Must(Crl::Adopt(std::move(raw))).ToPem()));
+  CHECK_FALSE(crl.NextUpdate().has_value());
+  CHECK(FormatRfc3339Utc(crl.ThisUpdate()) == "2026-01-01T00:00:00Z");
+  CHECK(crl.VerifySignature(pki.root).ok());
+}
+
+TEST_CASE("CreateCrl and Parse refuse bad input", "[pki]") {
+  const auto& pki = SharedPki();
+  CHECK(CreateCrl(pki.root, pki.rootKey, {}, At("2026-02-01T00:00:00Z"), At("2026-01-01T00:00:00Z"))
+            .status()
+            .message() == "CRL nextUpdate must be after thisUpdate");
+  CHECK(CreateCrl(pki.root, pki.intermediateKey, {}, At("2026-01-01T00:00:00Z"), At("2026-02-01T00:00:00Z"))
+            .status()
+            .message() == "the CA key does not belong to the CA certificate 'CN=Test Root CA, O=Example Corp, C=NO'");
+  CHECK(CreateCrl(pki.root, pki.rootKey, {"zz"}, At("2026-01-01T00:00:00Z"), At("2026-02-01T00:00:00Z"))
+            .status()
+            .message() == "serial 'zz' is not hexadecimal");
+  CHECK(Crl::Parse("garbage").status().message().rfind("not a CRL: no PEM block and not DER", 0) == 0);
+  CHECK(Crl::Parse(std::string("PK\x03\x04zip", 7)).status().message() == "a ZIP archive, not a CRL: extract it first");
+  CHECK(Crl::Parse(SharedPki().leaf.ToPem()).status().message().rfind("not a PEM CRL", 0) == 0);
+}
+
+}  // namespace
+}  // namespace pkiform::pki

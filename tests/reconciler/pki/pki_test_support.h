@@ -1,0 +1,104 @@
+// Shared fixtures for the pki tests: a small PKI (root CA, intermediate CA, leaf)
+// built once per test run with EC P-256 keys, fixed times, and helpers that turn a
+// failed Result into a test failure showing its message.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <utility>
+
+#include "reconciler/pki/certificate.h"
+#include "reconciler/pki/clock.h"
+#include "reconciler/pki/csr.h"
+#include "reconciler/pki/key.h"
+#include "reconciler/pki/signer.h"
+
+namespace pkiform::pki::testing {
+
+template <typename T>
+T Must(Result<T> result) {
+  INFO(result.status().ToString());
+  REQUIRE(result.ok());
+  return std::move(result).value();
+}
+
+inline TimePoint At(const char* rfc3339) { return Must(ParseRfc3339Utc(rfc3339)); }
+
+inline constexpr std::chrono::seconds Days(int days) { return std::chrono::hours(24 * days); }
+
+inline PrivateKey NewP256Key() { return Must(PrivateKey::Generate(KeySpec::Ecdsa("P-256"))); }
+
+// RSA generation is slow: one 2048-bit key for the whole run.
+inline const PrivateKey& SharedRsa2048Key() {
+  static const PrivateKey key = Must(PrivateKey::Generate(KeySpec::Rsa(2048)));
+  return key;
+}
+
+inline DistinguishedName Name(const std::string& commonName) {
+  DistinguishedName name;
+  name.commonName = commonName;
+  name.organization = "Example Corp";
+  name.country = "NO";
+  return name;
+}
+
+inline SigningPolicy CaPolicy(const std::string& commonName, TimePoint notBefore, int days) {
+  SigningPolicy policy;
+  policy.subject = Name(commonName);
+  policy.isCa = true;
+  policy.keyUsage = {"keyCertSign", "cRLSign"};
+  policy.notBefore = notBefore;
+  policy.validity = Days(days);
+  return policy;
+}
+
+inline SigningPolicy LeafPolicy(const std::string& commonName, TimePoint notBefore, int days) {
+  SigningPolicy policy;
+  policy.subject = Name(commonName);
+  policy.dnsNames = {commonName};
+  policy.keyUsage = {"digitalSignature", "keyEncipherment"};
+  policy.extendedKeyUsage = {"serverAuth", "clientAuth"};
+  policy.notBefore = notBefore;
+  policy.validity = Days(days);
+  return policy;
+}
+
+// A server's CSR: the common name is also the one DNS name.
+inline Csr CsrFor(const std::string& commonName, const PrivateKey& key) {
+  CsrRequest request;
+  request.subject = Name(commonName);
+  request.dnsNames = {commonName};
+  return Must(Csr::Create(request, key));
+}
+
+inline Csr CaCsrFor(const std::string& commonName, const PrivateKey& key) {
+  CsrRequest request;
+  request.subject = Name(commonName);
+  return Must(Csr::Create(request, key));
+}
+
+// Root (2025-01-01, 10 years) -> intermediate (2025-01-01, 5 years) -> leaf
+// vcs1.example.com (2026-01-01, 397 days, until 2027-02-02).
+struct TestPki {
+  PrivateKey rootKey, intermediateKey, leafKey;
+  Certificate root, intermediate, leaf;
+};
+
+inline const TestPki& SharedPki() {
+  static const TestPki pki = [] {
+    PrivateKey rootKey = NewP256Key();
+    PrivateKey intermediateKey = NewP256Key();
+    PrivateKey leafKey = NewP256Key();
+    Certificate root = Must(SelfSign(rootKey, CaPolicy("Test Root CA", At("2025-01-01T00:00:00Z"), 3652)));
+    Certificate intermediate =
+        Must(SignCsr(CaCsrFor("Test Issuing CA", intermediateKey), root, rootKey,
+                     CaPolicy("Test Issuing CA", At("2025-01-01T00:00:00Z"), 1826)));
+    Certificate leaf = Must(SignCsr(CsrFor("vcs1.example.com", leafKey), intermediate, intermediateKey,
+                                    LeafPolicy("vcs1.example.com", At("2026-01-01T00:00:00Z"), 397)));
+    return TestPki{rootKey, intermediateKey, leafKey, root, intermediate, leaf};
+  }();
+  return pki;
+}
+
+}  // namespace pkiform::pki::testing
