@@ -1,0 +1,24 @@
+// Options every command shares (DESIGN.md "Command line"), and the union of
+// the per-command options that the command table fills in.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace pkiform::cli {
+
+struct GlobalOptions {
+  std::string state_dir = ".pkiform";
+  std::string log_format = "text";
+  int verbose = 0;
+  bool no_color = false;
+};
+
+struct CommandArgs {
+  std::vector<std::string> manifests;
+  bool strict = false;
+  bool quiet = false;
+  std::string now;  // RFC 3339; empty: the system clock
+};
+
+}  // namespace pkiform::cli

@@ -1,0 +1,43 @@
+#include <cstdio>
+#include <iostream>
+
+#include "reconciler/cli/commands.h"
+#include "reconciler/cli/handlers.h"
+#include "reconciler/diag/render.h"
+#include "reconciler/manifest/loader.h"
+#include "reconciler/pki/clock.h"
+#include "reconciler/render/fleet_summary.h"
+#include "reconciler/rules/checks.h"
+
+namespace pkiform::cli {
+
+int RunValidate(const GlobalOptions&, const CommandArgs& args) {
+  DiagnosticList diags;
+  std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
+  if (!args.now.empty()) {
+    auto parsed = pki::ParseRfc3339Utc(args.now);
+    if (!parsed.ok()) {
+      std::fprintf(stderr, "pkiform: error: --now: %s\n", parsed.status().message().c_str());
+      return kExitError;
+    }
+    now = *parsed;
+  }
+  LoadedManifests loaded = LoadManifests(args.manifests.empty() ? DefaultManifestPaths() : args.manifests, diags);
+  const auto& catalogue = catalogue::BuiltinCatalogue();
+  if (!catalogue.ok()) {  // a defect in schema/ that the unit tests catch; never the user's fault
+    std::fprintf(stderr, "pkiform: internal error: %s\n", catalogue.status().message().c_str());
+    return kExitError;
+  }
+  pki::FixedClock clock(now);
+  Artifacts artifacts;
+  RunChecks(CheckContext{loaded, clock, *catalogue, artifacts}, diags);
+  if (args.strict) diags.PromoteWarnings();
+  diags.Sort();
+  std::cerr << RenderDiagnostics(diags, loaded.sources);
+  if (!args.quiet && !diags.has_errors()) std::cout << RenderFleetSummary(loaded);
+  std::cerr << (diags.has_errors() ? "validation failed: " : "validation passed: ") << DiagnosticSummary(diags)
+            << " in " << loaded.files.size() << (loaded.files.size() == 1 ? " file" : " files") << "\n";
+  return diags.has_errors() ? kExitError : kExitOk;
+}
+
+}  // namespace pkiform::cli

@@ -1,0 +1,109 @@
+#include "reconciler/rules/artifacts.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace pkiform {
+
+bool Artifacts::ReportOnce(const FileRef& ref, const std::string& message, const std::string& rule,
+                           DiagnosticList& out) {
+  if (reported_[ref.path + "\n" + message]) return false;
+  reported_[ref.path + "\n" + message] = true;
+  out.Error(ref.where, ref.written + ": " + message, rule);
+  return true;
+}
+
+const std::string* Artifacts::Bytes(const FileRef& ref, DiagnosticList& out) {
+  auto it = bytes_.find(ref.path);
+  if (it == bytes_.end()) {
+    std::ifstream in(ref.path, std::ios::binary);
+    std::optional<std::string> content;
+    if (in) {
+      std::stringstream buf;
+      buf << in.rdbuf();
+      content = buf.str();
+    }
+    int err = errno;
+    it = bytes_.emplace(ref.path, std::move(content)).first;
+    if (!it->second) ReportOnce(ref, std::string("cannot read file: ") + std::strerror(err), "ref", out);
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
+const std::vector<pki::Certificate>* Artifacts::Certificates(const FileRef& ref, DiagnosticList& out) {
+  auto it = certificates_.find(ref.path);
+  if (it == certificates_.end()) {
+    std::optional<std::vector<pki::Certificate>> parsed;
+    if (const std::string* bytes = Bytes(ref, out)) {
+      auto r = pki::ParseCertificates(*bytes);
+      if (r.ok()) parsed = std::move(r).value();
+      else ReportOnce(ref, r.status().message(), r.status().rule().empty() ? "pem" : r.status().rule(), out);
+    }
+    it = certificates_.emplace(ref.path, std::move(parsed)).first;
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
+const pki::CertificateFileInfo* Artifacts::CertificateInfo(const FileRef& ref, DiagnosticList& out) {
+  auto it = infos_.find(ref.path);
+  if (it == infos_.end()) {
+    std::optional<pki::CertificateFileInfo> info;
+    if (Certificates(ref, out)) {  // parse problems are reported there, once
+      auto r = pki::InspectCertificateFile(*Bytes(ref, out));
+      if (r.ok()) info = *r;
+    }
+    it = infos_.emplace(ref.path, std::move(info)).first;
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
+const pki::Crl* Artifacts::Crl(const FileRef& ref, DiagnosticList& out) {
+  auto it = crls_.find(ref.path);
+  if (it == crls_.end()) {
+    std::optional<pki::Crl> parsed;
+    if (const std::string* bytes = Bytes(ref, out)) {
+      auto r = pki::Crl::Parse(*bytes);
+      if (r.ok()) parsed = std::move(r).value();
+      else ReportOnce(ref, r.status().message(), "crl", out);
+    }
+    it = crls_.emplace(ref.path, std::move(parsed)).first;
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
+const pki::PrivateKey* Artifacts::PrivateKey(const FileRef& ref, const std::string& passphrase_env,
+                                             const std::optional<FileRef>& passphrase_file, DiagnosticList& out) {
+  auto it = keys_.find(ref.path);
+  if (it != keys_.end()) return it->second ? &*it->second : nullptr;
+  std::optional<pki::PrivateKey> parsed;
+  if (const std::string* bytes = Bytes(ref, out)) {
+    std::optional<pki::SecretString> passphrase;
+    bool usable = true;
+    if (pki::PrivateKey::IsEncryptedPem(*bytes)) {
+      if (passphrase_env.empty() && !passphrase_file) {
+        ReportOnce(ref, "private key is encrypted; set passphraseEnv or passphraseFile", "key", out);
+        usable = false;
+      } else {
+        auto secret = pki::ReadPassphrase(passphrase_env, passphrase_file ? passphrase_file->path : "");
+        if (secret.ok()) passphrase = std::move(secret).value();
+        else {
+          ReportOnce(ref, secret.status().message(), "key", out);
+          usable = false;
+        }
+      }
+    }
+    if (usable) {
+      std::string pass = passphrase ? std::string(passphrase->view()) : std::string();
+      auto r = pki::PrivateKey::FromPem(*bytes, passphrase ? &pass : nullptr);
+      std::fill(pass.begin(), pass.end(), '\0');  // the copy must not outlive its use either
+      if (r.ok()) parsed = std::move(r).value();
+      else ReportOnce(ref, r.status().message(), "key", out);
+    }
+  }
+  it = keys_.emplace(ref.path, std::move(parsed)).first;
+  return it->second ? &*it->second : nullptr;
+}
+
+}  // namespace pkiform

@@ -1,0 +1,45 @@
+// Artifacts: the certificate, key and CRL files that manifests reference, each
+// read and parsed once per run however many manifests name it. A file that
+// cannot be read or parsed is reported once, at the first place that names it,
+// and is then simply absent for the checks that follow.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reconciler/diag/diagnostic.h"
+#include "reconciler/manifest/model.h"
+#include "reconciler/pki/certificate.h"
+#include "reconciler/pki/certificate_file.h"
+#include "reconciler/pki/crl.h"
+#include "reconciler/pki/key.h"
+
+namespace pkiform {
+
+class Artifacts {
+ public:
+  // The certificates in the file (PEM bundle, DER or PKCS#7), or null.
+  const std::vector<pki::Certificate>* Certificates(const FileRef& ref, DiagnosticList& out);
+  // How the certificate file is written (format, count, stray line endings), or null.
+  const pki::CertificateFileInfo* CertificateInfo(const FileRef& ref, DiagnosticList& out);
+  const pki::Crl* Crl(const FileRef& ref, DiagnosticList& out);
+  // The private key, decrypted with the passphrase from `passphrase_env` or
+  // `passphrase_file` when it is encrypted; or null.
+  const pki::PrivateKey* PrivateKey(const FileRef& ref, const std::string& passphrase_env,
+                                    const std::optional<FileRef>& passphrase_file, DiagnosticList& out);
+
+ private:
+  const std::string* Bytes(const FileRef& ref, DiagnosticList& out);
+  bool ReportOnce(const FileRef& ref, const std::string& message, const std::string& rule, DiagnosticList& out);
+
+  std::map<std::string, std::optional<std::string>> bytes_;
+  std::map<std::string, std::optional<std::vector<pki::Certificate>>> certificates_;
+  std::map<std::string, std::optional<pki::CertificateFileInfo>> infos_;
+  std::map<std::string, std::optional<pki::Crl>> crls_;
+  std::map<std::string, std::optional<pki::PrivateKey>> keys_;
+  std::map<std::string, bool> reported_;
+};
+
+}  // namespace pkiform

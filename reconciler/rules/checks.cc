@@ -1,0 +1,36 @@
+#include "reconciler/rules/checks.h"
+
+namespace pkiform {
+
+const std::vector<CheckEntry>& AllChecks() {
+  static const std::vector<CheckEntry> table = {
+      {"issuer references", "", CheckIssuerReferences},
+      {"platform-specific fields", "", CheckPlatformFields},
+      {"SSH connection settings", "", CheckConnections},
+      {"peers", "V1 V16", CheckPeers},
+      {"key and lifetime fields", "", CheckKeyFields},
+      {"identity slot names", "U1", CheckSlotNames},
+      {"trust store names", "U1", CheckTrustStoreNames},
+      {"multi-server (SAN) certificates", "U3 U15 V5", CheckMultiSan},
+      {"key algorithms and sizes", "U5 U12 V14", CheckKeyLimits},
+      {"CA signature algorithm", "U5", CheckCaSignatureAlgorithm},
+      {"wildcards", "D3 V2", CheckWildcards},
+      {"subject characters", "D4 D6", CheckSubjectCharacters},
+      {"country codes", "D7", CheckCountry},
+      {"cluster SANs", "V1", CheckClusterSans},
+      {"Unified Communications names", "V6", CheckUnifiedCommunications},
+      {"issuer files", "D11 U5", CheckIssuerFiles},
+      {"trust store files", "V17", CheckTrustFiles},
+      {"CRL files", "V12", CheckCrlFiles},
+      {"revocation settings", "V10 V13 U16", CheckRevocationSettings},
+      {"lifetimes", "D8 D12", CheckLifetimes},
+      {"self-signed identities", "D15", CheckSelfSigned},
+  };
+  return table;
+}
+
+void RunChecks(const CheckContext& ctx, DiagnosticList& out) {
+  for (const auto& check : AllChecks()) check.run(ctx, out);
+}
+
+}  // namespace pkiform

@@ -1,0 +1,148 @@
+// Checks of the files manifests reference: the issuers' CA certificates, keys
+// and chains (D11, U5), the trust store certificates (V17) and the CRLs (V12).
+#include <filesystem>
+
+#include "reconciler/pki/chain.h"
+#include "reconciler/rules/check_util.h"
+
+namespace pkiform {
+namespace {
+
+constexpr auto kCaExpiryWarning = std::chrono::hours(24 * 30);
+
+// Reports the validity of a CA certificate at `now`; returns false when it is unusable.
+bool CheckCaValidity(const pki::Certificate& cert, const FileRef& ref, pki::TimePoint now, DiagnosticList& out) {
+  if (now > cert.NotAfter()) {
+    out.Error(ref.where, ref.written + ": CA certificate '" + cert.Subject().ToString() + "' expired on " +
+                             FormatDay(cert.NotAfter()), "lifetime");
+    return false;
+  }
+  if (now < cert.NotBefore()) {
+    out.Error(ref.where, ref.written + ": CA certificate '" + cert.Subject().ToString() + "' is not valid before " +
+                             FormatDay(cert.NotBefore()), "lifetime");
+    return false;
+  }
+  if (now + kCaExpiryWarning > cert.NotAfter())
+    out.Warning(ref.where, ref.written + ": CA certificate '" + cert.Subject().ToString() + "' expires on " +
+                               FormatDay(cert.NotAfter()), "lifetime");
+  return true;
+}
+
+// The single certificate of a CA file, or null (reported).
+const pki::Certificate* OneCa(const CheckContext& ctx, const FileRef& ref, DiagnosticList& out) {
+  const auto* certs = ctx.artifacts.Certificates(ref, out);
+  if (!certs) return nullptr;
+  if (certs->size() != 1) {
+    out.Error(ref.where, ref.written + ": holds " + std::to_string(certs->size()) +
+                             " certificates; give one CA certificate per file", "D5");
+    return nullptr;
+  }
+  if (!certs->front().IsCa()) {
+    out.Error(ref.where, ref.written + ": '" + certs->front().Subject().ToString() +
+                             "' is not a CA certificate (basicConstraints CA:FALSE or absent)", "ca");
+    return nullptr;
+  }
+  return &certs->front();
+}
+
+void CheckChain(const CheckContext& ctx, const Issuer& is, const pki::Certificate& leaf, DiagnosticList& out) {
+  std::vector<pki::Certificate> bundle;
+  for (const auto& ref : is.chain)
+    if (const auto* ca = OneCa(ctx, ref, out)) bundle.push_back(*ca);
+  auto chain = pki::BuildChain(leaf, bundle);
+  if (!chain.ok()) {
+    out.Error(is.certificate->where, chain.status().message(), "D11");
+    return;
+  }
+  const pki::Certificate& top = chain->back();
+  if (!top.IsSelfSigned()) {
+    out.Error(is.at("chain").line ? is.at("chain") : is.certificate->where,
+              "the CA chain is broken: no certificate for '" + top.Issuer().ToString() + "', the issuer of '" +
+                  top.Subject().ToString() + "' (MISSING_CA_CERTIFICATE); add it to chain",
+              "D11");
+    return;
+  }
+  if (chain->size() == 1) return;  // the issuer is a root itself
+  std::vector<pki::Certificate> intermediates(chain->begin() + 1, chain->end() - 1);
+  Status s = pki::VerifyChain(leaf, intermediates, {top}, ctx.clock.Now());
+  if (!s.ok()) out.Error(is.certificate->where, "the CA chain does not verify: " + s.message(), "D11");
+}
+
+}  // namespace
+
+void CheckIssuerFiles(const CheckContext& ctx, DiagnosticList& out) {
+  pki::TimePoint now = ctx.clock.Now();
+  for (const auto& is : ctx.desired().issuers) {
+    for (const auto& ref : is.chain)
+      if (const auto* ca = OneCa(ctx, ref, out)) CheckCaValidity(*ca, ref, now, out);
+    if (is.kind == Issuer::Kind::kExternal) {
+      for (const auto* dir : {&is.requests_dir, &is.certificates_dir})
+        if (*dir && std::filesystem::exists((*dir)->path) && !std::filesystem::is_directory((*dir)->path))
+          out.Error((*dir)->where, (*dir)->written + ": is a file; a folder is expected", "ref");
+      continue;
+    }
+    if (is.kind != Issuer::Kind::kCa || !is.certificate) continue;
+    const pki::Certificate* ca = OneCa(ctx, *is.certificate, out);
+    if (ca) CheckCaValidity(*ca, *is.certificate, now, out);
+    const pki::PrivateKey* key =
+        is.private_key ? ctx.artifacts.PrivateKey(*is.private_key, is.passphrase_env, is.passphrase_file, out) : nullptr;
+    if (ca && key && key->PublicKeyDigest() != ca->PublicKeyDigest())
+      out.Error(is.private_key->where, is.private_key->written + ": private key does not match the CA certificate " +
+                                           is.certificate->written, "key");
+    if (ca) CheckChain(ctx, is, *ca, out);
+  }
+}
+
+void CheckTrustFiles(const CheckContext& ctx, DiagnosticList& out) {
+  pki::TimePoint now = ctx.clock.Now();
+  for (const auto& c : ctx.desired().clusters)
+    for (const auto& t : c.trust)
+      for (const auto& ref : t.certificates) {
+        const auto* certs = ctx.artifacts.Certificates(ref, out);
+        if (!certs) continue;
+        for (const auto& cert : *certs) {
+          if (!cert.IsCa())
+            out.Warning(ref.where, ref.written + ": '" + cert.Subject().ToString() +
+                                       "' is not a CA certificate; a trust store holds CAs", "ca");
+          if (now > cert.NotAfter())
+            out.Error(ref.where, ref.written + ": CA certificate '" + cert.Subject().ToString() + "' expired on " +
+                                     FormatDay(cert.NotAfter()), "lifetime");
+          // V17: a new VCS ships a temporary CA; trusting it keeps the factory identity valid.
+          if (cert.Subject().commonName.find("Temporary CA") != std::string::npos)
+            out.Warning(ref.where, ref.written + ": '" + cert.Subject().ToString() +
+                                       "' is the temporary CA of a new installation; replace its identities instead "
+                                       "of trusting it", "V17");
+        }
+      }
+}
+
+void CheckCrlFiles(const CheckContext& ctx, DiagnosticList& out) {
+  pki::TimePoint now = ctx.clock.Now();
+  for (const auto& c : ctx.desired().clusters) {
+    if (!c.revocation || !c.revocation->crl) continue;
+    const CrlSettings& settings = *c.revocation->crl;
+    std::vector<pki::Certificate> trusted;
+    for (const auto& t : c.trust)
+      for (const auto& ref : t.certificates)
+        if (const auto* certs = ctx.artifacts.Certificates(ref, out)) trusted.insert(trusted.end(), certs->begin(), certs->end());
+    for (const auto& ref : settings.upload) {
+      const pki::Crl* crl = ctx.artifacts.Crl(ref, out);
+      if (!crl) continue;
+      std::string who = ref.written + ": CRL of '" + crl->Issuer().ToString() + "'";
+      if (auto next = crl->NextUpdate()) {
+        if (now > *next)
+          out.Error(ref.where, who + " passed its nextUpdate on " + FormatDay(*next) +
+                                   ": every certificate that CA issued is treated as revoked", "V12");
+        else if (now + settings.warn_before.length > *next)
+          out.Warning(ref.where, who + " reaches its nextUpdate on " + FormatDay(*next) + ", within warnBefore (" +
+                                     settings.warn_before.text + ")", "V12");
+      }
+      bool signed_by_trusted = false;
+      for (const auto& ca : trusted) signed_by_trusted = signed_by_trusted || crl->VerifySignature(ca).ok();
+      if (!trusted.empty() && !signed_by_trusted)
+        out.Warning(ref.where, who + " is not signed by any CA in this cluster's trust stores", "crl");
+    }
+  }
+}
+
+}  // namespace pkiform

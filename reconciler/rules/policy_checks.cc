@@ -1,0 +1,93 @@
+// Checks of settings whose consequences the seed documents describe:
+// revocation sources (V10, V13, U16), lifetimes (D8, D12) and self-signed
+// identities (D15).
+#include "reconciler/rules/check_util.h"
+
+namespace pkiform {
+namespace {
+
+// D12: a DMS appliance gives no notice before expiry and refuses web
+// connections after it, so pkiform must renew well ahead.
+constexpr auto kDmsMinimumRenewBefore = std::chrono::hours(24 * 30);
+
+}  // namespace
+
+void CheckRevocationSettings(const CheckContext& ctx, DiagnosticList& out) {
+  for (const auto& c : ctx.desired().clusters) {
+    if (!c.revocation) continue;
+    if (const auto& crl = c.revocation->crl) {
+      bool automatic = crl->automatic_updates.value_or(false);
+      if (automatic && crl->distribution_points.empty())
+        out.Error(crl->at("automaticUpdates"), "automatic CRL updates need at least one distribution point", "V10");
+      if (!automatic && !crl->distribution_points.empty())
+        out.Warning(crl->at("distributionPoints"), "distribution points are only read with automaticUpdates: true", "V10");
+      if (automatic && crl->daily_update_time.empty())
+        out.Error(crl->at("automaticUpdates"), "automatic CRL updates need dailyUpdateTime (HH:MM, UTC)", "V10");
+      if (!automatic && !crl->daily_update_time.empty())
+        out.Warning(crl->at("dailyUpdateTime"), "dailyUpdateTime is only used with automaticUpdates: true", "V10");
+      if (c.platform == "vcs" && crl->upload.size() > 1)
+        out.Error(crl->at("upload"), "a vcs keeps one uploaded CRL file: each upload replaces the previous one; "
+                                     "give one file (concatenate the CRLs in it)", "V11");
+    }
+    if (const auto& ocsp = c.revocation->ocsp) {
+      if (ocsp->enabled.value_or(false) && ocsp->responder.empty() && !ocsp->use_certificate_uri.value_or(false))
+        out.Error(ocsp->at("enabled"), "OCSP is enabled without a responder: set responder or useCertificateUri: true",
+                  "U16");
+    }
+    if (const auto& sip = c.revocation->sip_tls) {
+      bool any_crl = c.revocation->crl && (!c.revocation->crl->upload.empty() ||
+                                           !c.revocation->crl->distribution_points.empty());
+      if (sip->enabled.value_or(false) && sip->use_crls.value_or(false) && !any_crl &&
+          !sip->allow_cdp_downloads.value_or(false))
+        out.Warning(sip->at("useCrls"), "SIP TLS checks CRLs but none is uploaded, none has a distribution point and "
+                                        "CDP downloads are off", "V13");
+      if (sip->enabled.value_or(false) && !sip->use_crls.value_or(false) && !sip->use_ocsp.value_or(false))
+        out.Error(sip->at("enabled"), "SIP TLS revocation checking is enabled with neither useOcsp nor useCrls", "V13");
+    }
+  }
+}
+
+void CheckLifetimes(const CheckContext& ctx, DiagnosticList& out) {
+  for (const auto& c : ctx.desired().clusters) {
+    const auto* p = PlatformOf(ctx, c);
+    if (!p) continue;
+    for (const auto& s : c.identity) {
+      const Issuer* is = ctx.desired().FindIssuer(s.issuer);
+      const auto& unit = p->limits.self_signed_validity_unit;
+      if (is && is->kind == Issuer::Kind::kSelfSigned && unit == "months") {
+        int lo = p->limits.self_signed_validity_min, hi = p->limits.self_signed_validity_max;
+        if (!s.duration.whole_months || *s.duration.whole_months < lo || *s.duration.whole_months > hi)
+          out.Error(s.at("duration"), "a self-signed " + c.platform + " certificate's validity is set in months, " +
+                                          std::to_string(lo) + " to " + std::to_string(hi) + ": write e.g. 12mo, not " +
+                                          s.duration.text, LimitRules(*p, "selfSignedValidity", "D8"));
+      }
+      if (c.platform == "dms" && s.renew_before.length < kDmsMinimumRenewBefore)
+        out.Warning(s.at(s.fields.count("renewBefore") ? "renewBefore" : "duration"),
+                    "dms gives no notice before its certificate expires and refuses web connections after; renew at "
+                    "least 30d ahead (renewBefore is " + s.renew_before.text + ")", "D12");
+      if (is && is->kind == Issuer::Kind::kCa && is->certificate) {
+        const auto* certs = ctx.artifacts.Certificates(*is->certificate, out);
+        if (certs && certs->size() == 1 && ctx.clock.Now() + s.duration.length > certs->front().NotAfter() &&
+            ctx.clock.Now() < certs->front().NotAfter())
+          out.Warning(s.at("duration"), "issuer '" + is->name + "' expires on " + FormatDay(certs->front().NotAfter()) +
+                                            ", before a " + s.duration.text + " certificate would: it will be cut short",
+                      "lifetime");
+      }
+    }
+  }
+}
+
+void CheckSelfSigned(const CheckContext& ctx, DiagnosticList& out) {
+  for (const auto& c : ctx.desired().clusters)
+    for (const auto& s : c.identity) {
+      const Issuer* is = ctx.desired().FindIssuer(s.issuer);
+      if (!is || is->kind != Issuer::Kind::kSelfSigned) continue;
+      if (c.platform == "dms")
+        out.Warning(s.at("issuer"), "Browsers will reject this certificate: it is self-signed", "D15");
+      if (c.platform == "vcs" && s.unified_communications)
+        out.Warning(s.at("issuer"), "self-signed certificates do not work in Unified Communications deployments",
+                    "V6");
+    }
+}
+
+}  // namespace pkiform

@@ -1,0 +1,125 @@
+// Checks of the manifests' own consistency: references between documents,
+// fields that only some platforms understand, SSH settings, peers, keys.
+#include <filesystem>
+#include <set>
+
+#include <algorithm>
+
+#include "reconciler/rules/check_util.h"
+#include "reconciler/util/spelling.h"
+
+namespace pkiform {
+namespace {
+
+// Which platforms understand a field; elsewhere the field would be silently
+// ignored, which a user would take for a promise. (Field name as in the manifest.)
+struct PlatformField {
+  const char* field;
+  std::vector<std::string> platforms;
+};
+
+const std::vector<PlatformField>& ClusterFields() {
+  static const std::vector<PlatformField> f = {
+      {"product", {"ucm"}}, {"mixedMode", {"ucm"}}, {"monitor", {"ucm"}}};
+  return f;
+}
+
+void RequirePlatform(const std::string& field, const std::vector<std::string>& platforms, const Cluster& c,
+                     const SourceLocation& where, DiagnosticList& out) {
+  if (std::find(platforms.begin(), platforms.end(), c.platform) != platforms.end()) return;
+  out.Error(where, "'" + field + "' applies to platform " + JoinNames(platforms, " or ") + ", not " + c.platform,
+            "platform");
+}
+
+}  // namespace
+
+void CheckIssuerReferences(const CheckContext& ctx, DiagnosticList& out) {
+  std::vector<std::string> names;
+  for (const auto& is : ctx.desired().issuers) names.push_back(is.name);
+  for (const auto& c : ctx.desired().clusters)
+    for (const auto& s : c.identity) {
+      if (ctx.desired().FindIssuer(s.issuer) || ctx.loaded.unbuilt_issuers.count(s.issuer)) continue;
+      std::string msg = "unknown issuer '" + s.issuer + "'";
+      if (auto m = ClosestMatch(s.issuer, names); !m.empty()) msg += "; did you mean '" + m + "'?";
+      else if (names.empty()) msg += "; no Issuer document is loaded";
+      out.Error(s.at("issuer"), msg, "ref");
+    }
+}
+
+void CheckPlatformFields(const CheckContext& ctx, DiagnosticList& out) {
+  for (const auto& c : ctx.desired().clusters) {
+    for (const auto& f : ClusterFields())
+      if (c.fields.count(f.field)) RequirePlatform(f.field, f.platforms, c, c.at(f.field), out);
+    if (c.revocation && c.revocation->sip_tls)
+      RequirePlatform("sipTls", {"vcs"}, c, c.revocation->at("sipTls"), out);
+    for (const auto& p : c.peers)
+      if (!p.role.empty()) RequirePlatform("role", {"ucm"}, c, p.at("role"), out);
+    for (const auto& s : c.identity) {
+      if (s.files) RequirePlatform("files", {"openssh"}, c, s.at("files"), out);
+      if (!s.reload.empty()) RequirePlatform("reload", {"openssh"}, c, s.at("reload"), out);
+      if (s.verify) RequirePlatform("verify", {"openssh"}, c, s.at("verify"), out);
+      if (s.unified_communications)
+        RequirePlatform("unifiedCommunications", {"vcs"}, c, s.at("unifiedCommunications"), out);
+      if (c.platform == "openssh" && !s.files)
+        out.Error(s.where, "slot '" + s.slot + "' needs 'files': where the service reads its certificate",
+                  "platform");
+    }
+    for (const auto& t : c.trust)
+      if (!t.update.empty()) RequirePlatform("update", {"openssh"}, c, t.at("update"), out);
+  }
+}
+
+void CheckConnections(const CheckContext& ctx, DiagnosticList& out) {
+  for (const auto& c : ctx.desired().clusters) {
+    const Connection& k = c.connection;
+    if (!k.identity_file && !k.agent && k.password_env.empty() && !k.password_file)
+      out.Error(k.where, "no way to authenticate: set identityFile, agent, passwordEnv or passwordFile", "ssh");
+    if (!k.password_env.empty() && k.password_file)
+      out.Error(k.at("passwordFile"), "set passwordEnv or passwordFile, not both", "ssh");
+    for (const auto* ref : {&k.identity_file, &k.password_file})
+      if (*ref && !std::filesystem::exists((*ref)->path))
+        out.Error((*ref)->where, (*ref)->written + ": no such file", "ref");
+    if (k.known_hosts && !std::filesystem::exists(k.known_hosts->path))
+      out.Warning(k.known_hosts->where,
+                  k.known_hosts->written + ": no such file yet; every host will be refused unless "
+                                           "--accept-new-host-keys records it",
+                  "ssh");
+  }
+  for (const auto& is : ctx.desired().issuers)
+    if (!is.passphrase_env.empty() && is.passphrase_file)
+      out.Error(is.at("passphraseFile"), "set passphraseEnv or passphraseFile, not both", "key");
+}
+
+void CheckPeers(const CheckContext& ctx, DiagnosticList& out) {
+  for (const auto& c : ctx.desired().clusters) {
+    std::set<std::string> seen;
+    int publishers = 0;
+    for (const auto& p : c.peers) {
+      if (!seen.insert(p.fqdn).second)
+        out.Error(p.at("fqdn"), "peer '" + p.fqdn + "' is listed twice in cluster " + c.name, "ref");
+      if (p.role == "publisher" && ++publishers == 2)
+        out.Error(p.at("role"), "a ucm cluster has one publisher; '" + p.fqdn + "' is a second one", "U6");
+    }
+    // V1: with several peers, the cluster FQDN is part of every peer's certificate.
+    if (c.platform == "vcs" && c.peers.size() > 1 && c.fqdn.empty())
+      out.Error(c.at("peers"), "a clustered vcs needs the cluster 'fqdn': each peer's certificate lists it as a SAN",
+                "V1");
+  }
+}
+
+void CheckKeyFields(const CheckContext& ctx, DiagnosticList& out) {
+  for (const auto& c : ctx.desired().clusters)
+    for (const auto& s : c.identity) {
+      if (s.key.algorithm == "rsa" && s.key.fields.count("curve"))
+        out.Error(s.key.at("curve"), "'curve' applies to ecdsa keys; this key is rsa", "key");
+      if (s.key.algorithm == "ecdsa" && s.key.fields.count("size"))
+        out.Error(s.key.at("size"), "'size' applies to rsa keys; an ecdsa key takes 'curve'", "key");
+      if (s.renew_before.length >= s.duration.length)
+        out.Error(s.at(s.fields.count("renewBefore") ? "renewBefore" : "duration"),
+                  "renewBefore (" + s.renew_before.text + ") must be shorter than duration (" + s.duration.text +
+                      "): the certificate would be renewed as soon as it is issued",
+                  "lifetime");
+    }
+}
+
+}  // namespace pkiform
