@@ -88,12 +88,18 @@ std::string Certificate::SignatureKeyAlgorithm() const {
   if (OBJ_find_sigid_algs(signatureNid, &digestNid, &keyNid) == 1) {
     switch (keyNid) {
       case NID_rsaEncryption:
-      case NID_rsassaPss: return "rsa";
-      case NID_X9_62_id_ecPublicKey: return "ecdsa";
-      case NID_ED25519: return "ed25519";
-      case NID_ED448: return "ed448";
-      case NID_dsa: return "dsa";
-      default: break;
+      case NID_rsassaPss:
+        return "rsa";
+      case NID_X9_62_id_ecPublicKey:
+        return "ecdsa";
+      case NID_ED25519:
+        return "ed25519";
+      case NID_ED448:
+        return "ed448";
+      case NID_dsa:
+        return "dsa";
+      default:
+        break;
     }
   }
   const X509_ALGOR* algorithm = nullptr;

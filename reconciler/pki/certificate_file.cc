@@ -55,6 +55,15 @@ std::string_view AfterLastEndLine(std::string_view text) {
   return text.substr(close + 5);
 }
 
+// The last "-----BEGIN <label>-----" line when no END line follows it, else "".
+std::string UnterminatedBeginLine(std::string_view text) {
+  const size_t begin = text.rfind("-----BEGIN ");
+  const size_t end = text.rfind("-----END ");
+  if (begin == std::string_view::npos || (end != std::string_view::npos && end > begin)) return {};
+  const size_t close = text.find("-----", begin + 11);
+  return std::string(text.substr(begin, close == std::string_view::npos ? 40 : close + 5 - begin));
+}
+
 Status ReadPemBlocks(std::string_view text, ParsedFile* file) {
   Result<BioPtr> bio = ReadOnlyBio(text);
   if (!bio.ok()) return bio.status();
@@ -72,8 +81,12 @@ Status ReadPemBlocks(std::string_view text, ParsedFile* file) {
         ERR_clear_error();  // no further block: the normal end
         break;
       }
-      return Status::InvalidInput("truncated or malformed PEM block #" + std::to_string(block) + ": " +
-                                  OpensslErrorString());
+      const std::string reason = OpensslErrorString();
+      if (std::string begin = UnterminatedBeginLine(text); !begin.empty()) {
+        return Status::InvalidInput("truncated PEM: block #" + std::to_string(block) + " (" + begin +
+                                    ") has no END line");
+      }
+      return Status::InvalidInput("malformed PEM block #" + std::to_string(block) + ": " + reason);
     }
     OpensslCharsPtr label(rawLabel), header(rawHeader);
     OpensslBytesPtr data(rawData);
@@ -83,8 +96,10 @@ Status ReadPemBlocks(std::string_view text, ParsedFile* file) {
       // TRUSTED CERTIFICATE carries trust settings after the certificate: read the certificate only.
       const auto* cursor = data.get();
       X509Ptr x509(d2i_X509(nullptr, &cursor, length));
-      if (!x509) return Status::InvalidInput("PEM block #" + std::to_string(block) + " is not a valid certificate: " +
-                                             OpensslErrorString());
+      if (!x509) {
+        return Status::InvalidInput("PEM block #" + std::to_string(block) +
+                                    " is not a valid certificate: " + OpensslErrorString());
+      }
       if (name != "TRUSTED CERTIFICATE" && cursor != data.get() + length) {
         return Status::InvalidInput("PEM block #" + std::to_string(block) + " has bytes after the certificate");
       }
@@ -124,7 +139,8 @@ Status ReadDer(std::string_view bytes, ParsedFile* file) {
     return AppendPkcs7Certificates(bundle->get(), &file->certificates);
   }
   ERR_clear_error();
-  return Status::InvalidInput("not a certificate: no PEM block and not DER (neither a DER certificate nor a PKCS#7 bundle)");
+  return Status::InvalidInput(
+      "not a certificate: no PEM block and not DER (neither a DER certificate nor a PKCS#7 bundle)");
 }
 
 Result<ParsedFile> Parse(std::string_view bytes) {
@@ -153,10 +169,14 @@ Result<ParsedFile> Parse(std::string_view bytes) {
 
 std::string FormatName(CertificateFileInfo::Format format) {
   switch (format) {
-    case CertificateFileInfo::kPem: return "PEM";
-    case CertificateFileInfo::kDer: return "DER";
-    case CertificateFileInfo::kPkcs7Pem: return "PKCS#7 (PEM)";
-    case CertificateFileInfo::kPkcs7Der: return "PKCS#7 (DER)";
+    case CertificateFileInfo::kPem:
+      return "PEM";
+    case CertificateFileInfo::kDer:
+      return "DER";
+    case CertificateFileInfo::kPkcs7Pem:
+      return "PKCS#7 (PEM)";
+    case CertificateFileInfo::kPkcs7Der:
+      return "PKCS#7 (DER)";
   }
   return "unknown";
 }

@@ -80,8 +80,8 @@ Status VerifyChain(const Certificate& leaf, const std::vector<Certificate>& inte
   const int error = X509_STORE_CTX_get_error(context.get());
   X509* failing = X509_STORE_CTX_get_current_cert(context.get());
   if (failing == nullptr) failing = leaf.get();
-  std::string message = "certificate " + Quoted(X509_get_subject_name(failing)) + ": " +
-                        X509_verify_cert_error_string(error);
+  std::string message =
+      "certificate " + Quoted(X509_get_subject_name(failing)) + ": " + X509_verify_cert_error_string(error);
   if (error == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY || error == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT) {
     message += " (its issuer " + Quoted(X509_get_issuer_name(failing)) + " is neither given nor trusted)";
   }

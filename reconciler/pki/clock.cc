@@ -29,8 +29,8 @@ CivilTime ToCivil(TimePoint time) {
   const auto day = std::chrono::floor<days>(whole);
   const std::chrono::year_month_day date(day);
   const std::chrono::hh_mm_ss clock(whole - day);
-  return {int(date.year()), int(unsigned(date.month())), int(unsigned(date.day())), int(clock.hours().count()),
-          int(clock.minutes().count()), int(clock.seconds().count())};
+  return {int(date.year()),           int(unsigned(date.month())),  int(unsigned(date.day())),
+          int(clock.hours().count()), int(clock.minutes().count()), int(clock.seconds().count())};
 }
 
 // Reads exactly `width` decimal digits at text[pos].
@@ -99,8 +99,7 @@ Result<TimePoint> TimePointFromAsn1(const ASN1_TIME* time) {
   if (time == nullptr || ASN1_TIME_to_tm(time, &parts) != 1) {
     return CryptoFailure("unreadable ASN.1 time");
   }
-  return FromCivil({parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min,
-                    parts.tm_sec});
+  return FromCivil({parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec});
 }
 
 Result<Asn1TimePtr> Asn1FromTimePoint(TimePoint time) {

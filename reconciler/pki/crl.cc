@@ -92,8 +92,8 @@ Status Crl::VerifySignature(const Certificate& issuer) const {
   EVP_PKEY* key = X509_get0_pubkey(issuer.get());
   ERR_clear_error();
   if (key == nullptr || X509_CRL_verify(crl_.get(), key) != 1) {
-    return Status::InvalidInput("the CRL's signature does not verify with the key of '" +
-                                issuer.Subject().ToString() + "': " + OpensslErrorString());
+    return Status::InvalidInput("the CRL's signature does not verify with the key of '" + issuer.Subject().ToString() +
+                                "': " + OpensslErrorString());
   }
   return Status::Ok();
 }

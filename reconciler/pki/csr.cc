@@ -51,8 +51,7 @@ Result<Csr> Csr::Create(const CsrRequest& wanted, const PrivateKey& key) {
     Status s = AddExtension(extensions.get(), MakeExtendedKeyUsageExtension(wanted.extendedKeyUsage));
     if (!s.ok()) return s;
   }
-  if (sk_X509_EXTENSION_num(extensions.get()) > 0 &&
-      X509_REQ_add_extensions(request.get(), extensions.get()) != 1) {
+  if (sk_X509_EXTENSION_num(extensions.get()) > 0 && X509_REQ_add_extensions(request.get(), extensions.get()) != 1) {
     return CryptoFailure("cannot add the requested extensions");
   }
   const bool ed25519 = key.Spec().algorithm == KeySpec::kEd25519;
@@ -89,8 +88,7 @@ std::vector<std::string> Csr::DnsNames() const {
 }
 
 std::vector<std::string> Csr::IpAddresses() const {
-  return SubjectAltNamesOf(RequestedExtension<GeneralNamesPtr>(request_.get(), NID_subject_alt_name).get())
-      .ipAddresses;
+  return SubjectAltNamesOf(RequestedExtension<GeneralNamesPtr>(request_.get(), NID_subject_alt_name).get()).ipAddresses;
 }
 
 std::set<std::string> Csr::KeyUsage() const {
@@ -117,8 +115,7 @@ Status Csr::VerifySignature() const {
   if (key == nullptr) return CryptoFailure("the CSR's public key cannot be read");
   ERR_clear_error();
   if (X509_REQ_verify(request_.get(), key) != 1) {
-    return Status::InvalidInput("the CSR's signature does not verify with its own public key: " +
-                                OpensslErrorString());
+    return Status::InvalidInput("the CSR's signature does not verify with its own public key: " + OpensslErrorString());
   }
   return Status::Ok();
 }

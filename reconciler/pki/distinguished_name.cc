@@ -33,8 +33,7 @@ std::string EscapeValue(const std::string& value) {
   std::string out;
   for (size_t i = 0; i < value.size(); ++i) {
     const char c = value[i];
-    const bool special = c == ',' || c == '+' || c == '"' || c == '\\' || c == '<' || c == '>' || c == ';' ||
-                         c == '=';
+    const bool special = c == ',' || c == '+' || c == '"' || c == '\\' || c == '<' || c == '>' || c == ';' || c == '=';
     const bool leading = i == 0 && (c == ' ' || c == '#');
     const bool trailing = i + 1 == value.size() && c == ' ';
     if (special || leading || trailing) out += '\\';
@@ -75,10 +74,9 @@ Result<X509NamePtr> ToX509Name(const DistinguishedName& name) {
     const std::string& value = name.*(attribute.field);
     if (value.empty()) continue;
     const auto* bytes = reinterpret_cast<const unsigned char*>(value.data());
-    if (X509_NAME_add_entry_by_NID(x509Name.get(), attribute.nid, MBSTRING_UTF8, bytes,
-                                   static_cast<int>(value.size()), -1, 0) != 1) {
-      return CryptoFailure(std::string("invalid ") + attribute.label + " '" + value + "'")
-          .WithContext("subject");
+    if (X509_NAME_add_entry_by_NID(x509Name.get(), attribute.nid, MBSTRING_UTF8, bytes, static_cast<int>(value.size()),
+                                   -1, 0) != 1) {
+      return CryptoFailure(std::string("invalid ") + attribute.label + " '" + value + "'").WithContext("subject");
     }
   }
   return x509Name;

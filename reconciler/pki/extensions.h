@@ -21,6 +21,8 @@ namespace pkiform::pki {
 const std::vector<std::string>& KeyUsageNames();
 // The nine named extended key usages (serverAuth ... ipsecUser).
 const std::vector<std::string>& ExtendedKeyUsageNames();
+// The NID of one of those nine names; NID_undef for anything else.
+int ExtendedKeyUsageNid(const std::string& name);
 
 struct SubjectAltNames {
   std::vector<std::string> dnsNames;

@@ -15,6 +15,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "reconciler/util/result.h"
 
@@ -70,9 +71,7 @@ struct StackOfX509Deleter {
 using StackOfX509Ptr = std::unique_ptr<STACK_OF(X509), StackOfX509Deleter>;
 
 struct StackOfX509ExtensionDeleter {
-  void operator()(STACK_OF(X509_EXTENSION) * stack) const {
-    sk_X509_EXTENSION_pop_free(stack, X509_EXTENSION_free);
-  }
+  void operator()(STACK_OF(X509_EXTENSION) * stack) const { sk_X509_EXTENSION_pop_free(stack, X509_EXTENSION_free); }
 };
 using StackOfX509ExtensionPtr = std::unique_ptr<STACK_OF(X509_EXTENSION), StackOfX509ExtensionDeleter>;
 

@@ -1,13 +1,14 @@
 // Private keys: generating them, reading them from PEM (plain or encrypted), writing
 // them as PKCS#8 PEM, describing them (KeySpec) and matching them to certificates and
-// CSRs (PublicKeyDigest). Also the passphrase that unlocks an encrypted key, which is
-// kept in a SecretString so that it does not linger in freed memory.
+// CSRs (PublicKeyDigest). The passphrase of an encrypted key (SecretString,
+// ReadPassphrase) comes with this header through passphrase.h.
 #pragma once
 
 #include <string>
 #include <string_view>
 
 #include "reconciler/pki/handles.h"
+#include "reconciler/pki/passphrase.h"
 #include "reconciler/util/result.h"
 
 namespace pkiform::pki {
@@ -37,35 +38,6 @@ std::string PublicKeyDigestOf(const EVP_PKEY* key);
 // The digest pkiform signs with when `signingKey` signs: SHA-384 for P-384, SHA-512
 // for P-521, null for Ed25519 (which hashes internally), SHA-256 otherwise.
 const EVP_MD* SignatureDigestFor(const EVP_PKEY* signingKey);
-
-// A string holding a secret (passphrase, private key PEM) that is wiped with
-// OPENSSL_cleanse when destroyed. Not copyable, so the secret exists once.
-class SecretString {
- public:
-  SecretString() = default;
-  // Takes the text; the argument's buffer is wiped.
-  explicit SecretString(std::string&& text);
-  SecretString(SecretString&& other) noexcept;
-  SecretString& operator=(SecretString&& other) noexcept;
-  SecretString(const SecretString&) = delete;
-  SecretString& operator=(const SecretString&) = delete;
-  ~SecretString();
-
-  const std::string& str() const { return value_; }
-  std::string_view view() const { return value_; }
-  bool empty() const { return value_.empty(); }
-  size_t size() const { return value_.size(); }
-
- private:
-  void Wipe();
-  std::string value_;
-};
-
-// The passphrase of an encrypted key, from the environment variable `envName` or the
-// file `filePath`; exactly one of the two must be non-empty. One trailing newline
-// ("\n" or "\r\n") of the file is not part of the passphrase. Messages never contain
-// the secret.
-Result<SecretString> ReadPassphrase(const std::string& envName, const std::string& filePath);
 
 class PrivateKey {
  public:

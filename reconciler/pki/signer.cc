@@ -99,8 +99,8 @@ Result<Certificate> Issue(EVP_PKEY* subjectKey, const Issuer& issuer, const Sign
   if (issuer.notAfterCap) {
     if (*issuer.notAfterCap <= policy.notBefore) {
       return Status::InvalidInput("the CA certificate expires (" + FormatRfc3339Utc(*issuer.notAfterCap) +
-                                  ") before the new certificate's notBefore (" +
-                                  FormatRfc3339Utc(policy.notBefore) + ")");
+                                  ") before the new certificate's notBefore (" + FormatRfc3339Utc(policy.notBefore) +
+                                  ")");
     }
     // A certificate cannot usefully outlive its issuer: chains fail once the CA expires.
     if (notAfter > *issuer.notAfterCap) notAfter = *issuer.notAfterCap;
@@ -135,7 +135,9 @@ Result<Certificate> SignPublicKey(EVP_PKEY* publicKey, const Certificate& caCert
   if (caKey.PublicKeyDigest() != caCert.PublicKeyDigest()) {
     return Status::InvalidInput("the CA key does not belong to the CA certificate " + caName);
   }
-  if (!caCert.IsCa()) return Status::InvalidInput(caName + " is not a CA certificate (basicConstraints cA is not TRUE)");
+  if (!caCert.IsCa()) {
+    return Status::InvalidInput(caName + " is not a CA certificate (basicConstraints cA is not TRUE)");
+  }
   const std::set<std::string> caUsage = caCert.KeyUsage();
   if (!caUsage.empty() && !caUsage.count("keyCertSign")) {
     return Status::InvalidInput(caName + " may not sign certificates (its keyUsage lacks keyCertSign)");

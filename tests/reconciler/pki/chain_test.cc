@@ -32,8 +32,7 @@ TEST_CASE("BuildChain stops where the bundle has no issuer", "[pki]") {
   const auto& pki = SharedPki();
   CHECK(Subjects(Must(BuildChain(pki.leaf, {}))) == std::vector<std::string>{"vcs1.example.com"});
   CHECK(Subjects(Must(BuildChain(pki.leaf, {pki.root}))) == std::vector<std::string>{"vcs1.example.com"});
-  CHECK(Subjects(Must(BuildChain(pki.root, {pki.root, pki.intermediate}))) ==
-        std::vector<std::string>{"Test Root CA"});
+  CHECK(Subjects(Must(BuildChain(pki.root, {pki.root, pki.intermediate}))) == std::vector<std::string>{"Test Root CA"});
 }
 
 TEST_CASE("BuildChain terminates on CAs that certify each other", "[pki]") {

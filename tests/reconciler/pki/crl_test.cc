@@ -1,8 +1,7 @@
 #include "reconciler/pki/crl.h"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 
 #include "pki_test_support.h"
 
@@ -15,8 +14,8 @@ using testing::SharedPki;
 
 Crl IssuingCaCrl() {
   const auto& pki = SharedPki();
-  return Must(CreateCrl(pki.intermediate, pki.intermediateKey, {pki.leaf.SerialHex(), "0a"},
-                        At("2026-05-01T00:00:00Z"), At("2026-05-08T00:00:00Z")));
+  return Must(CreateCrl(pki.intermediate, pki.intermediateKey, {pki.leaf.SerialHex(), "0a"}, At("2026-05-01T00:00:00Z"),
+                        At("2026-05-08T00:00:00Z")));
 }
 
 std::vector<std::string> Sorted(std::vector<std::string> values) {
@@ -53,8 +52,8 @@ TEST_CASE("a CRL's signature verifies with its issuer only", "[pki]") {
   CHECK(crl.VerifySignature(pki.intermediate).ok());
   CHECK(crl.VerifySignature(pki.root).message() ==
         "the CRL's issuer 'CN=Test Issuing CA, O=Example Corp, C=NO' is not 'CN=Test Root CA, O=Example Corp, C=NO'");
-  const Certificate impostor = Must(
-      SelfSign(testing::NewP256Key(), testing::CaPolicy("Test Issuing CA", At("2025-01-01T00:00:00Z"), 3650)));
+  const Certificate impostor =
+      Must(SelfSign(testing::NewP256Key(), testing::CaPolicy("Test Issuing CA", At("2025-01-01T00:00:00Z"), 3650)));
   const Status forged = crl.VerifySignature(impostor);
   REQUIRE_FALSE(forged.ok());
   CHECK(forged.message().rfind(
@@ -85,9 +84,9 @@ TEST_CASE("a CRL without nextUpdate reads as having none", "[pki][rule:V12]") {
 
 TEST_CASE("CreateCrl and Parse refuse bad input", "[pki]") {
   const auto& pki = SharedPki();
-  CHECK(CreateCrl(pki.root, pki.rootKey, {}, At("2026-02-01T00:00:00Z"), At("2026-01-01T00:00:00Z"))
-            .status()
-            .message() == "CRL nextUpdate must be after thisUpdate");
+  CHECK(
+      CreateCrl(pki.root, pki.rootKey, {}, At("2026-02-01T00:00:00Z"), At("2026-01-01T00:00:00Z")).status().message() ==
+      "CRL nextUpdate must be after thisUpdate");
   CHECK(CreateCrl(pki.root, pki.intermediateKey, {}, At("2026-01-01T00:00:00Z"), At("2026-02-01T00:00:00Z"))
             .status()
             .message() == "the CA key does not belong to the CA certificate 'CN=Test Root CA, O=Example Corp, C=NO'");

@@ -65,8 +65,10 @@ TEST_CASE("subject alternative names keep DNS names and IPv4/IPv6 addresses", "[
 
 TEST_CASE("invalid SAN values are refused by name", "[pki]") {
   CHECK(MakeSubjectAltNameExtension({}, {"300.1.1.1"}).status().message() == "invalid IP address '300.1.1.1'");
-  CHECK(MakeSubjectAltNameExtension({"has space.example.com"}, {}).status().message().rfind(
-            "invalid DNS name 'has space.example.com'", 0) == 0);
+  CHECK(MakeSubjectAltNameExtension({"has space.example.com"}, {})
+            .status()
+            .message()
+            .rfind("invalid DNS name 'has space.example.com'", 0) == 0);
   CHECK_FALSE(MakeSubjectAltNameExtension({""}, {}).ok());
 }
 

@@ -1,8 +1,9 @@
 #include "reconciler/pki/handles.h"
 
-#include <catch2/catch.hpp>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+
+#include <catch2/catch.hpp>
 
 #include "pki_test_support.h"
 

@@ -1,11 +1,8 @@
 #include "reconciler/pki/key.h"
 
-#include <catch2/catch.hpp>
 #include <openssl/pem.h>
-#include <stdlib.h>
-#include <unistd.h>
 
-#include <fstream>
+#include <catch2/catch.hpp>
 
 #include "pki_test_support.h"
 
@@ -37,24 +34,6 @@ std::string TraditionalPem(const PrivateKey& key) {
   REQUIRE(PEM_write_bio_PrivateKey_traditional(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1);
   return BioContents(bio.get());
 }
-
-// A file in /tmp removed when the test ends.
-class TempFile {
- public:
-  explicit TempFile(const std::string& contents) {
-    char pattern[] = "/tmp/pkiform-key-test-XXXXXX";
-    const int fd = mkstemp(pattern);
-    REQUIRE(fd >= 0);
-    close(fd);
-    path_ = pattern;
-    std::ofstream(path_, std::ios::binary) << contents;
-  }
-  ~TempFile() { unlink(path_.c_str()); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 TEST_CASE("KeySpec describes keys the way manifests spell them", "[pki]") {
   CHECK(KeySpec::Rsa(4096).ToString() == "RSA 4096");
@@ -158,9 +137,35 @@ TEST_CASE("an encrypted traditional PEM key is read with the right passphrase on
   CHECK(PrivateKey::FromPem(pem, &wrong).status().message() == "cannot decrypt the private key: wrong passphrase");
 }
 
+TEST_CASE("a key after a certificate in the same PEM file is found", "[pki]") {
+  const auto& pki = testing::SharedPki();
+  const std::string combined = pki.leaf.ToPem() + Must(pki.leafKey.ToPem()).str();
+  CHECK(Must(PrivateKey::FromPem(combined, nullptr)).PublicKeyDigest() == pki.leafKey.PublicKeyDigest());
+}
+
+TEST_CASE("Ed25519 keys are read, described and sign CSRs and certificates", "[pki]") {
+  // pkiform does not generate Ed25519 keys, but users may bring them.
+  EvpPkeyPtr raw(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
+  REQUIRE(raw);
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  REQUIRE(PEM_write_bio_PrivateKey(bio.get(), raw.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1);
+  const PrivateKey key = Must(PrivateKey::FromPem(BioContents(bio.get()), nullptr));
+  CHECK(key.Spec() == KeySpec{KeySpec::kEd25519, 256, ""});
+  CHECK(key.Spec().ToString() == "Ed25519");
+  CHECK(SignatureDigestFor(key.get()) == nullptr);
+  const Csr csr = testing::CsrFor("ed.example.com", key);
+  CHECK(csr.VerifySignature().ok());
+  CHECK(csr.Key().algorithm == KeySpec::kEd25519);
+  const Certificate cert =
+      Must(SelfSign(key, testing::LeafPolicy("ed.example.com", testing::At("2026-01-01T00:00:00Z"), 30)));
+  CHECK(cert.IsSelfSigned());
+  CHECK(cert.SignatureKeyAlgorithm() == "ed25519");
+  CHECK(cert.PublicKeyDigest() == key.PublicKeyDigest());
+}
+
 TEST_CASE("text that holds no private key gives a clear error", "[pki]") {
-  Result<PrivateKey> certificate = PrivateKey::FromPem("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
-                                                       nullptr);
+  Result<PrivateKey> certificate =
+      PrivateKey::FromPem("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", nullptr);
   REQUIRE_FALSE(certificate.ok());
   CHECK(certificate.status().code() == Status::Code::kInvalidInput);
   CHECK(certificate.status().message().rfind("no private key: expected a PEM block BEGIN PRIVATE KEY", 0) == 0);
@@ -179,54 +184,10 @@ TEST_CASE("a copied PrivateKey shares the same key", "[pki]") {
   CHECK(other.PublicKeyDigest() == key.PublicKeyDigest());
 }
 
-TEST_CASE("SecretString moves its text and leaves the source empty", "[pki]") {
-  std::string text = "hunter2";
-  SecretString secret(std::move(text));
-  CHECK(text.empty());
-  CHECK(secret.str() == "hunter2");
-  SecretString moved(std::move(secret));
-  CHECK(moved.view() == "hunter2");
-  CHECK(secret.empty());  // NOLINT(bugprone-use-after-move): the wipe is what is tested
-  SecretString assigned;
-  assigned = std::move(moved);
-  CHECK(assigned.str() == "hunter2");
-  CHECK(moved.empty());  // NOLINT(bugprone-use-after-move)
-}
-
-TEST_CASE("ReadPassphrase takes exactly one source", "[pki]") {
-  CHECK(ReadPassphrase("", "").status().message() == "set exactly one of passphraseEnv and passphraseFile");
-  CHECK(ReadPassphrase("X", "/tmp/y").status().message() == "set exactly one of passphraseEnv and passphraseFile");
-}
-
-TEST_CASE("ReadPassphrase reads an environment variable without echoing it", "[pki]") {
-  REQUIRE(setenv("PKIFORM_TEST_PASSPHRASE", "env-secret", 1) == 0);
-  CHECK(Must(ReadPassphrase("PKIFORM_TEST_PASSPHRASE", "")).str() == "env-secret");
-  REQUIRE(setenv("PKIFORM_TEST_PASSPHRASE", "", 1) == 0);
-  CHECK(ReadPassphrase("PKIFORM_TEST_PASSPHRASE", "").status().message() ==
-        "environment variable PKIFORM_TEST_PASSPHRASE is empty");
-  REQUIRE(unsetenv("PKIFORM_TEST_PASSPHRASE") == 0);
-  Result<SecretString> missing = ReadPassphrase("PKIFORM_TEST_PASSPHRASE", "");
-  CHECK(missing.status().code() == Status::Code::kNotFound);
-  CHECK(missing.status().message() == "environment variable PKIFORM_TEST_PASSPHRASE is not set");
-}
-
-TEST_CASE("ReadPassphrase strips one trailing newline of a file", "[pki]") {
-  CHECK(Must(ReadPassphrase("", TempFile("file-secret\n").path())).str() == "file-secret");
-  CHECK(Must(ReadPassphrase("", TempFile("crlf-secret\r\n").path())).str() == "crlf-secret");
-  CHECK(Must(ReadPassphrase("", TempFile("two\n\n").path())).str() == "two\n");
-  CHECK(Must(ReadPassphrase("", TempFile("no-newline").path())).str() == "no-newline");
-  const TempFile empty("\n");
-  CHECK(ReadPassphrase("", empty.path()).status().message() == "passphrase file '" + empty.path() + "' is empty");
-  Result<SecretString> missing = ReadPassphrase("", "/nonexistent/pkiform/passphrase");
-  CHECK(missing.status().code() == Status::Code::kIoError);
-  CHECK(missing.status().message() ==
-        "cannot open passphrase file '/nonexistent/pkiform/passphrase': No such file or directory");
-}
-
 TEST_CASE("a passphrase from a file unlocks an encrypted key", "[pki][rule:V8]") {
   const PrivateKey key = NewP256Key();
   const std::string pem = EncryptedPem(key, "from-file", PemForm::kPkcs8);
-  const SecretString passphrase = Must(ReadPassphrase("", TempFile("from-file\n").path()));
+  const SecretString passphrase = Must(ReadPassphrase("", testing::TempFile("from-file\n").path()));
   CHECK(Must(PrivateKey::FromPem(pem, &passphrase.str())).PublicKeyDigest() == key.PublicKeyDigest());
 }
 

@@ -3,8 +3,11 @@
 // failed Result into a test failure showing its message.
 #pragma once
 
-#include <catch2/catch.hpp>
+#include <stdlib.h>
+#include <unistd.h>
 
+#include <catch2/catch.hpp>
+#include <fstream>
 #include <string>
 #include <utility>
 
@@ -22,6 +25,24 @@ T Must(Result<T> result) {
   REQUIRE(result.ok());
   return std::move(result).value();
 }
+
+// A file in /tmp removed when the test ends.
+class TempFile {
+ public:
+  explicit TempFile(const std::string& contents) {
+    char pattern[] = "/tmp/pkiform-key-test-XXXXXX";
+    const int fd = mkstemp(pattern);
+    REQUIRE(fd >= 0);
+    close(fd);
+    path_ = pattern;
+    std::ofstream(path_, std::ios::binary) << contents;
+  }
+  ~TempFile() { unlink(path_.c_str()); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
 
 inline TimePoint At(const char* rfc3339) { return Must(ParseRfc3339Utc(rfc3339)); }
 
@@ -91,9 +112,8 @@ inline const TestPki& SharedPki() {
     PrivateKey intermediateKey = NewP256Key();
     PrivateKey leafKey = NewP256Key();
     Certificate root = Must(SelfSign(rootKey, CaPolicy("Test Root CA", At("2025-01-01T00:00:00Z"), 3652)));
-    Certificate intermediate =
-        Must(SignCsr(CaCsrFor("Test Issuing CA", intermediateKey), root, rootKey,
-                     CaPolicy("Test Issuing CA", At("2025-01-01T00:00:00Z"), 1826)));
+    Certificate intermediate = Must(SignCsr(CaCsrFor("Test Issuing CA", intermediateKey), root, rootKey,
+                                            CaPolicy("Test Issuing CA", At("2025-01-01T00:00:00Z"), 1826)));
     Certificate leaf = Must(SignCsr(CsrFor("vcs1.example.com", leafKey), intermediate, intermediateKey,
                                     LeafPolicy("vcs1.example.com", At("2026-01-01T00:00:00Z"), 397)));
     return TestPki{rootKey, intermediateKey, leafKey, root, intermediate, leaf};

@@ -1,7 +1,8 @@
 #include "reconciler/pki/signer.h"
 
-#include <catch2/catch.hpp>
 #include <openssl/pem.h>
+
+#include <catch2/catch.hpp>
 
 #include "pki_test_support.h"
 #include "reconciler/pki/chain.h"
@@ -95,8 +96,8 @@ TEST_CASE("notAfter is capped at the CA's notAfter", "[pki]") {
   const auto& pki = SharedPki();
   const PrivateKey key = NewP256Key();
   // The intermediate ends 2029-12-31 (1826 days from 2025-01-01); ask for 10 years.
-  const Certificate cert = Must(SignCsr(testing::CsrFor("long.example.com", key), pki.intermediate,
-                                        pki.intermediateKey, LeafPolicy("long.example.com", At("2026-01-01T00:00:00Z"), 3650)));
+  const Certificate cert = Must(SignCsr(testing::CsrFor("long.example.com", key), pki.intermediate, pki.intermediateKey,
+                                        LeafPolicy("long.example.com", At("2026-01-01T00:00:00Z"), 3650)));
   CHECK(cert.NotAfter() == pki.intermediate.NotAfter());
   CHECK(FormatRfc3339Utc(cert.NotAfter()) == "2030-01-01T00:00:00Z");
   Result<Certificate> late = SignCsr(testing::CsrFor("late.example.com", key), pki.intermediate, pki.intermediateKey,
@@ -116,7 +117,8 @@ TEST_CASE("policy extras: serial, path length, IP SANs, CRL and OCSP addresses",
   policy.ipAddresses = {"198.51.100.7"};
   policy.crlDistributionPoints = {"http://crl.example.com/issuing.crl"};
   policy.ocspUrls = {"http://ocsp.example.com"};
-  const Certificate cert = Must(SignCsr(testing::CaCsrFor("Sub CA", key), pki.intermediate, pki.intermediateKey, policy));
+  const Certificate cert =
+      Must(SignCsr(testing::CaCsrFor("Sub CA", key), pki.intermediate, pki.intermediateKey, policy));
   CHECK(cert.IsCa());
   CHECK(cert.PathLength() == std::optional<int>(0));
   CHECK(cert.SerialHex() == "0123456789ABCDEF");
@@ -165,8 +167,10 @@ TEST_CASE("the signer refuses a bad policy, a wrong CA key, a non-CA and a forge
 
   const Csr forged = testing::CsrFor("forged.example.com", key);
   REQUIRE(X509_REQ_set_pubkey(forged.get(), NewP256Key().get()) == 1);
-  CHECK(SignCsr(forged, pki.intermediate, pki.intermediateKey, good).status().message().rfind(
-            "the CSR's signature does not verify", 0) == 0);
+  CHECK(SignCsr(forged, pki.intermediate, pki.intermediateKey, good)
+            .status()
+            .message()
+            .rfind("the CSR's signature does not verify", 0) == 0);
 }
 
 TEST_CASE("random serials are positive and distinct", "[pki]") {
