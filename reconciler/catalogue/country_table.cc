@@ -17,13 +17,9 @@ const CountryEntry* CountryTable::Find(std::string_view code) const {
 
 Result<CountryTable> ParseCountryTable(std::string_view file, std::string_view text) {
   strict::Errors errors{std::string(file)};
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    errors.Add(e.mark, "", "not valid YAML: " + e.msg, true);
-    return errors.status();
-  }
+  std::optional<YAML::Node> document = strict::LoadDocument(text, errors);
+  if (!document) return errors.status();
+  const YAML::Node& root = *document;
   CountryTable table;
   strict::Map m(errors, root, "");
   table.source = m.String("source");

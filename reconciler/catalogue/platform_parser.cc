@@ -160,13 +160,9 @@ void CheckUnique(const std::vector<T>& items, std::string (*key)(const T&), cons
 
 Result<PlatformCatalogue> ParsePlatform(std::string_view file, std::string_view text) {
   strict::Errors errors{std::string(file)};
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::Exception& e) {
-    errors.Add(e.mark, "", "not valid YAML: " + e.msg, true);
-    return errors.status();
-  }
+  std::optional<YAML::Node> document = strict::LoadDocument(text, errors);
+  if (!document) return errors.status();
+  const YAML::Node& root = *document;
   PlatformCatalogue p;
   ParseContext ctx{errors, p};
   strict::Map m(errors, root, "");

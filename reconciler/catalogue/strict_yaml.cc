@@ -178,4 +178,13 @@ void ForEach(Errors& errors, const YAML::Node& seq, const std::string& path,
   for (size_t i = 0; i < seq.size(); ++i) fn(seq[i], path + "[" + std::to_string(i) + "]");
 }
 
+std::optional<YAML::Node> LoadDocument(std::string_view text, Errors& errors) {
+  try {
+    return YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    errors.Add(e.mark, "", "not valid YAML: " + e.msg, true);
+    return std::nullopt;
+  }
+}
+
 }  // namespace pkiform::catalogue::strict

@@ -8,6 +8,9 @@
 // missing" that it causes.
 #pragma once
 
+#include <optional>
+#include <string_view>
+
 #include <yaml-cpp/yaml.h>
 
 #include <functional>
@@ -83,5 +86,8 @@ class Map {
 // empty sequence, anything else than a sequence is an error.
 void ForEach(Errors& errors, const YAML::Node& seq, const std::string& path,
              const std::function<void(const YAML::Node&, const std::string&)>& fn);
+
+// Parses one YAML document; a syntax error is added to `errors` and gives nullopt.
+std::optional<YAML::Node> LoadDocument(std::string_view text, Errors& errors);
 
 }  // namespace pkiform::catalogue::strict

@@ -45,6 +45,19 @@ std::string YamlErrorText(const YAML::Exception& e) {
   return "invalid YAML: " + msg;
 }
 
+// Adds `item` unless a document of the same kind already took its name.
+template <typename T>
+void AddUnique(T item, const char* kind, std::map<std::string, SourceLocation>& first_at, std::vector<T>& into,
+               DiagnosticList& diags) {
+  auto [it, fresh] = first_at.emplace(item.name, item.at("name"));
+  if (!fresh) {
+    diags.Error(item.at("name"), std::string("duplicate ") + kind + " '" + item.name + "': first defined at " +
+                                     it->second.file + ":" + std::to_string(it->second.line), "ref");
+    return;
+  }
+  into.push_back(std::move(item));
+}
+
 }  // namespace
 
 std::vector<std::string> DefaultManifestPaths() {
@@ -111,23 +124,10 @@ LoadedManifests LoadManifests(const std::vector<std::string>& args, DiagnosticLi
           out.unbuilt_issuers.insert(doc["metadata"]["name"].Scalar());
         continue;
       }
-      if (kind == "Issuer") {
-        Issuer is = BuildIssuer(doc, file, dir);
-        if (auto [it, fresh] = issuer_at.emplace(is.name, is.at("name")); !fresh) {
-          diags.Error(is.at("name"), "duplicate Issuer '" + is.name + "': first defined at " + it->second.file +
-                                         ":" + std::to_string(it->second.line), "ref");
-          continue;
-        }
-        out.desired.issuers.push_back(std::move(is));
-      } else {
-        Cluster c = BuildCluster(doc, file, dir);
-        if (auto [it, fresh] = cluster_at.emplace(c.name, c.at("name")); !fresh) {
-          diags.Error(c.at("name"), "duplicate Cluster '" + c.name + "': first defined at " + it->second.file +
-                                        ":" + std::to_string(it->second.line), "ref");
-          continue;
-        }
-        out.desired.clusters.push_back(std::move(c));
-      }
+      if (kind == "Issuer")
+        AddUnique(BuildIssuer(doc, file, dir), "Issuer", issuer_at, out.desired.issuers, diags);
+      else
+        AddUnique(BuildCluster(doc, file, dir), "Cluster", cluster_at, out.desired.clusters, diags);
     }
   }
   return out;

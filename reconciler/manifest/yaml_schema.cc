@@ -207,10 +207,9 @@ void YamlSchemaValidator::CheckScalar(const json& schema, const YAML::Node& node
     if (schema.contains("minLength") && s.size() < schema["minLength"].get<size_t>())
       Report(ctx, where, Where(path) + " must not be empty");
     if (schema.contains("pattern")) {
-      static std::map<std::string, std::regex> cache;
       const std::string pattern = schema["pattern"];
-      auto it = cache.find(pattern);
-      if (it == cache.end()) it = cache.emplace(pattern, std::regex(pattern)).first;
+      auto it = patterns_.find(pattern);
+      if (it == patterns_.end()) it = patterns_.emplace(pattern, std::regex(pattern)).first;
       if (!std::regex_search(s, it->second)) {
         std::string what = schema.value("title", "value matching " + pattern);
         Report(ctx, where, "'" + s + "' is not a valid " + what);

@@ -13,6 +13,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <nlohmann/json.hpp>
+#include <map>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -50,6 +52,8 @@ class YamlSchemaValidator {
   void Report(Ctx& ctx, const SourceLocation& where, std::string message) const;
 
   const nlohmann::ordered_json& root_;
+  // Compiled once per validator; a validator is used by one thread at a time.
+  mutable std::map<std::string, std::regex> patterns_;
 };
 
 // The manifest schema, parsed once from the embedded schema/pkiform.schema.json.
