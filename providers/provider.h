@@ -1,0 +1,69 @@
+// Provider: the one narrow interface between the executor and a platform.
+//
+// A provider drives one peer over one SSH session (reused for every step of a
+// run): `Observe` reads what the peer has, the primitives change one thing
+// each. Providers never decide what to change or in which order; the planner
+// decides what, the executor decides the order (trust before identity,
+// restarts after all changes of a peer, one restart per service), and the
+// platform catalogue (schema/platforms/) holds the platform's facts.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reconciler/manifest/model.h"
+#include "reconciler/pki/certificate.h"
+#include "reconciler/pki/csr.h"
+#include "reconciler/pki/key.h"
+#include "reconciler/plan/actual.h"
+#include "reconciler/plan/plan.h"
+#include "reconciler/util/result.h"
+
+namespace pkiform {
+
+// A CSR to make on the peer, whose key never leaves it (key location "appliance").
+struct CsrOnPeer {
+  std::string slot;
+  pki::CsrRequest request;
+  pki::KeySpec key;
+};
+
+struct IdentityInstall {
+  std::string slot;
+  std::string certificate_pem;          // exactly one certificate, one trailing newline
+  std::vector<std::string> chain_pems;  // the issuer first, up to (and including) the root
+  // Only for key location "generated": the key pkiform made. Written 0600, never logged.
+  const pki::SecretString* private_key_pem = nullptr;
+  // Key location "appliance": install the key the last GenerateCsr made for this slot.
+  bool use_pending_key = false;
+};
+
+// What InstallIdentity replaced, enough to put it back if verification fails.
+// It lives on the peer (backup copies next to the originals), so no private
+// key ever travels back to pkiform.
+struct IdentityBackup {
+  std::string slot;
+  std::vector<std::string> saved;  // provider-specific handles (paths of the backup copies)
+  bool had_identity = false;
+};
+
+class Provider {
+ public:
+  virtual ~Provider() = default;
+
+  virtual Result<Actual> Observe() = 0;
+  // Makes a key and CSR on the peer; returns the CSR (PEM).
+  virtual Result<std::string> GenerateCsr(const CsrOnPeer& request) = 0;
+  virtual Result<IdentityBackup> InstallIdentity(const IdentityInstall& install) = 0;
+  virtual Status RestoreIdentity(const IdentityBackup& backup) = 0;
+  // Drops the backup copies once the new identity is verified.
+  virtual Status DiscardBackup(const IdentityBackup& backup) = 0;
+  virtual Status AddTrust(const std::string& store, const std::string& certificate_pem) = 0;
+  virtual Status RemoveTrust(const std::string& store, const std::string& fingerprint_sha256) = 0;
+  virtual Status InstallCrl(const std::string& location, const std::string& crl_pem) = 0;
+  virtual Status Restart(const Restart& restart) = 0;
+};
+
+}  // namespace pkiform

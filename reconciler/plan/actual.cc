@@ -1,0 +1,46 @@
+#include "reconciler/plan/actual.h"
+
+#include "reconciler/pki/digest.h"
+
+namespace pkiform {
+
+const ObservedSlot* Actual::FindSlot(const std::string& name) const {
+  for (const auto& s : slots)
+    if (s.slot == name) return &s;
+  return nullptr;
+}
+
+const ObservedTrustStore* Actual::FindTrustStore(const std::string& name) const {
+  for (const auto& t : trust)
+    if (t.store == name) return &t;
+  return nullptr;
+}
+
+std::string Actual::Digest() const {
+  // Length-prefixed fields: no two different observations serialise alike.
+  std::string canon;
+  auto field = [&](const std::string& s) { canon += std::to_string(s.size()) + ":" + s + ";"; };
+  field(cluster);
+  field(peer);
+  for (const auto& s : slots) {
+    field("slot");
+    field(s.slot);
+    field(s.certificate_pem.value_or("-"));
+    for (const auto& c : s.chain_pems) field(c);
+    field(s.key_public_digest);
+    field(s.pending_csr_pem.value_or("-"));
+  }
+  for (const auto& t : trust) {
+    field("trust");
+    field(t.store);
+    for (const auto& c : t.certificate_pems) field(c);
+  }
+  for (const auto& c : crls) {
+    field("crl");
+    field(c.location);
+    field(c.pem);
+  }
+  return pki::Sha256Hex(canon);
+}
+
+}  // namespace pkiform

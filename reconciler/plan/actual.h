@@ -1,0 +1,47 @@
+// Actual: what one peer really has, as its provider observed it over SSH.
+// Plain data, compared by the planner with the desired state. Certificates are
+// kept as PEM text so the observation can be hashed (the plan records that
+// digest; `apply PLANFILE` refuses a peer whose digest has changed) and saved.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pkiform {
+
+struct ObservedSlot {
+  std::string slot;
+  std::optional<std::string> certificate_pem;  // absent: no certificate installed
+  std::vector<std::string> chain_pems;         // as installed, in file order
+  // SHA-256 of the DER SubjectPublicKeyInfo of the private key on the peer
+  // (pki::PublicKeyDigestOf), empty when there is no key or it is unreadable.
+  std::string key_public_digest;
+  std::optional<std::string> pending_csr_pem;  // a CSR made on the appliance and not yet answered
+};
+
+struct ObservedTrustStore {
+  std::string store;
+  std::vector<std::string> certificate_pems;  // one CA each
+  std::vector<std::string> builtin_fingerprints;  // entries the platform ships (never pruned unless asked)
+};
+
+struct ObservedCrl {
+  std::string location;  // where it lives on the peer
+  std::string pem;
+};
+
+struct Actual {
+  std::string cluster;
+  std::string peer;  // FQDN
+  std::vector<ObservedSlot> slots;
+  std::vector<ObservedTrustStore> trust;
+  std::vector<ObservedCrl> crls;
+
+  const ObservedSlot* FindSlot(const std::string& name) const;
+  const ObservedTrustStore* FindTrustStore(const std::string& name) const;
+  // SHA-256 over a canonical serialisation: equal digests mean nothing observable changed.
+  std::string Digest() const;
+};
+
+}  // namespace pkiform
