@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "reconciler/manifest/certificate_names.h"
 #include "reconciler/rules/checks.h"
 
 namespace pkiform {
@@ -15,8 +16,6 @@ const catalogue::PlatformCatalogue* PlatformOf(const CheckContext& ctx, const Cl
 std::string LimitRules(const catalogue::PlatformCatalogue& platform, const std::string& fact,
                        const std::string& fallback);
 std::string JoinNames(const std::vector<std::string>& names, const std::string& sep = ", ");
-// The names a slot's certificate will carry for `peer` (CN first), as the planner will request them.
-std::vector<std::string> CertificateNames(const Cluster& cluster, const IdentitySlot& slot, const Peer& peer);
 std::string FormatDay(pki::TimePoint t);
 
 }  // namespace pkiform
