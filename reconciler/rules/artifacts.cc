@@ -1,5 +1,7 @@
 #include "reconciler/rules/artifacts.h"
 
+#include "reconciler/pki/key_file.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -79,28 +81,9 @@ const pki::PrivateKey* Artifacts::PrivateKey(const FileRef& ref, const std::stri
   if (it != keys_.end()) return it->second ? &*it->second : nullptr;
   std::optional<pki::PrivateKey> parsed;
   if (const std::string* bytes = Bytes(ref, out)) {
-    std::optional<pki::SecretString> passphrase;
-    bool usable = true;
-    if (pki::PrivateKey::IsEncryptedPem(*bytes)) {
-      if (passphrase_env.empty() && !passphrase_file) {
-        ReportOnce(ref, "private key is encrypted; set passphraseEnv or passphraseFile", "key", out);
-        usable = false;
-      } else {
-        auto secret = pki::ReadPassphrase(passphrase_env, passphrase_file ? passphrase_file->path : "");
-        if (secret.ok()) passphrase = std::move(secret).value();
-        else {
-          ReportOnce(ref, secret.status().message(), "key", out);
-          usable = false;
-        }
-      }
-    }
-    if (usable) {
-      std::string pass = passphrase ? std::string(passphrase->view()) : std::string();
-      auto r = pki::PrivateKey::FromPem(*bytes, passphrase ? &pass : nullptr);
-      std::fill(pass.begin(), pass.end(), '\0');  // the copy must not outlive its use either
-      if (r.ok()) parsed = std::move(r).value();
-      else ReportOnce(ref, r.status().message(), "key", out);
-    }
+    auto r = pki::LoadPrivateKey(*bytes, passphrase_env, passphrase_file ? passphrase_file->path : "");
+    if (r.ok()) parsed = std::move(r).value();
+    else ReportOnce(ref, r.status().message(), "key", out);
   }
   it = keys_.emplace(ref.path, std::move(parsed)).first;
   return it->second ? &*it->second : nullptr;
