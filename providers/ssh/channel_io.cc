@@ -1,6 +1,9 @@
 #include "providers/ssh/channel_io.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -16,6 +19,17 @@ constexpr size_t kWriteChunk = 32768;
 
 Status ChannelError(ssh_session session, const char* what) {
   return Status::IoError(std::string(what) + ": " + ssh_get_error(session));
+}
+
+// Waits until the session's socket is readable (or writable, when libssh has
+// output queued), or the deadline passes, or kMaxIdleWaitMs.
+int WaitForSocket(ssh_session session, const Deadline& deadline) {
+  pollfd pfd{};
+  pfd.fd = ssh_get_fd(session);
+  pfd.events = POLLIN;
+  if (ssh_get_poll_flags(session) & SSH_WRITE_PENDING) pfd.events |= POLLOUT;
+  int rc = poll(&pfd, 1, deadline.PollTimeoutMs(kMaxIdleWaitMs));
+  return rc < 0 && errno == EINTR ? 0 : rc;
 }
 
 }  // namespace
@@ -54,20 +68,47 @@ Result<PumpOutcome> Pump(ssh_session session, ssh_channel channel, ChannelPump& 
         progress = true;
       }
     }
+    if (progress) AckNow(session);
     if (stop && stop()) return PumpOutcome::kStopped;
     if (eof[0] && eof[1]) return PumpOutcome::kEof;
     if (progress) continue;
     if (deadline.expired()) return PumpOutcome::kTimedOut;
-
-    pollfd pfd{};
-    pfd.fd = ssh_get_fd(session);
-    pfd.events = POLLIN;
-    if (ssh_get_poll_flags(session) & SSH_WRITE_PENDING) pfd.events |= POLLOUT;
-    int rc = poll(&pfd, 1, deadline.PollTimeoutMs(kMaxIdleWaitMs));
-    if (rc < 0 && errno != EINTR) {
+    if (WaitForSocket(session, deadline) < 0) {
       return Status::IoError(std::string("waiting for the channel: ") + std::strerror(errno));
     }
   }
+}
+
+Result<SshChannelPtr> OpenSessionChannel(ssh_session session, const Deadline& deadline) {
+  SshChannelPtr channel(ssh_channel_new(session));
+  if (!channel) return ChannelError(session, "cannot create a channel");
+  int rc = DriveNonBlocking(session, deadline, [&] { return ssh_channel_open_session(channel.get()); });
+  if (rc == SSH_AGAIN) {
+    return Status::IoError("opening a channel timed out after " + std::to_string(deadline.budget().count()) + " ms");
+  }
+  if (rc != SSH_OK) return ChannelError(session, "cannot open a session channel");
+  return channel;
+}
+
+void AckNow(ssh_session session) {
+  int one = 1;
+  setsockopt(ssh_get_fd(session), IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+}
+
+int DriveNonBlocking(ssh_session session, const Deadline& deadline, const std::function<int()>& step) {
+  ssh_set_blocking(session, 0);
+  int rc = SSH_AGAIN;
+  for (;;) {
+    rc = step();
+    AckNow(session);
+    if (rc != SSH_AGAIN || deadline.expired()) break;
+    if (WaitForSocket(session, deadline) < 0) {
+      rc = SSH_ERROR;
+      break;
+    }
+  }
+  ssh_set_blocking(session, 1);
+  return rc;
 }
 
 }  // namespace pkiform::ssh

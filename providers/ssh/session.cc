@@ -23,6 +23,10 @@ constexpr const char* kLegacyKex =
 constexpr const char* kLegacyKeyTypes =
     "ssh-ed25519,ecdsa-sha2-nistp521,ecdsa-sha2-nistp384,ecdsa-sha2-nistp256,rsa-sha2-512,rsa-sha2-256,ssh-rsa";
 
+// libssh's own timer may fire a little before our deadline: a failure this
+// close to it is a timeout.
+constexpr std::chrono::milliseconds kTimeoutSlack{50};
+
 std::string Quote(const std::string& command) {
   constexpr size_t kMax = 120;
   if (command.size() <= kMax) return "`" + command + "`";
@@ -110,7 +114,7 @@ Result<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget& target)
   ArmSessionTimeout(s, deadline);
   if (ssh_connect(s) != SSH_OK) {
     std::string why = ssh_get_error(s);
-    if (deadline.expired()) {
+    if (deadline.remaining() < kTimeoutSlack) {
       return Status::IoError(peer + ": SSH handshake timed out after " + std::to_string(target.timeout.count()) +
                              " ms: " + why);
     }
@@ -122,7 +126,7 @@ Result<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget& target)
   ArmSessionTimeout(s, deadline);
   Status auth = Authenticate(s, target, peer);
   if (!auth.ok()) {
-    if (deadline.expired()) {
+    if (deadline.remaining() < kTimeoutSlack) {
       return Status::IoError(auth.message() + " (timed out after " + std::to_string(target.timeout.count()) + " ms)");
     }
     return auth;
@@ -134,17 +138,17 @@ Result<ExecResult> SshSession::Exec(const std::string& command, std::string_view
   const std::string what = peer_ + ": exec " + Quote(command);
   Deadline deadline = NewDeadline();
   ssh_session s = session_.get();
-  ArmSessionTimeout(s, deadline);
+  auto timedOut = [&](const char* waitingFor) {
+    return Status::IoError(what + ": timed out after " + std::to_string(target_.timeout.count()) + " ms" +
+                           waitingFor);
+  };
 
-  SshChannelPtr channel(ssh_channel_new(s));
-  if (!channel) return Status::IoError(what + ": cannot create a channel: " + LastError());
-  if (ssh_channel_open_session(channel.get()) != SSH_OK) {
-    return Status::IoError(what + ": cannot open a session channel: " + LastError());
-  }
-  ArmSessionTimeout(s, deadline);
-  if (ssh_channel_request_exec(channel.get(), command.c_str()) != SSH_OK) {
-    return Status::IoError(what + ": the server refused the command: " + LastError());
-  }
+  auto channel = OpenSessionChannel(s, deadline);
+  if (!channel.ok()) return channel.status().WithContext(what);
+  channelOpened_ = true;
+  int rc = DriveNonBlocking(s, deadline, [&] { return ssh_channel_request_exec(channel->get(), command.c_str()); });
+  if (rc == SSH_AGAIN) return timedOut("");
+  if (rc != SSH_OK) return Status::IoError(what + ": the server refused the command: " + LastError());
 
   ExecResult result;
   ChannelPump io;
@@ -152,24 +156,34 @@ Result<ExecResult> SshSession::Exec(const std::string& command, std::string_view
   io.sendEofAfterInput = true;
   io.out = &result.out;
   io.err = &result.err;
-  auto outcome = Pump(s, channel.get(), io, deadline);
+  auto outcome = Pump(s, channel->get(), io, deadline);
   if (!outcome.ok()) return outcome.status().WithContext(what);
-  if (*outcome == PumpOutcome::kTimedOut) {
-    return Status::IoError(what + ": timed out after " + std::to_string(target_.timeout.count()) + " ms");
-  }
+  if (*outcome == PumpOutcome::kTimedOut) return timedOut("");
+  // Normally already received with the output; else libssh waits (bounded) for it.
   ArmSessionTimeout(s, deadline);
-  result.exitStatus = ssh_channel_get_exit_status(channel.get());
-  if (deadline.expired() && result.exitStatus == -1) {
-    return Status::IoError(what + ": timed out after " + std::to_string(target_.timeout.count()) +
-                           " ms waiting for the exit status");
-  }
+  result.exitStatus = ssh_channel_get_exit_status(channel->get());
+  if (result.exitStatus == -1 && deadline.expired()) return timedOut(" waiting for the exit status");
   return result;
 }
 
-Result<std::unique_ptr<InteractiveShell>> SshSession::OpenShell() { return InteractiveShell::Open(*this); }
+Result<std::unique_ptr<InteractiveShell>> SshSession::OpenShell() {
+  auto shell = InteractiveShell::Open(*this);
+  if (shell.ok()) channelOpened_ = true;
+  return shell;
+}
 
 Result<SftpClient*> SshSession::Sftp() {
   if (!sftp_) {
+    if (!channelOpened_) {
+      // libssh's sftp_new() opens its channel with a blocking wait, which pays
+      // the ~40 ms delayed-ACK stall described at DriveNonBlocking when it is
+      // the session's first channel. Opening (and dropping) one channel our
+      // way first costs one round trip instead.
+      Deadline deadline = NewDeadline();
+      auto primer = OpenSessionChannel(session_.get(), deadline);
+      if (!primer.ok()) return primer.status().WithContext(peer_ + ": starting SFTP");
+      channelOpened_ = true;
+    }
     auto client = SftpClient::Open(*this);
     if (!client.ok()) return client.status();
     sftp_ = std::move(client).value();

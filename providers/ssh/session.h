@@ -90,6 +90,7 @@ class SshSession {
   std::string peer_;
   UniqueFd socket_;        // declared before session_: closed after libssh is done with it
   SshSessionPtr session_;
+  bool channelOpened_ = false;        // see Sftp()
   std::unique_ptr<SftpClient> sftp_;  // declared after session_: destroyed first
 };
 

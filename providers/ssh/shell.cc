@@ -26,21 +26,18 @@ Result<std::unique_ptr<InteractiveShell>> InteractiveShell::Open(SshSession& ses
   const std::string what = session.peer() + ": opening an interactive shell";
   ssh_session s = session.raw();
   Deadline deadline = session.NewDeadline();
-  ArmSessionTimeout(s, deadline);
-  SshChannelPtr channel(ssh_channel_new(s));
-  if (!channel) return Status::IoError(what + ": cannot create a channel: " + session.LastError());
-  if (ssh_channel_open_session(channel.get()) != SSH_OK) {
-    return Status::IoError(what + ": cannot open a session channel: " + session.LastError());
-  }
-  ArmSessionTimeout(s, deadline);
-  if (ssh_channel_request_pty_size(channel.get(), "vt100", 512, 200) != SSH_OK) {
-    return Status::IoError(what + ": the server refused a PTY: " + session.LastError());
-  }
-  ArmSessionTimeout(s, deadline);
-  if (ssh_channel_request_shell(channel.get()) != SSH_OK) {
-    return Status::IoError(what + ": the server refused a shell: " + session.LastError());
-  }
-  return std::unique_ptr<InteractiveShell>(new InteractiveShell(session, std::move(channel)));
+  auto channel = OpenSessionChannel(s, deadline);
+  if (!channel.ok()) return channel.status().WithContext(what);
+  auto timedOut = [&] {
+    return Status::IoError(what + ": timed out after " + std::to_string(deadline.budget().count()) + " ms");
+  };
+  int rc = DriveNonBlocking(s, deadline, [&] { return ssh_channel_request_pty_size(channel->get(), "vt100", 512, 200); });
+  if (rc == SSH_AGAIN) return timedOut();
+  if (rc != SSH_OK) return Status::IoError(what + ": the server refused a PTY: " + session.LastError());
+  rc = DriveNonBlocking(s, deadline, [&] { return ssh_channel_request_shell(channel->get()); });
+  if (rc == SSH_AGAIN) return timedOut();
+  if (rc != SSH_OK) return Status::IoError(what + ": the server refused a shell: " + session.LastError());
+  return std::unique_ptr<InteractiveShell>(new InteractiveShell(session, std::move(channel).value()));
 }
 
 void InteractiveShell::Absorb() {
