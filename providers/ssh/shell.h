@@ -1,0 +1,56 @@
+// InteractiveShell: a PTY shell on an SshSession, for appliance admin CLIs that
+// have no exec channel (they only run as the login shell and talk in prompts).
+//
+// Send() types text; Expect() waits until the output matches a prompt regex and
+// returns what came before it. Output is normalised before matching: carriage
+// returns are removed, so lines end in "\n". What follows the prompt stays
+// buffered for the next Expect(). The PTY echoes what is sent, so the text
+// returned by Expect() normally begins with the echoed command line.
+//
+// One thread at a time; must not outlive its SshSession.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <regex>
+#include <string>
+#include <string_view>
+
+#include "providers/ssh/handles.h"
+#include "reconciler/util/result.h"
+
+namespace pkiform::ssh {
+
+class SshSession;
+
+class InteractiveShell {
+ public:
+  // Opens a channel with a PTY (vt100, 512x200, so that long lines are not
+  // wrapped) and starts the login shell.
+  static Result<std::unique_ptr<InteractiveShell>> Open(SshSession& session);
+
+  ~InteractiveShell();
+  InteractiveShell(const InteractiveShell&) = delete;
+  InteractiveShell& operator=(const InteractiveShell&) = delete;
+
+  // Writes `text` as typed (include "\n" to press Enter), within the session's timeout.
+  Status Send(std::string_view text);
+
+  // Waits up to `timeout` for output matching `prompt`; returns the text before
+  // the match and consumes the match.
+  Result<std::string> Expect(const std::regex& prompt, std::chrono::milliseconds timeout);
+
+  // Output received but not yet consumed by Expect().
+  const std::string& pending() const { return buffer_; }
+
+ private:
+  InteractiveShell(SshSession& session, SshChannelPtr channel);
+  void Absorb();  // moves raw_ into buffer_, dropping carriage returns
+
+  SshSession& session_;
+  SshChannelPtr channel_;
+  std::string raw_;
+  std::string buffer_;
+};
+
+}  // namespace pkiform::ssh

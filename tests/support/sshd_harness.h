@@ -1,0 +1,93 @@
+// SshdHarness: a real OpenSSH sshd on loopback for tests, the demo and the
+// fleet harness.
+//
+// Start() creates a temporary directory with an ed25519 host key, an ed25519
+// client key (no passphrase) authorised for every user, an sshd_config (key-only
+// auth, UsePAM no, StrictModes no, MaxStartups 1000:30:2000, internal-sftp,
+// optional ForceCommand) and a known_hosts file; makes sure /run/sshd and the
+// dedicated login user (default "pkiform-test", shell /bin/sh, password field
+// "*") exist; starts `/usr/sbin/sshd -D -e -f CONFIG` on a free port; and waits
+// until it answers with its banner. The destructor stops sshd and removes the
+// directory.
+//
+// For a fleet, listen on 0.0.0.0: one sshd then serves every 127.x.y.z address
+// (the server sees which one in SSH_CONNECTION), and known_hosts can name them
+// all, or FQDN aliases used as SshTarget::hostKeyAlias.
+//
+// Must run as root (sshd, useradd). Create it on a thread that outlives it.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "providers/ssh/session.h"
+#include "reconciler/util/result.h"
+#include "tests/support/subprocess.h"
+
+namespace pkiform::testing {
+
+struct SshdOptions {
+  std::string listenAddress = "127.0.0.1";  // "0.0.0.0" to serve every 127.x.y.z address
+  std::string user = "pkiform-test";        // created if missing
+  std::string forceCommand;                  // empty: none
+  std::vector<std::string> extraConfig;     // sshd_config lines appended verbatim (Match blocks go last)
+  // Names written to known_hosts as "[name]:port": addresses and/or host key aliases.
+  std::vector<std::string> knownHostsNames = {"127.0.0.1"};
+  std::chrono::milliseconds startTimeout{10000};
+};
+
+class SshdHarness {
+ public:
+  static Result<std::unique_ptr<SshdHarness>> Start(SshdOptions options = {});
+  // sshd with `ForceCommand command`: every exec, shell and subsystem request runs it.
+  static Result<std::unique_ptr<SshdHarness>> StartWithForceCommand(std::string command, SshdOptions options = {});
+
+  ~SshdHarness();
+  SshdHarness(const SshdHarness&) = delete;
+  SshdHarness& operator=(const SshdHarness&) = delete;
+
+  int port() const { return port_; }
+  const std::string& tempDir() const { return dir_; }
+  const std::string& clientKeyPath() const { return clientKey_; }
+  const std::string& knownHostsPath() const { return knownHosts_; }
+  const std::string& user() const { return options_.user; }
+  // A directory in tempDir() owned by user(), for files the tests create remotely.
+  const std::string& dataDir() const { return dataDir_; }
+  const std::string& configPath() const { return config_; }
+  const std::string& logPath() const { return log_; }
+  // The host key as "ssh-ed25519 AAAA...".
+  const std::string& hostPublicKey() const { return hostPublicKey_; }
+  pid_t pid() const { return sshd_ ? sshd_->pid() : -1; }
+  // sshd's log so far (stderr, -e).
+  std::string Log() const;
+
+  // An SshTarget for this sshd: address, port, user, client key, known_hosts, 10 s timeout.
+  ssh::SshTarget Target(const std::string& address = "127.0.0.1") const;
+  // Authorises another public key ("ssh-ed25519 AAAA... comment") for every user.
+  Status AuthorizeKey(const std::string& publicKeyLine);
+  // Writes a known_hosts file with this sshd's host key for "[name]:port" of each name.
+  Status WriteKnownHosts(const std::string& path, const std::vector<std::string>& names) const;
+
+  // Generates a key pair with ssh-keygen at `path` (and path.pub); returns the
+  // public key line. A passphrase here is test data, so argv is acceptable.
+  static Result<std::string> GenerateKey(const std::string& path, const std::string& type = "ed25519",
+                                         const std::string& passphrase = "");
+
+ private:
+  explicit SshdHarness(SshdOptions options) : options_(std::move(options)) {}
+  Status Init();
+  Status Launch();
+
+  SshdOptions options_;
+  std::string dir_, dataDir_, hostKey_, clientKey_, authorizedKeys_, knownHosts_, config_, log_, hostPublicKey_;
+  int port_ = 0;
+  std::unique_ptr<ChildProcess> sshd_;
+};
+
+// Makes sure the login user exists with shell /bin/sh and a password field that
+// sshd accepts with UsePAM no ("*": no password, but not locked).
+Status EnsureTestUser(const std::string& name);
+
+}  // namespace pkiform::testing
