@@ -1,0 +1,233 @@
+#include "reconciler/executor/executor.h"
+
+#include <set>
+
+#include "reconciler/pki/csr.h"
+#include "reconciler/pki/key.h"
+
+namespace pkiform {
+namespace {
+
+// A peer's changes in the order they must happen: trust, then CRLs, then identities.
+std::vector<const Change*> Ordered(const PeerPlan& p) {
+  std::vector<const Change*> out;
+  for (ChangeKind kind : {ChangeKind::kTrust, ChangeKind::kCrl, ChangeKind::kIdentity})
+    for (const auto& c : p.changes)
+      if (c.kind == kind) out.push_back(&c);
+  return out;
+}
+
+struct InstalledIdentity {
+  const IdentitySlot* slot;
+  IdentityBackup backup;
+  pki::Certificate certificate;
+  std::vector<pki::Certificate> chain;
+};
+
+class PeerRun {
+ public:
+  PeerRun(const PeerPlan& plan, const Cluster& cluster, const Peer& peer, const pki::Clock& clock,
+          const ExecutorHooks& hooks, Provider& provider)
+      : plan_(plan), cluster_(cluster), peer_(peer), clock_(clock), hooks_(hooks), provider_(provider) {}
+
+  // Applies the peer's changes; on failure restores and returns the error.
+  Status Run(PeerOutcome& outcome) {
+    auto actual = provider_.Observe();
+    if (!actual.ok()) return actual.status();
+    if (actual->Digest() != plan_.observed_digest)
+      return Status::Failed("stale plan: " + peer_.fqdn +
+                            " has changed since the plan was made; run plan again");
+    for (const Change* c : Ordered(plan_)) {
+      Status s = Apply(*c);
+      Record(*c, s);
+      if (!s.ok()) return Rollback(s, outcome);
+      ++outcome.applied;
+    }
+    if (Status s = Restarts(); !s.ok()) return Rollback(s, outcome);
+    for (const auto& done : installed_) {
+      Status s = hooks_.verify(cluster_, peer_, *done.slot, done.certificate, done.chain);
+      if (!s.ok()) return Rollback(Status::Failed("verify " + done.slot->slot + ": " + s.message()), outcome);
+      Progress("verified: " + done.slot->slot + " serves " + done.certificate.FingerprintSha256().substr(0, 23));
+    }
+    for (const auto& done : installed_)
+      if (Status s = provider_.DiscardBackup(done.backup); !s.ok())
+        Progress("warning: could not remove the backup of " + done.slot->slot + ": " + s.message());
+    return Status::Ok();
+  }
+
+ private:
+  void Progress(const std::string& text) {
+    if (hooks_.progress) hooks_.progress(peer_.fqdn + ": " + text);
+  }
+
+  void Record(const Change& c, const Status& s, const std::string& after = "") {
+    std::string fingerprint = after;
+    if (fingerprint.empty() && c.kind == ChangeKind::kIdentity && !installed_.empty() && s.ok())
+      fingerprint = installed_.back().certificate.FingerprintSha256();
+    if (hooks_.record) hooks_.record(plan_, c, s.ok() ? "applied" : "failed", fingerprint, s.ok() ? "" : s.message());
+  }
+
+  const IdentitySlot* FindSlot(const std::string& name) const {
+    for (const auto& s : cluster_.identity)
+      if (s.slot == name) return &s;
+    return nullptr;
+  }
+
+  const TrustStore* FindStore(const std::string& name) const {
+    for (const auto& t : cluster_.trust)
+      if (t.store == name) return &t;
+    return nullptr;
+  }
+
+  Status Apply(const Change& c) {
+    Progress(std::string(ActionSymbol(c.action)) + " " + c.address);
+    switch (c.kind) {
+      case ChangeKind::kTrust:
+        if (c.action == Action::kDelete) return provider_.RemoveTrust(c.slot_or_store, c.before_fingerprint);
+        return provider_.AddTrust(c.slot_or_store, c.certificate_pem);
+      case ChangeKind::kCrl:
+        return provider_.InstallCrl(c.slot_or_store, c.certificate_pem);
+      case ChangeKind::kIdentity:
+        return InstallIdentity(c);
+    }
+    return Status::Failed("unknown change kind");
+  }
+
+  Status InstallIdentity(const Change& c) {
+    if (!c.waiting_for.empty()) return Status::Ok();  // nothing to install until the CA answers
+    const IdentitySlot* slot = FindSlot(c.slot_or_store);
+    if (!slot) return Status::InvalidInput("slot '" + c.slot_or_store + "' is not in the manifests any more");
+    auto order = hooks_.order(cluster_, peer_, *slot);
+    if (!order.ok()) return order.status();
+    auto issuer = hooks_.issuer(slot->issuer);
+    if (!issuer.ok()) return issuer.status();
+
+    IdentityInstall install;
+    install.slot = slot->slot;
+    std::optional<pki::SecretString> generated_pem;
+    std::optional<pki::Csr> csr;
+    if (slot->key.location == "appliance") {
+      auto pem = provider_.GenerateCsr({slot->slot, order->csr, order->key});
+      if (!pem.ok()) return pem.status();
+      auto parsed = pki::Csr::FromPem(*pem);
+      if (!parsed.ok()) return parsed.status().WithContext("the CSR made on " + peer_.fqdn);
+      csr = std::move(parsed).value();
+      install.use_pending_key = true;
+    } else {
+      auto key = pki::PrivateKey::Generate(order->key);
+      if (!key.ok()) return key.status();
+      auto made = pki::Csr::Create(order->csr, *key);
+      if (!made.ok()) return made.status();
+      csr = std::move(made).value();
+      auto pem = key->ToPem();
+      if (!pem.ok()) return pem.status();
+      generated_pem = std::move(pem).value();
+      install.private_key_pem = &*generated_pem;
+    }
+    pki::SigningPolicy policy = order->policy;
+    // Backdated a little: a peer whose clock runs slightly behind must not see a future certificate.
+    policy.notBefore = clock_.Now() - std::chrono::minutes(5);
+    auto issued = (*issuer)->Issue(*csr, policy);
+    if (!issued.ok()) return issued.status();
+    install.certificate_pem = issued->certificate.ToPem();
+    for (const auto& ca : issued->chain) install.chain_pems.push_back(ca.ToPem());
+    auto backup = provider_.InstallIdentity(install);
+    if (!backup.ok()) return backup.status();
+    installed_.push_back({slot, *backup, issued->certificate, issued->chain});
+    return Status::Ok();
+  }
+
+  Status Restarts() {
+    for (const auto& r : plan_.restarts) {
+      Progress("restart: " + r.target);
+      if (Status s = provider_.Restart(r); !s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+
+  Status Rollback(const Status& cause, PeerOutcome& outcome) {
+    if (installed_.empty()) return cause;
+    std::string problems;
+    for (auto it = installed_.rbegin(); it != installed_.rend(); ++it)
+      if (Status s = provider_.RestoreIdentity(it->backup); !s.ok()) problems += "; restore " + it->slot->slot + ": " + s.message();
+    for (const auto& r : plan_.restarts)
+      if (Status s = provider_.Restart(r); !s.ok()) problems += "; restart " + r.target + ": " + s.message();
+    outcome.rolled_back = problems.empty();
+    Progress(problems.empty() ? "rolled back to the previous identity" : "ROLLBACK INCOMPLETE" + problems);
+    return Status::Failed(cause.message() + (problems.empty() ? " (rolled back)" : problems));
+  }
+
+  const PeerPlan& plan_;
+  const Cluster& cluster_;
+  const Peer& peer_;
+  const pki::Clock& clock_;
+  const ExecutorHooks& hooks_;
+  Provider& provider_;
+  std::vector<InstalledIdentity> installed_;
+};
+
+const Peer* FindPeer(const Cluster& c, const std::string& fqdn) {
+  for (const auto& p : c.peers)
+    if (p.fqdn == fqdn) return &p;
+  return nullptr;
+}
+
+}  // namespace
+
+bool ApplyReport::ok() const {
+  for (const auto& p : peers)
+    if (!p.ok) return false;
+  return true;
+}
+
+std::string ApplyReport::Summary() const {
+  int applied = 0, changed_peers = 0;
+  std::vector<std::string> failures;
+  for (const auto& p : peers) {
+    applied += p.applied;
+    if (p.applied) ++changed_peers;
+    if (!p.ok && !p.skipped) failures.push_back(p.cluster + "/" + p.peer + ": " + p.error);
+    if (p.skipped) failures.push_back(p.cluster + "/" + p.peer + ": skipped (an earlier peer of the cluster failed)");
+  }
+  std::string s = (failures.empty() ? "Apply complete: " : "Apply failed: ") + std::to_string(applied) +
+                  (applied == 1 ? " change" : " changes") + " applied on " + std::to_string(changed_peers) +
+                  (changed_peers == 1 ? " peer." : " peers.");
+  for (const auto& f : failures) s += "\n  " + f;
+  return s;
+}
+
+ApplyReport Execute(const Plan& plan, const Desired& desired, const pki::Clock& clock, const ExecutorHooks& hooks) {
+  ApplyReport report;
+  std::set<std::string> failed_clusters;
+  for (const auto& peer_plan : plan.peers) {
+    PeerOutcome outcome;
+    outcome.cluster = peer_plan.cluster;
+    outcome.peer = peer_plan.peer;
+    if (peer_plan.changes.empty() && peer_plan.restarts.empty()) continue;
+    if (failed_clusters.count(peer_plan.cluster)) {
+      outcome.ok = false;
+      outcome.skipped = true;
+      report.peers.push_back(outcome);
+      continue;
+    }
+    Status s;
+    const Cluster* cluster = desired.FindCluster(peer_plan.cluster);
+    const Peer* peer = cluster ? FindPeer(*cluster, peer_plan.peer) : nullptr;
+    if (!peer) {
+      s = Status::InvalidInput(peer_plan.cluster + "/" + peer_plan.peer + " is not in the manifests any more");
+    } else {
+      auto provider = hooks.connect(*cluster, *peer);
+      if (!provider.ok()) s = provider.status();
+      else s = PeerRun(peer_plan, *cluster, *peer, clock, hooks, **provider).Run(outcome);
+    }
+    if (!s.ok()) {
+      outcome.ok = false;
+      outcome.error = s.message();
+      failed_clusters.insert(peer_plan.cluster);
+    }
+    report.peers.push_back(outcome);
+  }
+  return report;
+}
+
+}  // namespace pkiform

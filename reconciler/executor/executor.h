@@ -1,0 +1,67 @@
+// The executor: carries out exactly the changes of a plan, nothing else.
+//
+// Per cluster, peers roll one at a time. For each peer: re-observe and refuse
+// it if its state no longer matches the digest the plan recorded (stale plan);
+// trust changes first, then identities, then the restarts (each once), then a
+// real TLS handshake per changed identity that must serve the new certificate.
+// When a step fails, the peer's identities are restored from the backups the
+// provider made, the restarts run again, and that cluster stops; the other
+// clusters carry on. Every applied or failed change is recorded in the history.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "providers/provider.h"
+#include "reconciler/issuers/issuer.h"
+#include "reconciler/manifest/model.h"
+#include "reconciler/pki/clock.h"
+#include "reconciler/plan/plan.h"
+
+namespace pkiform {
+
+// What a new identity for one slot of one peer must look like.
+struct IdentityOrder {
+  pki::CsrRequest csr;
+  pki::KeySpec key;
+  pki::SigningPolicy policy;  // notBefore/validity filled by the executor from the clock
+};
+
+struct ExecutorHooks {
+  // Opens the SSH session and the provider for a peer (one connection per peer per run).
+  std::function<Result<std::unique_ptr<Provider>>(const Cluster&, const Peer&)> connect;
+  // The issuer named in a slot (opened once per run by the caller).
+  std::function<Result<CertificateIssuer*>(const std::string& issuer)> issuer;
+  // Derives the CSR, key and signing policy of a slot for a peer (planner's rules).
+  std::function<Result<IdentityOrder>(const Cluster&, const Peer&, const IdentitySlot&)> order;
+  // Checks with a real TLS handshake that the slot now serves `expected` (Ok when the slot has no endpoint).
+  std::function<Status(const Cluster&, const Peer&, const IdentitySlot&, const pki::Certificate& expected,
+                       const std::vector<pki::Certificate>& chain)> verify;
+  // Records one applied or failed change (history); may be empty.
+  std::function<void(const PeerPlan&, const Change&, const std::string& outcome, const std::string& after_fingerprint,
+                     const std::string& detail)> record;
+  // Progress for people ("web1.example.com: + identity nginx ... done").
+  std::function<void(const std::string&)> progress;
+};
+
+struct PeerOutcome {
+  std::string cluster, peer;
+  bool ok = true;
+  bool rolled_back = false;
+  bool skipped = false;  // an earlier peer of the cluster failed
+  int applied = 0;
+  std::string error;
+};
+
+struct ApplyReport {
+  std::vector<PeerOutcome> peers;
+  bool ok() const;
+  // "Apply complete: 3 changes on 2 peers." or "Apply failed: ... ".
+  std::string Summary() const;
+};
+
+ApplyReport Execute(const Plan& plan, const Desired& desired, const pki::Clock& clock, const ExecutorHooks& hooks);
+
+}  // namespace pkiform
