@@ -40,6 +40,8 @@ Result<PumpOutcome> Pump(ssh_session session, ssh_channel channel, ChannelPump& 
   bool eof[2] = {false, false};
   for (;;) {
     bool progress = false;
+    // A command that exits without reading all its input is not an error: drop the rest.
+    if (!io.input.empty() && ssh_channel_is_closed(channel)) io.input = {};
     if (!io.input.empty()) {
       uint32_t window = ssh_channel_window_size(channel);
       if (window > 0) {

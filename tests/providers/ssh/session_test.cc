@@ -42,6 +42,11 @@ TEST_CASE("exec writes stdin then sends EOF", "[ssh]") {
   CHECK(r->exitStatus == 0);
   CHECK(r->out == "HELLO\nWORLD\n");
 
+  // A command that exits without reading its input is not an error.
+  auto ignores = session->Exec("exit 4", std::string(8 * 1024 * 1024, 'x'));
+  REQUIRE(ignores.ok());
+  CHECK(ignores->exitStatus == 4);
+
   // Without input the command still sees EOF instead of waiting forever.
   auto empty = session->Exec("wc -c");
   REQUIRE(empty.ok());
@@ -64,9 +69,17 @@ TEST_CASE("exec moves megabytes on stdin, stdout and stderr without deadlock", "
   CHECK(both->out.find_first_not_of('o') == std::string::npos);
   CHECK(both->err.find_first_not_of('e') == std::string::npos);
 
-  // 2 MiB through cat: the remote writes output while we are still sending input.
+  // 3 MiB on stderr before a byte on stdout: more than libssh's receive window
+  // (~1.2 MB), so a reader that waits for stdout first would stall the command.
+  auto errFirst = session->Exec("head -c 3145728 /dev/zero | tr '\\0' e >&2; echo done");
+  REQUIRE(errFirst.ok());
+  CHECK(errFirst->out == "done\n");
+  CHECK(errFirst->err.size() == 3 * kMiB);
+
+  // 8 MiB through cat: the remote writes output while we are still sending
+  // input, more than both sides' windows and pipes can absorb.
   std::string input;
-  for (size_t i = 0; input.size() < 2 * kMiB; ++i) input += "line " + std::to_string(i) + "\n";
+  for (size_t i = 0; input.size() < 8 * kMiB; ++i) input += "line " + std::to_string(i) + "\n";
   auto echoed = session->Exec("cat", input);
   REQUIRE(echoed.ok());
   CHECK(echoed->exitStatus == 0);
