@@ -54,7 +54,9 @@ Result<PumpOutcome> Pump(ssh_session session, ssh_channel channel, ChannelPump& 
       }
     }
     if (io.input.empty() && io.sendEofAfterInput && !io.eofSent) {
-      if (ssh_channel_send_eof(channel) != SSH_OK) return ChannelError(session, "closing the channel's input");
+      if (!ssh_channel_is_closed(channel) && ssh_channel_send_eof(channel) != SSH_OK) {
+        return ChannelError(session, "closing the channel's input");
+      }
       io.eofSent = true;
     }
     for (int stream = 0; stream < 2; ++stream) {
