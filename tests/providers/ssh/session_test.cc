@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "tests/providers/ssh/ssh_fixture.h"
@@ -269,9 +270,30 @@ TEST_CASE("keys from ssh-agent", "[ssh]") {
 
 TEST_CASE("legacy algorithms are offered only when asked", "[ssh]") {
   testing::SshdOptions options;
-  options.extraConfig = {"KexAlgorithms diffie-hellman-group14-sha1"};
+  std::string rsaHostKey;  // for the ssh-rsa section, made before sshd starts
+  char dirTemplate[] = "/tmp/pkiform-rsa-host-XXXXXX";
+  REQUIRE(::mkdtemp(dirTemplate) != nullptr);
+  const std::string keyDir = dirTemplate;
+  struct RemoveDir {
+    std::string path;
+    ~RemoveDir() { std::filesystem::remove_all(path); }
+  } removeKeyDir{keyDir};
+  SECTION("diffie-hellman-group14-sha1 key exchange") {
+    options.extraConfig = {"KexAlgorithms diffie-hellman-group14-sha1"};
+  }
+  SECTION("ssh-rsa (SHA-1) host key signatures") {
+    rsaHostKey = keyDir + "/ssh_host_rsa_key";
+    REQUIRE(testing::SshdHarness::GenerateKey(rsaHostKey, "rsa").ok());
+    options.extraConfig = {"HostKey " + rsaHostKey, "HostKeyAlgorithms ssh-rsa"};
+  }
   auto sshd = testing::StartSshd(options);
   auto target = sshd->Target();
+  if (!rsaHostKey.empty()) {
+    std::ifstream pub(rsaHostKey + ".pub");
+    std::string type, blob;
+    pub >> type >> blob;
+    std::ofstream(target.knownHostsFile) << "[127.0.0.1]:" << sshd->port() << " " << type << " " << blob << "\n";
+  }
 
   auto modern = SshSession::Connect(target);
   REQUIRE_FALSE(modern.ok());
@@ -290,8 +312,9 @@ TEST_CASE("one sshd on 0.0.0.0 serves every loopback address (fleet layout)", "[
   testing::SshdOptions options;
   options.listenAddress = "0.0.0.0";
   options.knownHostsNames = {"127.0.3.4", "vcs1.emea.example.com"};
-  options.forceCommand = "echo \"$SSH_CONNECTION|$SSH_ORIGINAL_COMMAND\"";
-  auto sshd = testing::StartSshd(options);
+  auto started = testing::SshdHarness::StartWithForceCommand("echo \"$SSH_CONNECTION|$SSH_ORIGINAL_COMMAND\"", options);
+  if (!started.ok()) FAIL(started.status().ToString());
+  auto& sshd = started.value();
 
   auto byAddress = ConnectOrFail(sshd->Target("127.0.3.4"));
   auto r = byAddress->Exec("status");
