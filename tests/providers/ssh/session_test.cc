@@ -77,10 +77,10 @@ TEST_CASE("exec moves megabytes on stdin, stdout and stderr without deadlock", "
   CHECK(errFirst->out == "done\n");
   CHECK(errFirst->err.size() == 3 * kMiB);
 
-  // 8 MiB through cat: the remote writes output while we are still sending
+  // 6 MiB through cat: the remote writes output while we are still sending
   // input, more than both sides' windows and pipes can absorb.
   std::string input;
-  for (size_t i = 0; input.size() < 8 * kMiB; ++i) input += "line " + std::to_string(i) + "\n";
+  for (size_t i = 0; input.size() < 6 * kMiB; ++i) input += "line " + std::to_string(i) + "\n";
   auto echoed = session->Exec("cat", input);
   REQUIRE(echoed.ok());
   CHECK(echoed->exitStatus == 0);
