@@ -40,6 +40,8 @@ Result<PumpOutcome> Pump(ssh_session session, ssh_channel channel, ChannelPump& 
   bool eof[2] = {false, false};
   for (;;) {
     bool progress = false;
+    // A command that exits without reading all its input is not an error: drop the rest.
+    if (!io.input.empty() && ssh_channel_is_closed(channel)) io.input = {};
     if (!io.input.empty()) {
       uint32_t window = ssh_channel_window_size(channel);
       if (window > 0) {
@@ -52,7 +54,9 @@ Result<PumpOutcome> Pump(ssh_session session, ssh_channel channel, ChannelPump& 
       }
     }
     if (io.input.empty() && io.sendEofAfterInput && !io.eofSent) {
-      if (ssh_channel_send_eof(channel) != SSH_OK) return ChannelError(session, "closing the channel's input");
+      if (!ssh_channel_is_closed(channel) && ssh_channel_send_eof(channel) != SSH_OK) {
+        return ChannelError(session, "closing the channel's input");
+      }
       io.eofSent = true;
     }
     for (int stream = 0; stream < 2; ++stream) {

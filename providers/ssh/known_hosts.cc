@@ -44,6 +44,8 @@ Result<std::string> DescribeServerKey(ssh_session session) {
   return std::string(type ? type : "unknown") + " key " + fingerprint.get();
 }
 
+Status AppendUnlocked(const std::string& path, const std::string& line);
+
 Status RecordHostKey(ssh_session session, const SshTarget& target, const std::string& peer,
                      const std::string& keyText) {
   std::lock_guard<std::mutex> lock(KnownHostsMutex());
@@ -60,12 +62,10 @@ Status RecordHostKey(ssh_session session, const SshTarget& target, const std::st
   SshCharPtr entry(rawEntry);
   std::string line = entry.get();
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-  return AppendKnownHostsLine(target.knownHostsFile, line);
+  return AppendUnlocked(target.knownHostsFile, line);
 }
 
-}  // namespace
-
-Status AppendKnownHostsLine(const std::string& path, const std::string& line) {
+Status AppendUnlocked(const std::string& path, const std::string& line) {
   std::string content;
   int in = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0) {
@@ -122,6 +122,13 @@ Status AppendKnownHostsLine(const std::string& path, const std::string& line) {
     return Status::IoError("cannot rename " + tmp + " to " + path + ": " + std::strerror(err));
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status AppendKnownHostsLine(const std::string& path, const std::string& line) {
+  std::lock_guard<std::mutex> lock(KnownHostsMutex());
+  return AppendUnlocked(path, line);
 }
 
 Status VerifyHostKey(ssh_session session, const SshTarget& target, const std::string& peer) {

@@ -209,3 +209,38 @@ TEST_CASE("parallel sessions recording keys in one known_hosts file lose none", 
     CHECK(content.find("[peer" + std::to_string(i) + ".example.com]:") != std::string::npos);
   }
 }
+
+TEST_CASE("concurrent known_hosts appends are serialised", "[ssh]") {
+  auto& sshd = SharedSshd();
+  const std::string path = FreshPath(sshd, "append_known_hosts");
+  constexpr int kThreads = 8, kLines = 40;
+  std::vector<std::thread> threads;
+  std::vector<int> failures(kThreads, 0);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kLines; ++i) {
+        std::string line = "host" + std::to_string(t) + "-" + std::to_string(i) + ".example.com " + sshd.hostPublicKey();
+        if (!AppendKnownHostsLine(path, line).ok()) ++failures[static_cast<size_t>(t)];
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(std::count(failures.begin(), failures.end(), 0) == kThreads);
+  const std::string content = Slurp(path);
+  CHECK(std::count(content.begin(), content.end(), '\n') == kThreads * kLines);
+}
+
+TEST_CASE("only the given known_hosts file is consulted", "[ssh]") {
+  auto& sshd = SharedSshd();
+  auto session = ConnectOrFail(sshd.Target());
+  auto option = [&](enum ssh_options_e which) {
+    char* value = nullptr;
+    REQUIRE(ssh_options_get(session->raw(), which, &value) == SSH_OK);
+    std::string s = value;
+    ssh_string_free_char(value);
+    return s;
+  };
+  CHECK(option(SSH_OPTIONS_KNOWNHOSTS) == sshd.knownHostsPath());
+  // Not ~/.ssh/known_hosts nor /etc/ssh/ssh_known_hosts.
+  CHECK(option(SSH_OPTIONS_GLOBAL_KNOWNHOSTS) == "/dev/null");
+}

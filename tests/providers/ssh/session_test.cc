@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "tests/providers/ssh/ssh_fixture.h"
@@ -42,6 +43,11 @@ TEST_CASE("exec writes stdin then sends EOF", "[ssh]") {
   CHECK(r->exitStatus == 0);
   CHECK(r->out == "HELLO\nWORLD\n");
 
+  // A command that exits without reading its input is not an error.
+  auto ignores = session->Exec("exit 4", std::string(8 * 1024 * 1024, 'x'));
+  REQUIRE(ignores.ok());
+  CHECK(ignores->exitStatus == 4);
+
   // Without input the command still sees EOF instead of waiting forever.
   auto empty = session->Exec("wc -c");
   REQUIRE(empty.ok());
@@ -64,9 +70,17 @@ TEST_CASE("exec moves megabytes on stdin, stdout and stderr without deadlock", "
   CHECK(both->out.find_first_not_of('o') == std::string::npos);
   CHECK(both->err.find_first_not_of('e') == std::string::npos);
 
-  // 2 MiB through cat: the remote writes output while we are still sending input.
+  // 3 MiB on stderr before a byte on stdout: more than libssh's receive window
+  // (~1.2 MB), so a reader that waits for stdout first would stall the command.
+  auto errFirst = session->Exec("head -c 3145728 /dev/zero | tr '\\0' e >&2; echo done");
+  REQUIRE(errFirst.ok());
+  CHECK(errFirst->out == "done\n");
+  CHECK(errFirst->err.size() == 3 * kMiB);
+
+  // 6 MiB through cat: the remote writes output while we are still sending
+  // input, more than both sides' windows and pipes can absorb.
   std::string input;
-  for (size_t i = 0; input.size() < 2 * kMiB; ++i) input += "line " + std::to_string(i) + "\n";
+  for (size_t i = 0; input.size() < 6 * kMiB; ++i) input += "line " + std::to_string(i) + "\n";
   auto echoed = session->Exec("cat", input);
   REQUIRE(echoed.ok());
   CHECK(echoed->exitStatus == 0);
@@ -256,9 +270,30 @@ TEST_CASE("keys from ssh-agent", "[ssh]") {
 
 TEST_CASE("legacy algorithms are offered only when asked", "[ssh]") {
   testing::SshdOptions options;
-  options.extraConfig = {"KexAlgorithms diffie-hellman-group14-sha1"};
+  std::string rsaHostKey;  // for the ssh-rsa section, made before sshd starts
+  char dirTemplate[] = "/tmp/pkiform-rsa-host-XXXXXX";
+  REQUIRE(::mkdtemp(dirTemplate) != nullptr);
+  const std::string keyDir = dirTemplate;
+  struct RemoveDir {
+    std::string path;
+    ~RemoveDir() { std::filesystem::remove_all(path); }
+  } removeKeyDir{keyDir};
+  SECTION("diffie-hellman-group14-sha1 key exchange") {
+    options.extraConfig = {"KexAlgorithms diffie-hellman-group14-sha1"};
+  }
+  SECTION("ssh-rsa (SHA-1) host key signatures") {
+    rsaHostKey = keyDir + "/ssh_host_rsa_key";
+    REQUIRE(testing::SshdHarness::GenerateKey(rsaHostKey, "rsa").ok());
+    options.extraConfig = {"HostKey " + rsaHostKey, "HostKeyAlgorithms ssh-rsa"};
+  }
   auto sshd = testing::StartSshd(options);
   auto target = sshd->Target();
+  if (!rsaHostKey.empty()) {
+    std::ifstream pub(rsaHostKey + ".pub");
+    std::string type, blob;
+    pub >> type >> blob;
+    std::ofstream(target.knownHostsFile) << "[127.0.0.1]:" << sshd->port() << " " << type << " " << blob << "\n";
+  }
 
   auto modern = SshSession::Connect(target);
   REQUIRE_FALSE(modern.ok());
@@ -277,8 +312,9 @@ TEST_CASE("one sshd on 0.0.0.0 serves every loopback address (fleet layout)", "[
   testing::SshdOptions options;
   options.listenAddress = "0.0.0.0";
   options.knownHostsNames = {"127.0.3.4", "vcs1.emea.example.com"};
-  options.forceCommand = "echo \"$SSH_CONNECTION|$SSH_ORIGINAL_COMMAND\"";
-  auto sshd = testing::StartSshd(options);
+  auto started = testing::SshdHarness::StartWithForceCommand("echo \"$SSH_CONNECTION|$SSH_ORIGINAL_COMMAND\"", options);
+  if (!started.ok()) FAIL(started.status().ToString());
+  auto& sshd = started.value();
 
   auto byAddress = ConnectOrFail(sshd->Target("127.0.3.4"));
   auto r = byAddress->Exec("status");

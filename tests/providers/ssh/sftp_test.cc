@@ -158,7 +158,7 @@ TEST_CASE("a failed upload leaves the target and the directory untouched", "[ssh
   CHECK(Listing(dir) == std::vector<std::string>{"server.pem"});
 }
 
-TEST_CASE("download returns exact content; stat and download report absent files", "[ssh]") {
+TEST_CASE("download returns exact content, stat and download report absent files", "[ssh]") {
   auto& sshd = SharedSshd();
   auto session = ConnectOrFail(sshd.Target());
   SftpClient& sftp = SftpOf(*session);
