@@ -26,9 +26,9 @@ void ReadKey(MapReader& slot, KeySpecModel& key) {
   key.location = r.Str("location", "appliance");
 }
 
-IdentitySlot ReadSlot(const YAML::Node& node, const std::string& file, const std::string& dir) {
+IdentitySlot ReadSlot(const MapReader& spec, const YAML::Node& node) {
   IdentitySlot s;
-  MapReader r(node, file, dir, s);
+  MapReader r = spec.Sibling(node, s);
   s.slot = r.Str("slot");
   s.issuer = r.Str("issuer");
   ReadSubject(r, s.subject);
@@ -72,9 +72,9 @@ IdentitySlot ReadSlot(const YAML::Node& node, const std::string& file, const std
   return s;
 }
 
-TrustStore ReadTrust(const YAML::Node& node, const std::string& file, const std::string& dir) {
+TrustStore ReadTrust(const MapReader& spec, const YAML::Node& node) {
   TrustStore t;
-  MapReader r(node, file, dir, t);
+  MapReader r = spec.Sibling(node, t);
   t.store = r.Str("store");
   t.certificates = r.Files("certificates");
   t.prune = r.Bool("prune", false);
@@ -120,9 +120,9 @@ Revocation ReadRevocation(MapReader& spec) {
 
 }  // namespace
 
-Issuer BuildIssuer(const YAML::Node& doc, const std::string& file, const std::string& dir) {
+Issuer BuildIssuer(const YAML::Node& doc, const std::string& file, const std::string& dir, DiagnosticList& problems) {
   Issuer is;
-  MapReader top(doc, file, dir, is);
+  MapReader top(doc, file, dir, is, problems);
   Located meta;
   is.name = top.Nested("metadata", meta).Str("name");
   is.fields["name"] = meta.at("name");
@@ -151,9 +151,10 @@ Issuer BuildIssuer(const YAML::Node& doc, const std::string& file, const std::st
   return is;
 }
 
-Cluster BuildCluster(const YAML::Node& doc, const std::string& file, const std::string& dir) {
+Cluster BuildCluster(const YAML::Node& doc, const std::string& file, const std::string& dir,
+                     DiagnosticList& problems) {
   Cluster c;
-  MapReader top(doc, file, dir, c);
+  MapReader top(doc, file, dir, c, problems);
   Located meta;
   c.name = top.Nested("metadata", meta).Str("name");
   c.fields["name"] = meta.at("name");
@@ -176,22 +177,25 @@ Cluster BuildCluster(const YAML::Node& doc, const std::string& file, const std::
   c.connection.timeout = conn.Dur("timeout", "30s");
   c.connection.legacy_algorithms = conn.Bool("legacyAlgorithms", false);
 
+  spec.KeyAt("peers");
   const YAML::Node peers = spec.Node("peers");
   for (size_t i = 0; i < peers.size(); ++i) {
     Peer p;
-    MapReader pr(peers[i], file, dir, p);
+    MapReader pr = spec.Sibling(peers[i], p);
     p.fqdn = pr.Str("fqdn");
     p.address = pr.Str("address");
     if (pr.Has("port")) p.port = pr.Int("port", 22);
     p.role = pr.Str("role");
     c.peers.push_back(p);
   }
+  if (spec.Has("identity")) spec.KeyAt("identity");
   const YAML::Node identity = spec.Node("identity");
   for (size_t i = 0; identity.IsSequence() && i < identity.size(); ++i)
-    c.identity.push_back(ReadSlot(identity[i], file, dir));
+    c.identity.push_back(ReadSlot(spec, identity[i]));
+  if (spec.Has("trust")) spec.KeyAt("trust");
   const YAML::Node trust = spec.Node("trust");
   for (size_t i = 0; trust.IsSequence() && i < trust.size(); ++i)
-    c.trust.push_back(ReadTrust(trust[i], file, dir));
+    c.trust.push_back(ReadTrust(spec, trust[i]));
   if (spec.Has("revocation")) c.revocation = ReadRevocation(spec);
   if (spec.Has("monitor")) {
     Monitor m;

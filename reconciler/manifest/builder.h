@@ -12,7 +12,8 @@
 
 namespace pkiform {
 
-Issuer BuildIssuer(const YAML::Node& doc, const std::string& file, const std::string& dir);
-Cluster BuildCluster(const YAML::Node& doc, const std::string& file, const std::string& dir);
+// Values that pass the schema but cannot be used are reported to `problems`.
+Issuer BuildIssuer(const YAML::Node& doc, const std::string& file, const std::string& dir, DiagnosticList& problems);
+Cluster BuildCluster(const YAML::Node& doc, const std::string& file, const std::string& dir, DiagnosticList& problems);
 
 }  // namespace pkiform

@@ -37,6 +37,19 @@ void CollectDirectory(const fs::path& dir, std::vector<std::string>& out) {
   out.insert(out.end(), found.begin(), found.end());
 }
 
+bool HasTabIndentation(const std::string& text) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t i = pos;
+    while (i < text.size() && text[i] == ' ') ++i;
+    if (i < text.size() && text[i] == '\t') return true;
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) break;
+    pos = nl + 1;
+  }
+  return false;
+}
+
 std::string DisplayPath(const std::string& p) { return fs::path(p).lexically_normal().string(); }
 
 std::string YamlErrorText(const YAML::Exception& e) {
@@ -108,7 +121,9 @@ LoadedManifests LoadManifests(const std::vector<std::string>& args, DiagnosticLi
     try {
       docs = YAML::LoadAll(text);
     } catch (const YAML::Exception& e) {
-      diags.Error({file, e.mark.line + 1, e.mark.column + 1}, YamlErrorText(e), "yaml");
+      std::string message = YamlErrorText(e);
+      if (HasTabIndentation(text)) message += " (a tab indents a line; YAML indents with spaces only)";
+      diags.Error({file, e.mark.line + 1, e.mark.column + 1}, message, "yaml");
       continue;
     }
     const std::string dir = fs::path(file).parent_path().string();
@@ -118,16 +133,16 @@ LoadedManifests LoadManifests(const std::vector<std::string>& args, DiagnosticLi
       DiagnosticList problems;
       bool valid = validator.Validate(doc, file, problems);
       diags.Append(problems);
-      std::string kind = doc.IsMap() && doc["kind"].IsScalar() ? doc["kind"].Scalar() : "";
+      std::string kind = ScalarAt(doc, "kind");
       if (!valid) {
-        if (kind == "Issuer" && doc["metadata"].IsMap() && doc["metadata"]["name"].IsScalar())
-          out.unbuilt_issuers.insert(doc["metadata"]["name"].Scalar());
+        if (std::string name = ScalarAt(ChildOf(doc, "metadata"), "name"); kind == "Issuer" && !name.empty())
+          out.unbuilt_issuers.insert(name);
         continue;
       }
       if (kind == "Issuer")
-        AddUnique(BuildIssuer(doc, file, dir), "Issuer", issuer_at, out.desired.issuers, diags);
+        AddUnique(BuildIssuer(doc, file, dir, diags), "Issuer", issuer_at, out.desired.issuers, diags);
       else
-        AddUnique(BuildCluster(doc, file, dir), "Cluster", cluster_at, out.desired.clusters, diags);
+        AddUnique(BuildCluster(doc, file, dir, diags), "Cluster", cluster_at, out.desired.clusters, diags);
     }
   }
   return out;

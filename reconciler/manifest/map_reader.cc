@@ -6,19 +6,26 @@
 
 namespace pkiform {
 
-MapReader::MapReader(const YAML::Node& node, const std::string& file, const std::string& dir, Located& target)
-    : node_(node), file_(file), dir_(dir), target_(target) {
+MapReader::MapReader(const YAML::Node& node, const std::string& file, const std::string& dir, Located& target,
+                     DiagnosticList& problems)
+    : node_(node), file_(file), dir_(dir), target_(target), problems_(problems) {
   target_.where = NodeLocation(node, file);
 }
 
-YAML::Node MapReader::Node(const std::string& key) const {
-  const YAML::Node& map = node_;
-  YAML::Node value = map[key];
-  return value.IsDefined() ? value : YAML::Node();
-}
+YAML::Node MapReader::Node(const std::string& key) const { return ChildOf(node_, key); }
 
 SourceLocation MapReader::Mark(const std::string& key) {
-  SourceLocation at = NodeLocation(Node(key), file_, target_.where);
+  YAML::Node value = Node(key);
+  // A scalar is pointed at itself; a mapping or list at its key, which is what a person looks for.
+  SourceLocation at = value.IsMap() || value.IsSequence() ? KeyAt(key) : NodeLocation(value, file_, target_.where);
+  target_.fields[key] = at;
+  return at;
+}
+
+SourceLocation MapReader::KeyAt(const std::string& key) {
+  SourceLocation at = target_.where;
+  for (auto it = node_.begin(); it != node_.end(); ++it)
+    if (it->first.IsScalar() && it->first.Scalar() == key) at = NodeLocation(it->first, file_, target_.where);
   target_.fields[key] = at;
   return at;
 }
@@ -50,8 +57,10 @@ Duration MapReader::Dur(const std::string& key, const std::string& fallback) {
 
 std::optional<Duration> MapReader::OptDur(const std::string& key) {
   if (!Has(key)) return std::nullopt;
-  Mark(key);
-  return ParseDuration(Node(key).Scalar());
+  SourceLocation at = Mark(key);
+  auto d = ParseDuration(Node(key).Scalar());
+  if (!d) problems_.Error(at, "duration '" + Node(key).Scalar() + "' is too long", "schema");
+  return d;
 }
 
 std::vector<std::string> MapReader::Strings(const std::string& key) {
@@ -94,8 +103,14 @@ std::vector<FileRef> MapReader::Files(const std::string& key) {
 }
 
 MapReader MapReader::Nested(const std::string& key, Located& target) {
-  Mark(key);
-  return MapReader(Node(key), file_, dir_, target);
+  SourceLocation key_at = KeyAt(key);
+  MapReader nested(Node(key), file_, dir_, target, problems_);
+  target_.fields[key] = key_at;
+  return nested;
+}
+
+MapReader MapReader::Sibling(const YAML::Node& node, Located& target) const {
+  return MapReader(node, file_, dir_, target, problems_);
 }
 
 }  // namespace pkiform

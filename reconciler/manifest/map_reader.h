@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "reconciler/diag/diagnostic.h"
 #include "reconciler/manifest/duration.h"
 #include "reconciler/manifest/model.h"
 
@@ -18,7 +19,10 @@ namespace pkiform {
 class MapReader {
  public:
   // `dir` is the folder of the manifest file; relative paths are resolved against it.
-  MapReader(const YAML::Node& node, const std::string& file, const std::string& dir, Located& target);
+  // Values the schema admits but that cannot be used (a duration too long to
+  // represent) are reported to `problems`.
+  MapReader(const YAML::Node& node, const std::string& file, const std::string& dir, Located& target,
+            DiagnosticList& problems);
 
   bool Has(const std::string& key) const { return !Node(key).IsNull(); }
   std::string Str(const std::string& key, const std::string& fallback = "");
@@ -33,6 +37,10 @@ class MapReader {
 
   // A nested mapping, with its own reader filling `target`.
   MapReader Nested(const std::string& key, Located& target);
+  // A reader for another mapping of the same file (sequence items).
+  MapReader Sibling(const YAML::Node& node, Located& target) const;
+  // Marks `key` as read and returns where its key is written.
+  SourceLocation KeyAt(const std::string& key);
   // The value at `key`, or a null node when absent (never yaml-cpp's throwing zombie).
   YAML::Node Node(const std::string& key) const;
   const std::string& file() const { return file_; }
@@ -45,6 +53,7 @@ class MapReader {
   YAML::Node node_;
   std::string file_, dir_;
   Located& target_;
+  DiagnosticList& problems_;
 };
 
 }  // namespace pkiform

@@ -11,7 +11,7 @@ ScalarKind ClassifyScalar(const YAML::Node& node) {
   if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return ScalarKind::kNull;
   if (s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" || s == "FALSE")
     return ScalarKind::kBool;
-  static const std::regex kInt("[-+]?[0-9]+|0x[0-9a-fA-F]+|0o[0-7]+");
+  static const std::regex kInt("[-+]?[0-9]+|0x[0-9a-fA-F]+");
   static const std::regex kNum("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
   if (std::regex_match(s, kInt)) return ScalarKind::kInteger;
   if (std::regex_match(s, kNum)) return ScalarKind::kNumber;
@@ -44,6 +44,17 @@ std::optional<bool> ScalarBool(const YAML::Node& node) {
   if (!node.IsScalar() || ClassifyScalar(node) != ScalarKind::kBool) return std::nullopt;
   char c = node.Scalar()[0];
   return c == 't' || c == 'T';
+}
+
+YAML::Node ChildOf(const YAML::Node& map, const std::string& key) {
+  if (!map.IsMap()) return YAML::Node();
+  YAML::Node value = map[key];
+  return value.IsDefined() ? value : YAML::Node();
+}
+
+std::string ScalarAt(const YAML::Node& map, const std::string& key) {
+  YAML::Node value = ChildOf(map, key);
+  return value.IsScalar() ? value.Scalar() : "";
 }
 
 SourceLocation NodeLocation(const YAML::Node& node, const std::string& file, const SourceLocation& fallback) {

@@ -21,6 +21,12 @@ std::string DescribeNode(const YAML::Node& node);
 std::optional<long long> ScalarInteger(const YAML::Node& node);
 std::optional<bool> ScalarBool(const YAML::Node& node);
 
+// map[key] without yaml-cpp's throwing "zombie" node: a null node when `map` is
+// not a mapping or has no such key.
+YAML::Node ChildOf(const YAML::Node& map, const std::string& key);
+// The text of map[key] when it is a scalar, else "".
+std::string ScalarAt(const YAML::Node& map, const std::string& key);
+
 // The node's position (1-based), or `fallback` when yaml-cpp has none (null values).
 SourceLocation NodeLocation(const YAML::Node& node, const std::string& file, const SourceLocation& fallback = {});
 

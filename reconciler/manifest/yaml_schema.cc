@@ -70,12 +70,13 @@ const json& YamlSchemaValidator::Resolve(const json& schema) const {
 
 bool YamlSchemaValidator::Validate(const YAML::Node& doc, const std::string& file, DiagnosticList& out) const {
   Ctx ctx{file, &out};
-  Check(root_, doc, "", NodeLocation(doc, file, {file, 1, 1}), ctx);
+  SourceLocation start = NodeLocation(doc, file, {file, 1, 1});
+  Check(root_, doc, "", start, start, ctx);
   return ctx.errors == 0;
 }
 
 void YamlSchemaValidator::Check(const json& schema_in, const YAML::Node& node, const std::string& path,
-                                const SourceLocation& where, Ctx& ctx) const {
+                                const SourceLocation& where, const SourceLocation& key_at, Ctx& ctx) const {
   const json& schema = Resolve(schema_in);
   if (schema.contains("const") && !ScalarEquals(node, schema["const"])) {
     Report(ctx, where, Where(path) + " must be '" + JsonText(schema["const"]) + "'" +
@@ -98,16 +99,16 @@ void YamlSchemaValidator::Check(const json& schema_in, const YAML::Node& node, c
   enum_ok:;
   }
   if (!CheckType(schema, node, path, where, ctx)) return;
-  if (node.IsMap()) CheckObject(schema, node, path, where, ctx);
+  if (node.IsMap()) CheckObject(schema, node, path, key_at, ctx);
   else if (node.IsSequence()) CheckArray(schema, node, path, where, ctx);
   else CheckScalar(schema, node, path, where, ctx);
 
   if (schema.contains("allOf"))
-    for (const auto& sub : schema["allOf"]) Check(sub, node, path, where, ctx);
+    for (const auto& sub : schema["allOf"]) Check(sub, node, path, where, key_at, ctx);
   if (schema.contains("if") && schema.contains("then")) {
     Ctx probe{ctx.file, nullptr};
-    Check(schema["if"], node, path, where, probe);
-    if (probe.errors == 0) Check(schema["then"], node, path, where, ctx);
+    Check(schema["if"], node, path, where, key_at, probe);
+    if (probe.errors == 0) Check(schema["then"], node, path, where, key_at, ctx);
   }
 }
 
@@ -135,6 +136,7 @@ bool YamlSchemaValidator::CheckType(const json& schema, const YAML::Node& node, 
 
 void YamlSchemaValidator::CheckObject(const json& schema, const YAML::Node& node, const std::string& path,
                                       const SourceLocation& where, Ctx& ctx) const {
+  // `where` is the key holding this mapping: a missing key is reported there.
   const json empty = json::object();
   const json& props = schema.contains("properties") ? schema["properties"] : empty;
   std::vector<std::string> known;
@@ -155,7 +157,7 @@ void YamlSchemaValidator::CheckObject(const json& schema, const YAML::Node& node
     }
     SourceLocation value_at = NodeLocation(it->second, ctx.file, key_at);
     if (props.contains(name)) {
-      Check(props[name], it->second, Child(path, name), value_at, ctx);
+      Check(props[name], it->second, Child(path, name), value_at, key_at, ctx);
     } else if (schema.contains("additionalProperties")) {
       const json& extra = schema["additionalProperties"];
       if (extra.is_boolean() && !extra.get<bool>()) {
@@ -164,7 +166,7 @@ void YamlSchemaValidator::CheckObject(const json& schema, const YAML::Node& node
         else if (!known.empty()) msg += "; expected one of: " + Join(known, ", ");
         Report(ctx, key_at, msg);
       } else if (extra.is_object()) {
-        Check(extra, it->second, Child(path, name), value_at, ctx);
+        Check(extra, it->second, Child(path, name), value_at, key_at, ctx);
       }
     }
   }
@@ -193,9 +195,10 @@ void YamlSchemaValidator::CheckArray(const json& schema, const YAML::Node& node,
     Report(ctx, where, Where(path) + " needs at least " + std::to_string(min) + (min == 1 ? " item" : " items"));
   }
   if (!schema.contains("items")) return;
-  for (size_t i = 0; i < node.size(); ++i)
-    Check(schema["items"], node[i], path + "[" + std::to_string(i) + "]",
-          NodeLocation(node[i], ctx.file, where), ctx);
+  for (size_t i = 0; i < node.size(); ++i) {
+    SourceLocation item_at = NodeLocation(node[i], ctx.file, where);
+    Check(schema["items"], node[i], path + "[" + std::to_string(i) + "]", item_at, item_at, ctx);
+  }
 }
 
 void YamlSchemaValidator::CheckScalar(const json& schema, const YAML::Node& node, const std::string& path,
@@ -216,6 +219,8 @@ void YamlSchemaValidator::CheckScalar(const json& schema, const YAML::Node& node
       }
     }
   }
+  if (kind == ScalarKind::kInteger && !ScalarInteger(node))
+    Report(ctx, where, Where(path) + " is out of range: " + s);
   if (auto v = ScalarInteger(node)) {
     if (schema.contains("minimum") && *v < schema["minimum"].get<long long>())
       Report(ctx, where, Where(path) + " must be at least " + schema["minimum"].dump() + ", found " + s);

@@ -38,10 +38,11 @@ class YamlSchemaValidator {
     DiagnosticList* out;  // null: only count (the `if` of if/then)
     int errors = 0;
   };
+  // `where` is the value's position, `key_at` the key that holds it (missing keys are reported there).
   void Check(const nlohmann::ordered_json& schema, const YAML::Node& node, const std::string& path,
-             const SourceLocation& where, Ctx& ctx) const;
+             const SourceLocation& where, const SourceLocation& key_at, Ctx& ctx) const;
   void CheckObject(const nlohmann::ordered_json& schema, const YAML::Node& node, const std::string& path,
-                   const SourceLocation& where, Ctx& ctx) const;
+                   const SourceLocation& key_at, Ctx& ctx) const;
   void CheckArray(const nlohmann::ordered_json& schema, const YAML::Node& node, const std::string& path,
                   const SourceLocation& where, Ctx& ctx) const;
   void CheckScalar(const nlohmann::ordered_json& schema, const YAML::Node& node, const std::string& path,

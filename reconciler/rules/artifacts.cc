@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -20,8 +21,14 @@ bool Artifacts::ReportOnce(const FileRef& ref, const std::string& message, const
 const std::string* Artifacts::Bytes(const FileRef& ref, DiagnosticList& out) {
   auto it = bytes_.find(ref.path);
   if (it == bytes_.end()) {
-    std::ifstream in(ref.path, std::ios::binary);
     std::optional<std::string> content;
+    std::error_code ec;
+    if (std::filesystem::is_directory(ref.path, ec)) {
+      it = bytes_.emplace(ref.path, std::nullopt).first;
+      ReportOnce(ref, "is a directory, not a file", "ref", out);
+      return nullptr;
+    }
+    std::ifstream in(ref.path, std::ios::binary);
     if (in) {
       std::stringstream buf;
       buf << in.rdbuf();
@@ -68,22 +75,36 @@ const pki::Crl* Artifacts::Crl(const FileRef& ref, DiagnosticList& out) {
     if (const std::string* bytes = Bytes(ref, out)) {
       auto r = pki::Crl::Parse(*bytes);
       if (r.ok()) parsed = std::move(r).value();
-      else ReportOnce(ref, r.status().message(), "crl", out);
+      else ReportOnce(ref, "not a CRL: neither a PEM X509 CRL block nor DER", "crl", out);
     }
     it = crls_.emplace(ref.path, std::move(parsed)).first;
   }
   return it->second ? &*it->second : nullptr;
 }
 
-const pki::PrivateKey* Artifacts::PrivateKey(const FileRef& ref, const std::string& passphrase_env,
-                                             const std::optional<FileRef>& passphrase_file, DiagnosticList& out) {
+const pki::PrivateKey* Artifacts::IssuerKey(const Issuer& is, DiagnosticList& out) {
+  if (!is.private_key) return nullptr;
+  const FileRef& ref = *is.private_key;
   auto it = keys_.find(ref.path);
   if (it != keys_.end()) return it->second ? &*it->second : nullptr;
   std::optional<pki::PrivateKey> parsed;
-  if (const std::string* bytes = Bytes(ref, out)) {
-    auto r = pki::LoadPrivateKey(*bytes, passphrase_env, passphrase_file ? passphrase_file->path : "");
-    if (r.ok()) parsed = std::move(r).value();
-    else ReportOnce(ref, r.status().message(), "key", out);
+  const std::string* bytes = Bytes(ref, out);
+  // Both passphrase settings at once is reported by the connection checks; a missing
+  // passphrase file by the reference it is.
+  bool usable = bytes && !(is.passphrase_file && !is.passphrase_env.empty());
+  if (usable && is.passphrase_file && pki::PrivateKey::IsEncryptedPem(*bytes)) usable = Bytes(*is.passphrase_file, out);
+  if (usable) {
+    auto r = pki::LoadPrivateKey(*bytes, is.passphrase_env, is.passphrase_file ? is.passphrase_file->path : "");
+    if (r.ok()) {
+      parsed = std::move(r).value();
+    } else if (!pki::PrivateKey::IsEncryptedPem(*bytes) || (is.passphrase_env.empty() && !is.passphrase_file)) {
+      ReportOnce(ref, r.status().message(), "key", out);
+    } else {
+      // The key is fine; its passphrase is what to fix.
+      const FileRef where{ref.written, ref.path,
+                          is.passphrase_file ? is.passphrase_file->where : is.at("passphraseEnv")};
+      ReportOnce(where, r.status().message(), "key", out);
+    }
   }
   it = keys_.emplace(ref.path, std::move(parsed)).first;
   return it->second ? &*it->second : nullptr;

@@ -25,10 +25,10 @@ class Artifacts {
   // How the certificate file is written (format, count, stray line endings), or null.
   const pki::CertificateFileInfo* CertificateInfo(const FileRef& ref, DiagnosticList& out);
   const pki::Crl* Crl(const FileRef& ref, DiagnosticList& out);
-  // The private key, decrypted with the passphrase from `passphrase_env` or
-  // `passphrase_file` when it is encrypted; or null.
-  const pki::PrivateKey* PrivateKey(const FileRef& ref, const std::string& passphrase_env,
-                                    const std::optional<FileRef>& passphrase_file, DiagnosticList& out);
+  // A local CA issuer's private key, decrypted with the passphrase from its
+  // passphraseEnv or passphraseFile when it is encrypted; or null. Passphrase
+  // problems are reported where the passphrase is configured.
+  const pki::PrivateKey* IssuerKey(const Issuer& issuer, DiagnosticList& out);
 
  private:
   const std::string* Bytes(const FileRef& ref, DiagnosticList& out);

@@ -100,7 +100,7 @@ void CheckMultiSan(const CheckContext& ctx, DiagnosticList& out) {
     if (p->limits.multi_san_cli_upload_before && !c.platform_version.empty())
       if (auto r = catalogue::ParseRelease(c.platform_version); !r.ok())
         out.Error(c.at("platformVersion"), "platformVersion '" + c.platform_version +
-                                               "' is not a release train such as 14 or 14SU2", "U15");
+                                               "' is not a release train such as 14 or 14SU2", "platform");
     for (const auto& s : c.identity) {
       const auto* slot = p->FindSlot(s.slot);
       if (!slot || s.sans != "shared") continue;
@@ -153,7 +153,7 @@ void CheckKeyLimits(const CheckContext& ctx, DiagnosticList& out) {
         if (limits->max_recommended_bits && s.key.size > limits->max_recommended_bits)
           out.Warning(s.key.at("size"), "RSA " + std::to_string(s.key.size) + " bits can make SIP TLS zones fail; use at most " +
                                             std::to_string(limits->max_recommended_bits), "V14");
-        if (s.key.size < 2048)
+        if (s.key.size < 2048 && !limits->min_bits)
           out.Error(s.key.at("size"), "RSA " + std::to_string(s.key.size) + " keys are too weak; use 2048 or more", "key");
         const Issuer* is = ctx.desired().FindIssuer(s.issuer);
         if (is && is->kind == Issuer::Kind::kSelfSigned && !limits->self_signed_sizes.empty() &&
@@ -190,7 +190,8 @@ void CheckCaSignatureAlgorithm(const CheckContext& ctx, DiagnosticList& out) {
       bool wants_rsa = *slot->ca_signature == KeyAlgorithm::kRsa;
       if (ca_is_rsa != wants_rsa)
         out.Error(s.at("issuer"), "slot '" + s.slot + "' must be signed with " + (wants_rsa ? "RSA" : "ECDSA") +
-                                      " but issuer '" + is->name + "' has a " + certs->front().Key().ToString() + " key",
+                                      " but issuer '" + is->name + "' has an " +
+                                      certs->front().Key().ToString() + " key",
                   "U5");
     }
   }

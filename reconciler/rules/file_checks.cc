@@ -47,8 +47,11 @@ const pki::Certificate* OneCa(const CheckContext& ctx, const FileRef& ref, Diagn
 
 void CheckChain(const CheckContext& ctx, const Issuer& is, const pki::Certificate& leaf, DiagnosticList& out) {
   std::vector<pki::Certificate> bundle;
-  for (const auto& ref : is.chain)
-    if (const auto* ca = OneCa(ctx, ref, out)) bundle.push_back(*ca);
+  for (const auto& ref : is.chain) {
+    const auto* ca = OneCa(ctx, ref, out);
+    if (!ca) return;  // that file's problem is reported; a "broken chain" on top would only repeat it
+    bundle.push_back(*ca);
+  }
   auto chain = pki::BuildChain(leaf, bundle);
   if (!chain.ok()) {
     out.Error(is.certificate->where, chain.status().message(), "D11");
@@ -56,7 +59,7 @@ void CheckChain(const CheckContext& ctx, const Issuer& is, const pki::Certificat
   }
   const pki::Certificate& top = chain->back();
   if (!top.IsSelfSigned()) {
-    out.Error(is.at("chain").line ? is.at("chain") : is.certificate->where,
+    out.Error(is.fields.count("chain") ? is.at("chain") : is.certificate->where,
               "the CA chain is broken: no certificate for '" + top.Issuer().ToString() + "', the issuer of '" +
                   top.Subject().ToString() + "' (MISSING_CA_CERTIFICATE); add it to chain",
               "D11");
@@ -84,8 +87,7 @@ void CheckIssuerFiles(const CheckContext& ctx, DiagnosticList& out) {
     if (is.kind != Issuer::Kind::kCa || !is.certificate) continue;
     const pki::Certificate* ca = OneCa(ctx, *is.certificate, out);
     if (ca) CheckCaValidity(*ca, *is.certificate, now, out);
-    const pki::PrivateKey* key =
-        is.private_key ? ctx.artifacts.PrivateKey(*is.private_key, is.passphrase_env, is.passphrase_file, out) : nullptr;
+    const pki::PrivateKey* key = ctx.artifacts.IssuerKey(is, out);
     if (ca && key && key->PublicKeyDigest() != ca->PublicKeyDigest())
       out.Error(is.private_key->where, is.private_key->written + ": private key does not match the CA certificate " +
                                            is.certificate->written, "key");

@@ -58,8 +58,10 @@ void CheckLifetimes(const CheckContext& ctx, DiagnosticList& out) {
         int lo = p->limits.self_signed_validity_min, hi = p->limits.self_signed_validity_max;
         if (!s.duration.whole_months || *s.duration.whole_months < lo || *s.duration.whole_months > hi)
           out.Error(s.at("duration"), "a self-signed " + c.platform + " certificate's validity is set in months, " +
-                                          std::to_string(lo) + " to " + std::to_string(hi) + ": write e.g. 12mo, not " +
-                                          s.duration.text, LimitRules(*p, "selfSignedValidity", "D8"));
+                                          std::to_string(lo) + " to " + std::to_string(hi) + ": set duration, e.g. 12mo" +
+                                          (s.fields.count("duration") ? ", not " + s.duration.text
+                                                                      : " (the default, 365d, is not in months)"),
+                    LimitRules(*p, "selfSignedValidity", "D8"));
       }
       if (c.platform == "dms" && s.renew_before.length < kDmsMinimumRenewBefore)
         out.Warning(s.at(s.fields.count("renewBefore") ? "renewBefore" : "duration"),

@@ -78,7 +78,7 @@ void CheckConnections(const CheckContext& ctx, DiagnosticList& out) {
       out.Error(k.at("passwordFile"), "set passwordEnv or passwordFile, not both", "ssh");
     for (const auto* ref : {&k.identity_file, &k.password_file})
       if (*ref && !std::filesystem::exists((*ref)->path))
-        out.Error((*ref)->where, (*ref)->written + ": no such file", "ref");
+        out.Error((*ref)->where, (*ref)->written + ": cannot read file: No such file or directory", "ref");
     if (k.known_hosts && !std::filesystem::exists(k.known_hosts->path))
       out.Warning(k.known_hosts->where,
                   k.known_hosts->written + ": no such file yet; every host will be refused unless "
@@ -114,7 +114,12 @@ void CheckKeyFields(const CheckContext& ctx, DiagnosticList& out) {
         out.Error(s.key.at("curve"), "'curve' applies to ecdsa keys; this key is rsa", "key");
       if (s.key.algorithm == "ecdsa" && s.key.fields.count("size"))
         out.Error(s.key.at("size"), "'size' applies to rsa keys; an ecdsa key takes 'curve'", "key");
-      if (s.renew_before.length >= s.duration.length)
+      if (s.duration.length < std::chrono::hours(1)) {
+        std::string hint = s.duration.text.back() == 'm' ? "; 'm' is minutes: did you mean " +
+                                                               s.duration.text + "o (months)?"
+                                                         : "";
+        out.Error(s.at("duration"), "duration " + s.duration.text + " is shorter than an hour" + hint, "lifetime");
+      } else if (s.renew_before.length >= s.duration.length)
         out.Error(s.at(s.fields.count("renewBefore") ? "renewBefore" : "duration"),
                   "renewBefore (" + s.renew_before.text + ") must be shorter than duration (" + s.duration.text +
                       "): the certificate would be renewed as soon as it is issued",

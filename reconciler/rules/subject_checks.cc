@@ -82,7 +82,8 @@ void CheckSubjectCharacters(const CheckContext& ctx, DiagnosticList& out) {
         const std::string& value = dn.*f.value;
         size_t bad = value.find_first_of(forbidden);
         if (bad == std::string::npos) continue;
-        out.Error(dn.at(f.key), std::string("subject ") + f.key + " contains '" + value[bad] + "', which " + c.platform +
+        std::string shown = value[bad] == '\'' ? std::string("\"'\"") : "'" + std::string(1, value[bad]) + "'";
+        out.Error(dn.at(f.key), std::string("subject ") + f.key + " contains " + shown + ", which " + c.platform +
                                     " refuses; avoid any of: " + forbidden,
                   LimitRules(*p, "forbiddenCharacters", "D6"));
       }
@@ -120,7 +121,9 @@ void CheckClusterSans(const CheckContext& ctx, DiagnosticList& out) {
       if (s.sans == "shared" && !s.subject.common_name.empty() && s.subject.common_name != c.fqdn)
         out.Error(s.subject.at("commonName"), "a certificate shared by the cluster has the cluster FQDN '" + c.fqdn +
                                                   "' as CN, not '" + s.subject.common_name + "'", "V1");
-      if (s.sans == "per-peer" && !s.subject.common_name.empty() && c.peers.size() > 1)
+      bool overrides_peer = std::any_of(c.peers.begin(), c.peers.end(),
+                                        [&](const Peer& p) { return p.fqdn != s.subject.common_name; });
+      if (s.sans == "per-peer" && !s.subject.common_name.empty() && overrides_peer)
         out.Error(s.subject.at("commonName"), "with a certificate per peer, each CN is the peer's FQDN; remove commonName",
                   "V1");
     }

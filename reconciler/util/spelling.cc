@@ -31,6 +31,19 @@ std::string ClosestMatch(std::string_view word, const std::vector<std::string>& 
       best = c;
     }
   }
+  if (!best.empty() || word.size() < 3) return best;
+  // "key" for "privateKey": the word is part of exactly one candidate.
+  auto lower = [](std::string_view s) {
+    std::string out(s);
+    for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return out;
+  };
+  std::string w = lower(word);
+  for (const auto& c : candidates)
+    if (lower(c).find(w) != std::string::npos) {
+      if (!best.empty()) return "";
+      best = c;
+    }
   return best;
 }
 

@@ -112,7 +112,7 @@ spec: {selfSigned: {}, external: {requests: r, certificates: c}}
                    "6:35 spec.connection.port must be at most 65535, found 70000",
                    "7:10 spec.peers needs at least 1 item",
                    "9:13 apiVersion must be 'pkiform/v1', found 'pkiform/v2'",
-                   "12:7 spec takes exactly one of: ca, selfSigned, external; found 2",
+                   "12:1 spec takes exactly one of: ca, selfSigned, external; found 2",
                });
   CHECK(m.desired.clusters.empty());
   CHECK(m.desired.issuers.empty());
