@@ -1,0 +1,123 @@
+// FleetHarness: a fleet of simulated Linux hosts behind one real OpenSSH sshd,
+// for tests, the demo and the benchmark.
+//
+// Every host has its own loopback address (127.0.X.Y) and its own directory
+// FLEET/hosts/127.0.X.Y/ (owned by the login user, with tls/ in it). One sshd
+// listens on 0.0.0.0:port() with `ForceCommand tests/fleet/host-shell FLEET`:
+// the script reads which address the client reached from SSH_CONNECTION and
+// runs the command (or sftp-server, or an interactive sh) in an unprivileged
+// user+mount namespace where that host's directory is bind-mounted at
+// kHostRoot ("/srv/pkiform-host"). So each host sees its own files at the same
+// absolute paths, as real hosts do, and is "root" there (uid 0 mapped to the
+// login user).
+//
+// With FleetHost::nginx, the host also runs nginx as the login user, in its own
+// namespace with the same bind mount, listening on address:nginxPort() with
+// TLS from kHostRoot/tls/fullchain.pem and server.key (a self-signed bootstrap
+// certificate for the FQDN and address is written first). kNginxReloadCommand,
+// run over SSH, makes it load replaced files: nginx -s reload parses the
+// configuration, loading the certificate and key (a bad pair fails it, exit 1,
+// and nothing is signalled) and sends SIGHUP to the master, which runs as the
+// same user in the same pid namespace.
+//
+// known_hosts names every host by "[address]:port" and "[fqdn]:port", so that
+// a client can connect to the address and verify the key under the FQDN
+// (SshTarget::hostKeyAlias).
+//
+// The destructor stops the nginx masters (pid files), then sshd, and removes
+// the fleet directory. nginx daemonises: if the test process is killed, they
+// outlive it and keep their ports; Start() then says so.
+//
+// Must run as root. Create it on a thread that outlives it (see SshdHarness).
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "providers/ssh/session.h"
+#include "reconciler/util/result.h"
+#include "tests/support/sshd_harness.h"
+
+namespace pkiform::testing {
+
+struct FleetHost {
+  std::string fqdn;     // e.g. "web1.fleet.test"; unique in the fleet
+  std::string address;  // 127.0.X.Y, unique in the fleet
+  bool nginx = false;   // run nginx with a bootstrap certificate on address:nginxPort
+};
+
+struct FleetOptions {
+  std::vector<FleetHost> hosts;
+  // The TLS port of every host's nginx; 0: a port free on 127.0.0.1 now.
+  // Fixed ports are shared by concurrent fleets: give those different addresses.
+  int nginxPort = 8443;
+  std::string user = "pkiform-test";  // login user; also runs nginx
+  std::string hostShell;              // empty: PKIFORM_SOURCE_DIR/tests/fleet/host-shell
+  // Bounds sshd's start, and each nginx's start until it completes a TLS handshake.
+  std::chrono::milliseconds startTimeout{10000};
+};
+
+class FleetHarness {
+ public:
+  // Where each host's directory is mounted, as its commands and nginx see it.
+  static constexpr const char* kHostRoot = "/srv/pkiform-host";
+  // Reloads a host's nginx (run it over SSH on that host).
+  static constexpr const char* kNginxReloadCommand = "nginx -c /srv/pkiform-host/nginx/nginx.conf -s reload";
+
+  static Result<std::unique_ptr<FleetHarness>> Start(const FleetOptions& options);
+
+  ~FleetHarness();
+  FleetHarness(const FleetHarness&) = delete;
+  FleetHarness& operator=(const FleetHarness&) = delete;
+
+  int port() const { return sshd_->port(); }
+  const std::string& knownHostsPath() const { return sshd_->knownHostsPath(); }
+  const std::string& clientKeyPath() const { return sshd_->clientKeyPath(); }
+  const std::string& user() const { return options_.user; }
+  int nginxPort() const { return nginxPort_; }
+  const std::string& fleetDir() const { return dir_; }
+  const std::vector<FleetHost>& hosts() const { return options_.hosts; }
+  SshdHarness& sshd() { return *sshd_; }
+
+  // The host's directory as seen here (FLEET/hosts/ADDRESS); it is kHostRoot on the host.
+  // Both fail (NotFound) for an FQDN that is not in the fleet.
+  Result<std::string> hostDir(const std::string& fqdn) const;
+  Result<std::string> address(const std::string& fqdn) const;
+
+  // An SshTarget for the host: its address, port(), user(), client key,
+  // known_hosts, the FQDN as host key alias, 10 s timeout.
+  Result<ssh::SshTarget> Target(const std::string& fqdn) const;
+
+  // Runs `command` on the host over SSH (a new connection) and returns its
+  // stdout; a non-zero exit status is an error quoting the status and stderr.
+  Result<std::string> Exec(const std::string& fqdn, const std::string& command) const;
+
+  // The host's nginx error log so far ("(none)" when it has none).
+  std::string NginxErrorLog(const std::string& fqdn) const;
+
+  // One TLS handshake (OpenSSL, TLS 1.2+, no verification, SNI `sni` unless
+  // empty) and the PEM of the leaf certificate served. Independent of
+  // pkiform's own probe (reconciler/tls), so tests can check it against this.
+  static Result<std::string> FetchServedCertificatePem(const std::string& address, int port, const std::string& sni,
+                                                       std::chrono::milliseconds timeout);
+
+ private:
+  explicit FleetHarness(FleetOptions options) : options_(std::move(options)) {}
+  Status Init();
+  Status WriteHostFiles(const FleetHost& host, uid_t uid, gid_t gid);
+  Status StartNginx(const FleetHost& host, uid_t uid, gid_t gid);
+  void StopNginx(const FleetHost& host);
+  const FleetHost* Find(const std::string& fqdn) const;
+
+  FleetOptions options_;
+  std::string dir_;
+  int nginxPort_ = 0;
+  std::unique_ptr<SshdHarness> sshd_;
+  std::vector<const FleetHost*> nginxStarted_;  // in options_.hosts
+};
+
+}  // namespace pkiform::testing
