@@ -22,6 +22,8 @@ const char* ActionName(Action a);  // "create", "update", "replace", "delete"
 
 enum class ChangeKind { kIdentity, kTrust, kCrl };
 
+const char* ChangeKindName(ChangeKind k);  // "identity", "trust", "crl"
+
 struct Change {
   // "web-eu/web1.example.com/identity/nginx", ".../trust/<store>/<sha256 fingerprint>", ".../crl/<location>"
   std::string address;
@@ -32,13 +34,23 @@ struct Change {
   // Before/after as people read them: subject, SANs, key, issuer, expiry, fingerprint.
   std::vector<std::string> before, after;
   std::string before_fingerprint;  // SHA-256 of what is replaced or removed, empty if none
+  std::string after_fingerprint;   // SHA-256 of what is installed, empty until apply makes it
   // Payload the executor needs and that planning already settled:
   std::string certificate_pem;  // trust/CRL: the exact bytes to install
   std::string waiting_for;      // external issuer: "signed certificate for ..." (no action taken yet)
 };
 
+enum class RestartKind {
+  kService,    // a named service on the node ("Cisco Tomcat")
+  kAppliance,  // the whole appliance; target is its name ("VCS")
+  kCommand,    // a shell command the manifest gave: a slot's reload, a trust store's update
+};
+
+const char* RestartKindName(RestartKind k);  // "service", "appliance", "command"
+
 struct Restart {
-  std::string target;  // service name, "appliance", or the slot's reload command
+  RestartKind kind = RestartKind::kService;
+  std::string target;  // service name, appliance name, or the command to run
   std::string because; // the change address that needs it
 };
 

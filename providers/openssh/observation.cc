@@ -1,0 +1,231 @@
+#include "providers/openssh/observation.h"
+
+#include <openssl/x509.h>
+
+#include <map>
+#include <utility>
+
+#include "providers/openssh/pem_text.h"
+#include "providers/openssh/script_output.h"
+#include "providers/openssh/shell_quote.h"
+#include "reconciler/pki/csr.h"
+#include "reconciler/pki/handles.h"
+#include "reconciler/pki/key.h"
+
+namespace pkiform::openssh {
+
+const std::string_view kObserveFunctions = R"SH(
+pubkey() {
+  if [ ! -e "$3" ] && [ ! -L "$3" ]; then mark "$1" "$2" absent
+  elif ! command -v openssl >/dev/null 2>&1; then mark "$1" "$2" noopenssl
+  else
+    mark "$1" "$2" present
+    openssl pkey -in "$3" -passin pass: -pubout -outform DER </dev/null 2>/dev/null | enc
+  fi
+}
+store() {
+  if [ -d "$2" ]; then
+    mark store "$1" directory
+    for e in "$2"/*.pem "$2"/*.crt; do
+      [ -f "$e" ] || continue
+      mark entryname "$1" name
+      printf '%s' "${e##*/}" | enc
+      dump entry "$1" "$e"
+    done
+  else
+    dump store "$1" "$2"
+  fi
+}
+)SH";
+
+std::string BuildObserveScript(const std::vector<SlotToObserve>& slots, const std::vector<std::string>& stores) {
+  std::string script;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    const SlotFileSet& f = slots[i].files;
+    const std::string n = std::to_string(i);
+    script += "dump cert " + n + " " + ShellQuote(f.certificate) + "\n";
+    if (!f.chain.empty()) script += "dump chain " + n + " " + ShellQuote(f.chain) + "\n";
+    if (!f.fullchain.empty()) script += "dump fullchain " + n + " " + ShellQuote(f.fullchain) + "\n";
+    if (!f.private_key.empty()) {
+      script += "pubkey key " + n + " " + ShellQuote(f.private_key) + "\n";
+      script += "pubkey pendingkey " + n + " " + ShellQuote(PendingKeyPathOf(f.private_key)) + "\n";
+      script += "dump pendingcsr " + n + " " + ShellQuote(PendingCsrPathOf(f.private_key)) + "\n";
+    }
+  }
+  for (size_t j = 0; j < stores.size(); ++j) script += "store " + std::to_string(j) + " " + ShellQuote(stores[j]) + "\n";
+  script += "finish\n";
+  return script;
+}
+
+std::string DigestOfPublicKeyDer(std::string_view der) {
+  if (der.empty()) return "";
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  pki::EvpPkeyPtr key(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
+  if (!key || p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) return "";
+  return pki::PublicKeyDigestOf(key.get());
+}
+
+namespace {
+
+using SectionKey = std::pair<std::string, int>;
+
+struct Indexed {
+  std::map<SectionKey, const ScriptSection*> byKey;
+};
+
+Status Unreadable(const std::string& what, const std::string& path) {
+  return Status::IoError("cannot read " + what + " " + path + " (permission denied or not a regular file)");
+}
+
+// The content of a file section: nullopt when absent (or not printed at all).
+Result<std::optional<std::string>> FileContent(const Indexed& idx, const std::string& kind, int index,
+                                               const std::string& what, const std::string& path) {
+  auto it = idx.byKey.find({kind, index});
+  if (it == idx.byKey.end() || it->second->state == "absent") return std::optional<std::string>();
+  if (it->second->state != "present") return Unreadable(what, path);
+  return std::optional<std::string>(it->second->data);
+}
+
+std::string PublicKeyDigest(const Indexed& idx, const std::string& kind, int index) {
+  auto it = idx.byKey.find({kind, index});
+  if (it == idx.byKey.end() || it->second->state != "present") return "";
+  return DigestOfPublicKeyDer(it->second->data);
+}
+
+Result<ObservedSlot> ReadSlot(const Indexed& idx, int i, const SlotToObserve& slot) {
+  const SlotFileSet& f = slot.files;
+  ObservedSlot out;
+  out.slot = slot.name;
+
+  auto cert = FileContent(idx, "cert", i, "certificate file", f.certificate);
+  if (!cert.ok()) return cert.status();
+  std::vector<std::string> certPems = cert->has_value() ? CertificatePems(**cert) : std::vector<std::string>{};
+  if (!certPems.empty()) out.certificate_pem = certPems.front();
+
+  std::optional<std::string> full;
+  if (!f.fullchain.empty()) {
+    auto read = FileContent(idx, "fullchain", i, "fullchain file", f.fullchain);
+    if (!read.ok()) return read.status();
+    full = std::move(read).value();
+  }
+  // The chain as installed: the chain file, else what follows the leaf in the
+  // fullchain file, else what follows it in the certificate file.
+  if (!f.chain.empty()) {
+    auto chain = FileContent(idx, "chain", i, "chain file", f.chain);
+    if (!chain.ok()) return chain.status();
+    if (chain->has_value()) out.chain_pems = CertificatePems(**chain);
+  } else if (full) {
+    auto pems = CertificatePems(*full);
+    if (!pems.empty()) out.chain_pems.assign(pems.begin() + 1, pems.end());
+  } else if (certPems.size() > 1) {
+    out.chain_pems.assign(certPems.begin() + 1, certPems.end());
+  }
+
+  if (!f.private_key.empty()) {
+    out.key_public_digest = PublicKeyDigest(idx, "key", i);
+    const std::string pendingDigest = PublicKeyDigest(idx, "pendingkey", i);
+    auto csrText = FileContent(idx, "pendingcsr", i, "pending CSR", PendingCsrPathOf(f.private_key));
+    if (!pendingDigest.empty() && csrText.ok() && csrText->has_value()) {
+      // Only a CSR that belongs to the pending key is pending: anything else is debris.
+      auto csr = pki::Csr::FromPem(**csrText);
+      if (csr.ok() && csr->PublicKeyDigest() == pendingDigest) out.pending_csr_pem = csr->ToPem();
+    }
+  }
+  return out;
+}
+
+Result<std::vector<ObservedStore>> ReadStoreSections(const std::vector<ScriptSection>& sections,
+                                                     const std::vector<std::string>& stores) {
+  std::vector<ObservedStore> out(stores.size());
+  std::vector<bool> seen(stores.size(), false);
+  std::string pendingName;
+  bool haveName = false;
+  for (const auto& s : sections) {
+    if (s.kind != "store" && s.kind != "entryname" && s.kind != "entry") continue;
+    if (s.index < 0 || static_cast<size_t>(s.index) >= stores.size())
+      return Status::Failed("observation names trust store #" + std::to_string(s.index) + ", which was not asked for");
+    ObservedStore& store = out[s.index];
+    const std::string& path = stores[s.index];
+    if (s.kind == "store") {
+      seen[s.index] = true;
+      if (s.state == "directory") {
+        store.directory = true;
+      } else if (s.state == "present") {
+        store.present = true;
+        store.bundle = s.data;
+      } else if (s.state != "absent") {
+        return Status::IoError("trust store " + path + ": " + Unreadable("bundle file", path).message());
+      }
+    } else if (s.kind == "entryname") {
+      pendingName = s.data;
+      haveName = true;
+    } else {
+      if (!haveName) return Status::Failed("observation of trust store " + path + " lists a file without its name");
+      haveName = false;
+      if (s.state == "absent") continue;  // removed while we listed it
+      if (s.state != "present")
+        return Status::IoError("trust store " + path + ": " + Unreadable("file", path + "/" + pendingName).message());
+      store.entries.push_back(StoreEntry{pendingName, s.data});
+    }
+  }
+  for (size_t j = 0; j < stores.size(); ++j)
+    if (!seen[j]) return Status::Failed("the observation lacks trust store " + stores[j]);
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<ObservedStore>> ReadStores(std::string_view output, const std::vector<std::string>& stores,
+                                              const std::string& peer) {
+  auto sections = ParseScriptOutput(output);
+  if (!sections.ok()) return sections.status().WithContext(peer);
+  auto read = ReadStoreSections(*sections, stores);
+  if (!read.ok()) return read.status().WithContext(peer);
+  return read;
+}
+
+Result<Actual> ReadObservation(std::string_view output, const std::vector<SlotToObserve>& slots,
+                               const std::vector<std::string>& stores, const std::string& cluster,
+                               const std::string& peer) {
+  auto sections = ParseScriptOutput(output);
+  if (!sections.ok()) return sections.status().WithContext(peer + ": observe");
+  Indexed idx;
+  for (const auto& s : *sections) {
+    if (s.kind == "store" || s.kind == "entryname" || s.kind == "entry") continue;
+    if (s.index < 0 || static_cast<size_t>(s.index) >= slots.size())
+      return Status::Failed(peer + ": observe: the output names slot #" + std::to_string(s.index) +
+                            ", which was not asked for");
+    if (!idx.byKey.emplace(SectionKey{s.kind, s.index}, &s).second)
+      return Status::Failed(peer + ": observe: the output repeats section '" + s.kind + " " +
+                            std::to_string(s.index) + "'");
+  }
+
+  Actual actual;
+  actual.cluster = cluster;
+  actual.peer = peer;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    if (!idx.byKey.count({"cert", static_cast<int>(i)}))
+      return Status::Failed(slots[i].name + " on " + peer + ": observe: the output lacks the certificate file");
+    auto slot = ReadSlot(idx, static_cast<int>(i), slots[i]);
+    if (!slot.ok()) return slot.status().WithContext(slots[i].name + " on " + peer + ": observe");
+    actual.slots.push_back(std::move(slot).value());
+  }
+
+  auto read = ReadStoreSections(*sections, stores);
+  if (!read.ok()) return read.status().WithContext(peer + ": observe");
+  for (size_t j = 0; j < stores.size(); ++j) {
+    ObservedTrustStore t;
+    t.store = stores[j];
+    const ObservedStore& s = (*read)[j];
+    if (s.directory) {
+      for (const auto& e : s.entries)
+        for (auto& pem : CertificatePems(e.content)) t.certificate_pems.push_back(std::move(pem));
+    } else if (s.present) {
+      t.certificate_pems = CertificatePems(s.bundle);
+    }
+    actual.trust.push_back(std::move(t));
+  }
+  return actual;
+}
+
+}  // namespace pkiform::openssh

@@ -1,0 +1,141 @@
+// OpensshProvider: construction, the shared helpers, Observe, GenerateCsr,
+// InstallCrl and Restart. Identity changes are in openssh_identity.cc, trust
+// changes in openssh_trust.cc.
+#include "providers/openssh/openssh_provider.h"
+
+#include "providers/openssh/csr_script.h"
+#include "providers/openssh/pem_text.h"
+#include "providers/openssh/remote_script.h"
+#include "providers/openssh/script_output.h"
+#include "providers/openssh/trust_store_files.h"
+#include "providers/ssh/sftp.h"
+#include "reconciler/pki/crl.h"
+#include "reconciler/pki/csr.h"
+
+namespace pkiform::openssh {
+
+OpensshProvider::OpensshProvider(ssh::SshSession& session, const Cluster& cluster, const Peer& peer)
+    : session_(session), cluster_(cluster), peer_(peer) {}
+
+std::string OpensshProvider::Where(const std::string& subject, const std::string& step) const {
+  return subject + " on " + peer_.fqdn + ": " + step;
+}
+
+Status OpensshProvider::Fail(const std::string& subject, const std::string& step, const Status& cause) const {
+  return cause.WithContext(Where(subject, step));  // Ok stays Ok
+}
+
+Result<SlotToObserve> OpensshProvider::SlotNamed(const std::string& name, const std::string& step) const {
+  for (const auto& slot : cluster_.identity) {
+    if (slot.slot != name) continue;
+    auto files = SlotFilesOf(slot);
+    if (!files.ok()) return Fail(name, step, files.status());
+    return SlotToObserve{name, std::move(files).value()};
+  }
+  return Status::NotFound(Where(name, step) + ": cluster " + cluster_.name + " has no identity slot '" + name + "'");
+}
+
+Status OpensshProvider::CheckStore(const std::string& store, const std::string& step) const {
+  const std::string subject = "trust store " + store;
+  for (const auto& t : cluster_.trust) {
+    if (t.store == store) return Fail(subject, step, CheckStorePath(store));
+  }
+  return Status::NotFound(Where(subject, step) + ": cluster " + cluster_.name + " has no such trust store");
+}
+
+Result<ssh::SftpClient*> OpensshProvider::Sftp(const std::string& subject, const std::string& step) {
+  auto sftp = session_.Sftp();
+  if (!sftp.ok()) return Fail(subject, step, sftp.status());
+  return sftp;
+}
+
+Result<Actual> OpensshProvider::Observe() {
+  std::vector<SlotToObserve> slots;
+  for (const auto& slot : cluster_.identity) {
+    auto files = SlotFilesOf(slot);
+    if (!files.ok()) return Fail(slot.slot, "observe", files.status());
+    slots.push_back(SlotToObserve{slot.slot, std::move(files).value()});
+  }
+  std::vector<std::string> stores;
+  for (const auto& t : cluster_.trust) {
+    Status s = CheckStorePath(t.store);
+    if (!s.ok()) return Fail("trust store " + t.store, "observe", s);
+    stores.push_back(t.store);
+  }
+  std::string body(kObserveFunctions);
+  body += BuildObserveScript(slots, stores);
+  auto run = RunScript(session_, body);
+  if (!run.ok()) return run.status().WithContext(peer_.fqdn + ": observe");
+  if (run->exitStatus != 0) {
+    return Status::Failed(peer_.fqdn + ": observe: the observation script ended with exit status " +
+                          std::to_string(run->exitStatus) + ": " + StderrTail(run->err));
+  }
+  return ReadObservation(run->out, slots, stores, cluster_.name, peer_.fqdn);
+}
+
+Result<std::string> OpensshProvider::GenerateCsr(const CsrOnPeer& request) {
+  const std::string step = "generate CSR";
+  auto slot = SlotNamed(request.slot, step);
+  if (!slot.ok()) return slot.status();
+  if (slot->files.private_key.empty())
+    return Status::InvalidInput(Where(request.slot, step) + ": the slot names no privateKey file to make the key for");
+  auto script = BuildCsrScript(slot->files.private_key, request.request, request.key);
+  if (!script.ok()) return Fail(request.slot, step, script.status());
+  auto run = RunScript(session_, *script);
+  if (!run.ok()) return Fail(request.slot, step, run.status());
+  if (run->exitStatus != 0) {
+    return Status::Failed(Where(request.slot, step) + ": openssl req failed with exit status " +
+                          std::to_string(run->exitStatus) + ": " + StderrTail(run->err));
+  }
+  // Never quote this output: should anything but a CSR ever appear in it, it stays out of messages.
+  if (run->out.find("PRIVATE KEY") != std::string::npos)
+    return Status::Failed(Where(request.slot, step) + ": the host printed private key material; refused");
+  auto sections = ParseScriptOutput(run->out);
+  if (!sections.ok()) return Fail(request.slot, step, sections.status());
+  for (const auto& s : *sections) {
+    if (s.kind != "csr") continue;
+    auto csr = pki::Csr::FromPem(s.data);
+    if (!csr.ok()) return Fail(request.slot, step, csr.status());
+    Status verified = csr->VerifySignature();
+    if (!verified.ok()) return Fail(request.slot, step, verified);
+    return csr->ToPem();
+  }
+  return Status::Failed(Where(request.slot, step) + ": the host printed no CSR");
+}
+
+Status OpensshProvider::InstallCrl(const std::string& location, const std::string& crl_pem) {
+  const std::string subject = "CRL " + location;
+  const std::string step = "upload";
+  Status path = CheckRemoteFilePath(location);
+  if (!path.ok()) return Fail(subject, step, path);
+  auto crl = pki::Crl::Parse(crl_pem);
+  if (!crl.ok()) return Fail(subject, step, crl.status());
+  if (crl_pem.find("-----BEGIN X509 CRL-----") == std::string::npos)
+    return Status::InvalidInput(Where(subject, step) + ": the CRL is not PEM");
+  auto sftp = Sftp(subject, step);
+  if (!sftp.ok()) return sftp.status();
+  return Fail(subject, step, (*sftp)->Upload(location, WithOneTrailingNewline(crl_pem), kTrustFileMode));
+}
+
+Status OpensshProvider::Restart(const pkiform::Restart& restart) {
+  // Only commands the manifest gave this cluster are run.
+  std::string subject;
+  for (const auto& slot : cluster_.identity)
+    if (!slot.reload.empty() && slot.reload == restart.target) subject = slot.slot;
+  for (const auto& t : cluster_.trust)
+    if (subject.empty() && !t.update.empty() && t.update == restart.target) subject = "trust store " + t.store;
+  const std::string step = "restart (" + restart.target + ")";
+  if (subject.empty()) {
+    return Status::InvalidInput(peer_.fqdn + ": " + step + ": not the reload command of a slot nor the update " +
+                                "command of a trust store of cluster " + cluster_.name + "; refused");
+  }
+  auto run = session_.Exec(restart.target);
+  if (!run.ok()) return Fail(subject, step, run.status());
+  if (run->exitStatus == 0) return Status::Ok();
+  std::string how = run->exitStatus < 0 ? std::string("ended without an exit status (killed by a signal?)")
+                                        : "exit status " + std::to_string(run->exitStatus);
+  std::string tail = StderrTail(run->err);
+  return Status::Failed(Where(subject, step) + ": " + how + (tail.empty() ? "" : ": " + tail));
+}
+
+}  // namespace pkiform::openssh

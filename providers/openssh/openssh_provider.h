@@ -1,0 +1,74 @@
+// OpensshProvider: the Provider for a Linux TLS host (nginx, Apache, HAProxy,
+// Postfix...) reached over SSH. A slot is a set of files the manifest names
+// plus the command that reloads the service; a trust store is a bundle file or
+// a directory of one PEM file per CA.
+//
+// Round trips (one session, reused):
+//   Observe          one exec (observation.h)
+//   GenerateCsr      one exec: openssl on the host makes the key and the CSR (csr_script.h)
+//   InstallIdentity  one exec (checks, backups, pending key; identity_scripts.h), then one
+//                    SFTP upload per certificate file (and the key when pkiform made it)
+//   RestoreIdentity, DiscardBackup   one exec each
+//   AddTrust         SFTP: stat, (bundle: download,) upload
+//   RemoveTrust      bundle: SFTP stat, download, upload; directory: one exec to list, one to remove
+//   InstallCrl       one SFTP upload
+//   Restart          one exec of the command itself
+// No private key crosses the connection except the one pkiform generated and
+// uploads (key location "generated").
+//
+// Every error names the slot, store or CRL, the peer's FQDN and the step:
+// "nginx on web1.example.com: install certificate: ...".
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "providers/openssh/observation.h"
+#include "providers/provider.h"
+#include "providers/ssh/session.h"
+#include "providers/ssh/sftp.h"
+#include "reconciler/manifest/model.h"
+
+namespace pkiform::openssh {
+
+class OpensshProvider : public Provider {
+ public:
+  // `session` is borrowed and must outlive the provider; cluster and peer are copied.
+  OpensshProvider(ssh::SshSession& session, const Cluster& cluster, const Peer& peer);
+
+  Result<Actual> Observe() override;
+  Result<std::string> GenerateCsr(const CsrOnPeer& request) override;
+  Result<IdentityBackup> InstallIdentity(const IdentityInstall& install) override;
+  Status RestoreIdentity(const IdentityBackup& backup) override;
+  Status DiscardBackup(const IdentityBackup& backup) override;
+  Status AddTrust(const std::string& store, const std::string& certificate_pem) override;
+  Status RemoveTrust(const std::string& store, const std::string& fingerprint_sha256) override;
+  Status InstallCrl(const std::string& location, const std::string& crl_pem) override;
+  Status Restart(const pkiform::Restart& restart) override;
+
+ private:
+  // "nginx on web1.example.com: <step>"
+  std::string Where(const std::string& subject, const std::string& step) const;
+  // `cause` with that context; Ok stays Ok.
+  Status Fail(const std::string& subject, const std::string& step, const Status& cause) const;
+  Result<SlotToObserve> SlotNamed(const std::string& name, const std::string& step) const;
+  Status CheckStore(const std::string& store, const std::string& step) const;
+  // The SFTP client of the session.
+  Result<ssh::SftpClient*> Sftp(const std::string& subject, const std::string& step);
+  // Puts files back after a failed install (restore: backup -> target; created: removed).
+  Status PutBack(const std::vector<std::pair<std::string, std::string>>& restore,
+                 const std::vector<std::string>& created);
+  Status AddToDirectory(const std::string& store, const std::string& certificatePem, const std::string& fingerprint);
+  Status AddToBundle(const std::string& store, const std::string& certificatePem, const std::string& fingerprint,
+                     const std::optional<ssh::FileStat>& stat);
+  Status RemoveFromDirectory(const std::string& store, const std::string& fingerprint);
+  Status RemoveFromBundle(const std::string& store, const std::string& fingerprint, const ssh::FileStat& stat);
+
+  ssh::SshSession& session_;
+  Cluster cluster_;
+  Peer peer_;
+};
+
+}  // namespace pkiform::openssh

@@ -1,0 +1,173 @@
+// Making the plan (planner.h).
+#include "reconciler/planner/planner.h"
+
+#include <set>
+#include <utility>
+
+#include "reconciler/pki/certificate_file.h"
+#include "reconciler/planner/cluster_facts.h"
+#include "reconciler/planner/identity_change.h"
+#include "reconciler/planner/restarts.h"
+#include "reconciler/planner/slot_input.h"
+#include "reconciler/planner/target.h"
+#include "reconciler/planner/trust_change.h"
+
+#ifndef PKIFORM_VERSION
+#define PKIFORM_VERSION "unknown"
+#endif
+
+namespace pkiform::planner {
+namespace {
+
+using PeerKey = std::pair<std::string, std::string>;
+
+Result<std::map<PeerKey, const Actual*>> IndexObservations(const PlanInput& in) {
+  std::map<PeerKey, const Actual*> index;
+  for (const auto& a : in.observed) {
+    const Cluster* c = in.desired.FindCluster(a.cluster);
+    bool known = false;
+    if (c)
+      for (const auto& p : c->peers) known = known || p.fqdn == a.peer;
+    if (!known)
+      return Status::InvalidInput("observation of peer " + a.cluster + "/" + a.peer + ", which the manifests do not list");
+    if (!index.emplace(PeerKey{a.cluster, a.peer}, &a).second)
+      return Status::InvalidInput("two observations of peer " + a.cluster + "/" + a.peer);
+  }
+  return index;
+}
+
+// The certificates of a trust store's files, parsed once per run.
+class TrustFiles {
+ public:
+  explicit TrustFiles(const std::map<std::string, std::vector<std::string>>& pems) : pems_(pems) {}
+
+  Result<std::vector<pki::Certificate>> For(const Cluster& cluster, const TrustStore& store) {
+    std::vector<pki::Certificate> out;
+    for (const auto& ref : store.certificates) {
+      auto parsed = Parse(ref);
+      if (!parsed.ok())
+        return parsed.status().WithContext(cluster.name + ": trust store " + store.store + ": " + ref.written);
+      out.insert(out.end(), parsed->begin(), parsed->end());
+    }
+    return out;
+  }
+
+ private:
+  Result<std::vector<pki::Certificate>> Parse(const FileRef& ref) {
+    if (auto it = cache_.find(ref.path); it != cache_.end()) return it->second;
+    auto it = pems_.find(ref.path);
+    if (it == pems_.end()) return Status::NotFound("file not read (" + ref.path + ")");
+    std::vector<pki::Certificate> certs;
+    for (const auto& text : it->second) {
+      auto parsed = pki::ParseCertificates(text);
+      if (!parsed.ok()) return parsed.status();
+      certs.insert(certs.end(), parsed->begin(), parsed->end());
+    }
+    cache_.emplace(ref.path, certs);
+    return certs;
+  }
+
+  const std::map<std::string, std::vector<std::string>>& pems_;
+  std::map<std::string, std::vector<pki::Certificate>> cache_;
+};
+
+struct PeerContext {
+  const PlanInput& in;
+  const Target& target;
+  const Cluster& cluster;
+  const catalogue::PlatformCatalogue& platform;
+  const ClusterFacts& facts;
+  TrustFiles& trust_files;
+  bool& matched;
+};
+
+Status PlanTrustStores(const PeerContext& ctx, const Peer& peer, const Actual& actual, PeerPlan& out) {
+  for (const auto& store : ctx.cluster.trust) {
+    if (!ctx.target.Item(ctx.cluster.name, peer.fqdn, store.store)) continue;
+    ctx.matched = true;
+    auto desired = ctx.trust_files.For(ctx.cluster, store);
+    if (!desired.ok()) return desired.status();
+    TrustDecision d = PlanTrust(ctx.cluster.name, peer.fqdn, store, *desired, actual.FindTrustStore(store.store));
+    for (auto& c : d.changes) out.changes.push_back(std::move(c));
+    for (auto& n : d.notes) out.notes.push_back(std::move(n));
+  }
+  return Status::Ok();
+}
+
+Status PlanIdentities(const PeerContext& ctx, const Peer& peer, const Actual& actual, PeerPlan& out) {
+  const std::string where = ctx.cluster.name + "/" + peer.fqdn;
+  for (const auto& slot : ctx.cluster.identity) {
+    if (!ctx.target.Item(ctx.cluster.name, peer.fqdn, slot.slot)) continue;
+    ctx.matched = true;
+    if (const auto* spec = ctx.platform.FindSlot(slot.slot); spec && !CarriesSlot(spec->placement, ctx.cluster, peer))
+      continue;
+    const Issuer* issuer = ctx.in.desired.FindIssuer(slot.issuer);
+    if (!issuer) return Status::InvalidInput(where + ": slot " + slot.slot + ": unknown issuer '" + slot.issuer + "'");
+    static const std::vector<pki::Certificate> kNone;
+    const std::vector<pki::Certificate>* issuer_certs = &kNone;
+    if (issuer->kind != Issuer::Kind::kSelfSigned) {
+      auto it = ctx.in.issuer_chains.find(issuer->name);
+      if (it == ctx.in.issuer_chains.end() || it->second.empty())
+        return Status::NotFound("issuer " + issuer->name + ": no CA certificate given to the planner");
+      issuer_certs = &it->second;
+    }
+    auto input = MakeSlotInput(ctx.cluster, peer, slot, *issuer, ctx.platform, *issuer_certs,
+                               actual.FindSlot(slot.slot), ctx.in.now);
+    if (!input.ok()) return input.status();
+    std::optional<std::string> committed;
+    if (issuer->kind == Issuer::Kind::kExternal && ctx.in.external_certificate)
+      committed = ctx.in.external_certificate(issuer->name, ctx.cluster.name, peer.fqdn, slot.slot);
+    IdentityDecision d = PlanIdentity(*input, committed);
+    if (d.change) out.changes.push_back(std::move(*d.change));
+    if (!d.note.empty()) out.notes.push_back(std::move(d.note));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Plan> MakePlan(const PlanInput& in) {
+  auto target = ParseTarget(in.target);
+  if (!target.ok()) return target.status();
+  auto observations = IndexObservations(in);
+  if (!observations.ok()) return observations.status();
+
+  Plan plan;
+  plan.pkiform_version = PKIFORM_VERSION;
+  plan.created_at = pki::FormatRfc3339Utc(in.now);
+  plan.manifests_digest = in.manifests_digest;
+  TrustFiles trust_files(in.trust_pems);
+  bool matched = false;
+
+  for (const auto& cluster : in.desired.clusters) {
+    if (!target->Cluster(cluster.name)) continue;
+    const catalogue::PlatformCatalogue* platform = in.catalogue.Find(cluster.platform);
+    if (!platform) return Status::InvalidInput(cluster.name + ": no platform catalogue for '" + cluster.platform + "'");
+    const ClusterFacts facts = FactsOf(*platform, cluster);
+    const PeerContext ctx{in, *target, cluster, *platform, facts, trust_files, matched};
+    for (const auto& peer : cluster.peers) {
+      if (!target->Peer(cluster.name, peer.fqdn)) continue;
+      if (target->item.empty()) matched = true;
+      auto it = observations->find(PeerKey{cluster.name, peer.fqdn});
+      if (it == observations->end())
+        return Status::InvalidInput("no observation of peer " + cluster.name + "/" + peer.fqdn);
+      const Actual& actual = *it->second;
+
+      PeerPlan pp;
+      pp.cluster = cluster.name;
+      pp.peer = peer.fqdn;
+      pp.address = peer.address.empty() ? peer.fqdn : peer.address;
+      pp.observed_digest = actual.Digest();
+      if (Status s = PlanTrustStores(ctx, peer, actual, pp); !s.ok()) return s;
+      if (Status s = PlanIdentities(ctx, peer, actual, pp); !s.ok()) return s;
+      pp.restarts = CollectRestarts(pp.changes, cluster, *platform, facts);
+      pp.follow_ups = CollectFollowUps(pp.changes, in.desired, cluster, *platform, facts);
+      plan.peers.push_back(std::move(pp));
+    }
+  }
+  if (!target->cluster.empty() && !matched)
+    return Status::InvalidInput("--target '" + in.target + "' matches nothing in the manifests");
+  return plan;
+}
+
+}  // namespace pkiform::planner

@@ -1,0 +1,58 @@
+// The planner: compares the desired state (manifests) with what the providers
+// observed and returns the Plan (plan.h) that `plan` prints and `apply` executes.
+//
+// Pure: it reads no file, contacts no appliance and asks no clock. The caller
+// loads the issuers' certificates, the trust stores' files and the committed
+// external certificates, observes the peers, and pins `now`.
+//
+// Per peer, in manifest order: trust store changes first (additions, then
+// prunes), then identity changes; then the restarts and follow-ups those changes
+// need, from the platform catalogue; and the digest of the observation, so that
+// `apply PLANFILE` can refuse a peer that changed since.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reconciler/catalogue/catalogue.h"
+#include "reconciler/manifest/model.h"
+#include "reconciler/pki/certificate.h"
+#include "reconciler/pki/clock.h"
+#include "reconciler/plan/actual.h"
+#include "reconciler/plan/plan.h"
+#include "reconciler/util/result.h"
+
+namespace pkiform::planner {
+
+// The committed certificate (PEM) for one slot of one peer from an external issuer, if any.
+using ExternalCertificateFn = std::function<std::optional<std::string>(
+    const std::string& issuer, const std::string& cluster, const std::string& peer, const std::string& slot)>;
+
+struct PlanInput {
+  const Desired& desired;
+  const std::vector<Actual>& observed;  // one per planned peer, any order
+  const catalogue::Catalogue& catalogue;
+  // ca and external issuers: issuer name -> [its CA certificate, then its chain].
+  std::map<std::string, std::vector<pki::Certificate>> issuer_chains;
+  pki::TimePoint now;
+  // --target: "", "cluster", "cluster/peer", "cluster/peer/slot" (or a trust store).
+  std::string target;
+  // External issuers: the signed certificate committed for a slot; unset: none yet.
+  ExternalCertificateFn external_certificate;
+  // Trust store files: the resolved path (FileRef::path) -> the PEM text it holds
+  // (each string one certificate or a bundle).
+  std::map<std::string, std::vector<std::string>> trust_pems;
+  // Copied into the plan (SHA-256 of the manifest files).
+  std::string manifests_digest;
+};
+
+// Fails, naming the peer, cluster, issuer or file, for: an observation of a peer
+// the manifests do not list, a planned peer without an observation, a platform
+// missing from the catalogue, an issuer without its certificates, a trust store
+// file not given, and a --target that is malformed or matches nothing.
+Result<Plan> MakePlan(const PlanInput& in);
+
+}  // namespace pkiform::planner

@@ -1,0 +1,106 @@
+// Restarts and follow-ups (restarts.h).
+#include "reconciler/planner/restarts.h"
+
+#include <algorithm>
+
+namespace pkiform::planner {
+namespace {
+
+using catalogue::RestartSpec;
+
+const IdentitySlot* FindSlot(const Cluster& cluster, const std::string& name) {
+  for (const auto& s : cluster.identity)
+    if (s.slot == name) return &s;
+  return nullptr;
+}
+
+const TrustStore* FindStore(const Cluster& cluster, const std::string& name) {
+  for (const auto& t : cluster.trust)
+    if (t.store == name) return &t;
+  return nullptr;
+}
+
+bool OnNode(const RestartSpec& r, const ClusterFacts& facts) {
+  return r.node_types.empty() || facts.node_type.empty() ||
+         std::find(r.node_types.begin(), r.node_types.end(), facts.node_type) != r.node_types.end();
+}
+
+// The restart a catalogue entry means for this change; target empty: none.
+Restart ToRestart(const RestartSpec& r, const Change& change, const Cluster& cluster) {
+  Restart out;
+  out.because = change.address;
+  switch (r.kind) {
+    case RestartSpec::Kind::kService:
+      out.kind = RestartKind::kService;
+      out.target = r.name;
+      break;
+    case RestartSpec::Kind::kAppliance:
+      out.kind = RestartKind::kAppliance;
+      out.target = r.name;
+      break;
+    case RestartSpec::Kind::kSlotReload:
+      out.kind = RestartKind::kCommand;
+      if (const IdentitySlot* s = FindSlot(cluster, change.slot_or_store)) out.target = s->reload;
+      break;
+    case RestartSpec::Kind::kStoreUpdate:
+      out.kind = RestartKind::kCommand;
+      if (const TrustStore* t = FindStore(cluster, change.slot_or_store)) out.target = t->update;
+      break;
+  }
+  return out;
+}
+
+std::vector<RestartSpec> SpecsFor(const Change& change, const catalogue::PlatformCatalogue& platform,
+                                  const ClusterFacts& facts) {
+  if (change.kind == ChangeKind::kIdentity)
+    return platform.RestartsFor(change.slot_or_store, facts.node_type, facts.release);
+  std::vector<RestartSpec> out;
+  if (change.kind == ChangeKind::kTrust)
+    if (const auto* store = platform.FindTrustStore(change.slot_or_store))
+      for (const auto& r : store->restarts)
+        if (OnNode(r, facts) && r.releases.Contains(facts.release)) out.push_back(r);
+  return out;
+}
+
+}  // namespace
+
+std::vector<Restart> CollectRestarts(const std::vector<Change>& changes, const Cluster& cluster,
+                                     const catalogue::PlatformCatalogue& platform, const ClusterFacts& facts) {
+  std::vector<Restart> out;
+  auto collect = [&](bool trust) {
+    for (const auto& change : changes) {
+      if ((change.kind == ChangeKind::kTrust) != trust || !change.waiting_for.empty()) continue;
+      for (const auto& spec : SpecsFor(change, platform, facts)) {
+        Restart r = ToRestart(spec, change, cluster);
+        if (r.target.empty()) continue;
+        const bool seen = std::any_of(out.begin(), out.end(), [&](const Restart& o) {
+          return o.kind == r.kind && o.target == r.target;
+        });
+        if (!seen) out.push_back(std::move(r));
+      }
+    }
+  };
+  collect(true);
+  collect(false);
+  return out;
+}
+
+std::vector<std::string> CollectFollowUps(const std::vector<Change>& changes, const Desired& desired,
+                                          const Cluster& cluster, const catalogue::PlatformCatalogue& platform,
+                                          const ClusterFacts& facts) {
+  std::vector<std::string> out;
+  for (auto phase : {catalogue::FollowUpSpec::Phase::kBefore, catalogue::FollowUpSpec::Phase::kAfter}) {
+    for (const auto& change : changes) {
+      if (change.kind != ChangeKind::kIdentity || !change.waiting_for.empty()) continue;
+      const IdentitySlot* slot = FindSlot(cluster, change.slot_or_store);
+      const Issuer* issuer = slot ? desired.FindIssuer(slot->issuer) : nullptr;
+      const auto kind = issuer && issuer->kind == Issuer::Kind::kSelfSigned ? catalogue::ChangeKind::kRegenerate
+                                                                             : catalogue::ChangeKind::kInstall;
+      for (const auto* f : platform.FollowUpsFor(change.slot_or_store, kind, phase, facts.flags, facts.release))
+        if (std::find(out.begin(), out.end(), f->text) == out.end()) out.push_back(f->text);
+    }
+  }
+  return out;
+}
+
+}  // namespace pkiform::planner

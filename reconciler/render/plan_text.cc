@@ -1,0 +1,107 @@
+// Plan text (plan_text.h).
+#include "reconciler/render/plan_text.h"
+
+#include <sstream>
+
+namespace pkiform {
+namespace {
+
+constexpr const char* kReset = "\x1b[0m";
+constexpr const char* kBold = "\x1b[1m";
+constexpr const char* kRed = "\x1b[31m";
+constexpr const char* kGreen = "\x1b[32m";
+constexpr const char* kYellow = "\x1b[33m";
+
+class Painter {
+ public:
+  explicit Painter(bool color) : color_(color) {}
+  std::string operator()(const char* code, const std::string& text) const {
+    return color_ ? code + text + kReset : text;
+  }
+
+ private:
+  bool color_;
+};
+
+const char* ActionColor(Action a) {
+  switch (a) {
+    case Action::kCreate: return kGreen;
+    case Action::kUpdate:
+    case Action::kReplace: return kYellow;
+    case Action::kDelete: return kRed;
+  }
+  return kReset;
+}
+
+// The value of the "key: value" line among `lines`, or "".
+std::string LineValue(const std::vector<std::string>& lines, const std::string& key) {
+  const std::string prefix = key + ": ";
+  for (const auto& l : lines)
+    if (l.rfind(prefix, 0) == 0) return l.substr(prefix.size());
+  return "";
+}
+
+// "AB:CD:…" from "AB:CD:EF:...".
+std::string ShortFingerprint(const std::string& fp) {
+  return fp.size() > 5 ? fp.substr(0, 5) + ":\u2026" : fp;
+}
+
+// What a change is about, after its symbol: "identity nginx", "trust default  CN=Root (AB:CD:…)".
+std::string Subject(const Change& c) {
+  std::string s = std::string(ChangeKindName(c.kind)) + " " + c.slot_or_store;
+  if (c.kind != ChangeKind::kTrust) return s;
+  const bool removing = c.action == Action::kDelete;
+  const std::string subject = LineValue(removing ? c.before : c.after, "subject");
+  const std::string fp = removing ? c.before_fingerprint : c.after_fingerprint;
+  std::string label = subject;
+  if (!fp.empty()) label += (label.empty() ? "" : " ") + ("(" + ShortFingerprint(fp) + ")");
+  return label.empty() ? s : s + "  " + label;
+}
+
+std::string RestartText(const Restart& r) {
+  return r.kind == RestartKind::kAppliance ? r.target + " (appliance)" : r.target;
+}
+
+bool HasContent(const PeerPlan& p) {
+  return !p.changes.empty() || !p.restarts.empty() || !p.follow_ups.empty() || !p.notes.empty();
+}
+
+void RenderPeer(const PeerPlan& p, const Painter& paint, std::ostringstream& out) {
+  out << paint(kBold, "# " + p.cluster + "/" + p.peer) << "\n";
+  for (const auto& c : p.changes) {
+    out << "  " << paint(ActionColor(c.action), ActionSymbol(c.action)) << " " << Subject(c) << "\n";
+    if (!c.reason.empty()) out << "      # " << c.reason << "\n";
+    if (!c.waiting_for.empty()) out << "      # waiting for " << c.waiting_for << "\n";
+    for (const auto& l : c.before) out << "      " << paint(kRed, "- " + l) << "\n";
+    for (const auto& l : c.after) out << "      " << paint(kGreen, "+ " + l) << "\n";
+  }
+  if (!p.restarts.empty()) {
+    out << "  restarts: ";
+    for (size_t i = 0; i < p.restarts.size(); ++i) out << (i ? ", " : "") << RestartText(p.restarts[i]);
+    out << "\n";
+  }
+  for (const auto& f : p.follow_ups) out << "  follow-up: " << f << "\n";
+  for (const auto& n : p.notes) out << "  note: " << n << "\n";
+}
+
+}  // namespace
+
+std::string RenderPlanText(const Plan& plan, bool color) {
+  const Painter paint(color);
+  std::ostringstream out;
+  for (const auto& p : plan.peers) {
+    if (!HasContent(p)) continue;
+    RenderPeer(p, paint, out);
+    out << "\n";
+  }
+  const PlanSummary s = plan.Summary();
+  if (s.empty()) {
+    out << "No changes. The fleet matches the manifests.\n";
+    return out.str();
+  }
+  out << paint(kBold, "Plan:") << " " << s.add << " to add, " << s.change << " to change, " << s.remove
+      << " to remove, " << s.restarts << (s.restarts == 1 ? " restart." : " restarts.") << "\n";
+  return out.str();
+}
+
+}  // namespace pkiform

@@ -1,0 +1,199 @@
+// Plan JSON and plan files: round trips, the strict reader, atomic 0600 files,
+// and no private key in either direction.
+#include "reconciler/plan/plan_json.h"
+
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support/temp_dir.h"
+
+namespace pkiform {
+namespace {
+
+using json = nlohmann::json;
+
+Plan SamplePlan() {
+  Plan plan;
+  plan.pkiform_version = "0.1.0";
+  plan.created_at = "2026-06-01T00:00:00Z";
+  plan.manifests_digest = "abc123";
+  PeerPlan p;
+  p.cluster = "web-eu";
+  p.peer = "web1.example.com";
+  p.address = "192.0.2.21";
+  p.observed_digest = "d1g3st";
+  Change trust;
+  trust.address = "web-eu/web1.example.com/trust/default/AB:CD";
+  trust.action = Action::kCreate;
+  trust.kind = ChangeKind::kTrust;
+  trust.slot_or_store = "default";
+  trust.reason = "not in the trust store";
+  trust.after = {"subject: CN=Root", "fingerprint: AB:CD"};
+  trust.after_fingerprint = "AB:CD";
+  trust.certificate_pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+  Change identity;
+  identity.address = "web-eu/web1.example.com/identity/nginx";
+  identity.action = Action::kReplace;
+  identity.kind = ChangeKind::kIdentity;
+  identity.slot_or_store = "nginx";
+  identity.reason = "certificate expired 2026-05-31";
+  identity.before = {"subject: CN=web1.example.com"};
+  identity.after = {"subject: CN=web1.example.com", "fingerprint: (known after apply)"};
+  identity.before_fingerprint = "01:02";
+  identity.waiting_for = "a signed certificate";
+  p.changes = {trust, identity};
+  p.restarts = {{RestartKind::kCommand, "update-ca-certificates", trust.address},
+                {RestartKind::kAppliance, "VCS", identity.address}};
+  p.follow_ups = {"Run a new system backup"};
+  p.notes = {"waiting for a signed certificate"};
+  plan.peers = {p};
+  return plan;
+}
+
+json ToPlainJson(const Plan& plan) { return json::parse(PlanToJson(plan).dump()); }
+
+Status ReadError(const json& j) {
+  auto plan = PlanFromJson(j);
+  REQUIRE_FALSE(plan.ok());
+  return plan.status();
+}
+
+TEST_CASE("plan -> json -> plan -> json is identical", "[planner][json]") {
+  const Plan plan = SamplePlan();
+  const std::string first = PlanToJson(plan).dump(2);
+  auto back = PlanFromJson(json::parse(first));
+  INFO(back.status().ToString());
+  REQUIRE(back.ok());
+  CHECK(PlanToJson(*back).dump(2) == first);
+  CHECK(back->peers.at(0).changes.at(1).waiting_for == "a signed certificate");
+  CHECK(back->peers.at(0).restarts.at(1).kind == RestartKind::kAppliance);
+  CHECK(back->Summary().restarts == 2);
+}
+
+TEST_CASE("plan JSON layout", "[planner][json]") {
+  const auto j = PlanToJson(SamplePlan());
+  std::vector<std::string> keys;
+  for (const auto& item : j.items()) keys.push_back(item.key());
+  CHECK(keys == std::vector<std::string>{"format_version", "pkiform_version", "created_at", "manifests_digest",
+                                         "summary", "peers"});
+  CHECK(j["format_version"] == 1);
+  CHECK(j["summary"].dump() == R"({"add":1,"change":1,"remove":0,"restarts":2})");
+  CHECK(j["peers"][0]["changes"][1]["action"] == "replace");
+  CHECK(j["peers"][0]["changes"][0]["kind"] == "trust");
+  CHECK(j["peers"][0]["restarts"][0].dump() ==
+        R"({"kind":"command","target":"update-ca-certificates","because":"web-eu/web1.example.com/trust/default/AB:CD"})");
+}
+
+TEST_CASE("the plan reader refuses another format_version", "[planner][json]") {
+  json j = ToPlainJson(SamplePlan());
+  j["format_version"] = 2;
+  CHECK(ReadError(j).message() == "plan: format_version 2 is not supported (this pkiform reads 1)");
+  j.erase("format_version");
+  CHECK(ReadError(j).message() == "plan: format_version: missing field");
+  CHECK(ReadError(json::array()).message() == "plan: the plan must be a JSON object");
+}
+
+TEST_CASE("the plan reader names missing and mistyped fields", "[planner][json]") {
+  json j = ToPlainJson(SamplePlan());
+  j["peers"][0]["changes"][1].erase("action");
+  CHECK(ReadError(j).message() == "plan: peers[0].changes[1].action: missing field");
+
+  j = ToPlainJson(SamplePlan());
+  j["peers"][0]["observed_digest"] = 7;
+  CHECK(ReadError(j).message() == "plan: peers[0].observed_digest must be a string");
+
+  j = ToPlainJson(SamplePlan());
+  j["peers"][0]["notes"] = json::array({"ok", 3});
+  CHECK(ReadError(j).message() == "plan: peers[0].notes[1] must be a string");
+
+  j = ToPlainJson(SamplePlan());
+  j.erase("peers");
+  CHECK(ReadError(j).message() == "plan: peers: missing field");
+}
+
+TEST_CASE("the plan reader refuses unknown values and fields", "[planner][json]") {
+  json j = ToPlainJson(SamplePlan());
+  j["peers"][0]["changes"][0]["action"] = "destroy";
+  CHECK(ReadError(j).message() ==
+        "plan: peers[0].changes[0].action: unknown value 'destroy' (expected one of: create, update, replace, delete)");
+
+  j = ToPlainJson(SamplePlan());
+  j["peers"][0]["restarts"][0]["kind"] = "reboot";
+  CHECK(ReadError(j).message() ==
+        "plan: peers[0].restarts[0].kind: unknown value 'reboot' (expected one of: service, appliance, command)");
+
+  j = ToPlainJson(SamplePlan());
+  j["peers"][0]["changes"][0]["private_key"] = "x";
+  CHECK(ReadError(j).message() == "plan: peers[0].changes[0].private_key: unknown field");
+}
+
+TEST_CASE("the plan summary is optional but must agree", "[planner][json]") {
+  json j = ToPlainJson(SamplePlan());
+  j.erase("summary");
+  CHECK(PlanFromJson(j).ok());
+  j = ToPlainJson(SamplePlan());
+  j["summary"]["remove"] = 3;
+  CHECK(ReadError(j).message() == "plan: summary does not agree with the plan's changes and restarts");
+}
+
+TEST_CASE("plans never carry private keys", "[planner][json]") {
+  Plan plan = SamplePlan();
+  plan.peers[0].changes[0].certificate_pem = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n";
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "plan.json").string();
+  const Status written = WritePlanFile(plan, path);
+  REQUIRE_FALSE(written.ok());
+  CHECK(written.message() ==
+        "plan: peers[0].changes[0].certificate_pem holds a private key; plans never carry private keys");
+  CHECK_FALSE(std::filesystem::exists(path));
+
+  json j = ToPlainJson(SamplePlan());
+  j["peers"][0]["notes"][0] = "-----BEGIN EC PRIVATE KEY-----\n";
+  CHECK(ReadError(j).message() == "plan: peers[0].notes[0] holds a private key; plans never carry private keys");
+}
+
+TEST_CASE("plan files are written atomically, mode 0600, and read back", "[planner][json]") {
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "plan.json").string();
+  std::ofstream(path) << "old plan";
+  ::chmod(path.c_str(), 0644);
+  REQUIRE(WritePlanFile(SamplePlan(), path).ok());
+
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  int files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    (void)e;
+    ++files;
+  }
+  CHECK(files == 1);  // no temporary file left behind
+
+  auto back = ReadPlanFile(path);
+  INFO(back.status().ToString());
+  REQUIRE(back.ok());
+  CHECK(PlanToJson(*back) == PlanToJson(SamplePlan()));
+}
+
+TEST_CASE("plan files: unwritable folders and unreadable files are errors", "[planner][json]") {
+  testing::TempDir dir;
+  const Status s = WritePlanFile(SamplePlan(), (dir.path() / "missing" / "plan.json").string());
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.code() == Status::Code::kIoError);
+
+  const std::string text = dir.Write("not-json.json", "{ nope");
+  auto plan = ReadPlanFile(text);
+  REQUIRE_FALSE(plan.ok());
+  CHECK(plan.status().message() == text + ": not a plan file (not JSON)");
+
+  const std::string wrong = dir.Write("v2.json", R"({"format_version": 2})");
+  CHECK(ReadPlanFile(wrong).status().message() ==
+        wrong + ": plan: format_version 2 is not supported (this pkiform reads 1)");
+  CHECK(ReadPlanFile((dir.path() / "absent.json").string()).status().code() == Status::Code::kIoError);
+}
+
+}  // namespace
+}  // namespace pkiform

@@ -1,0 +1,123 @@
+// The plan as text: a small plan rendered exactly, with and without colour.
+#include "reconciler/render/plan_text.h"
+
+#include <catch2/catch.hpp>
+
+namespace pkiform {
+namespace {
+
+Change MakeChange(Action action, ChangeKind kind, const std::string& what, const std::string& reason) {
+  Change c;
+  c.action = action;
+  c.kind = kind;
+  c.slot_or_store = what;
+  c.reason = reason;
+  c.address = "x/" + what;
+  return c;
+}
+
+Plan SmallPlan() {
+  PeerPlan web1;
+  web1.cluster = "web-eu";
+  web1.peer = "web1.example.com";
+  Change add = MakeChange(Action::kCreate, ChangeKind::kTrust, "/etc/ssl/corp.pem", "not in the trust store");
+  add.after = {"subject: CN=Corp Root CA, O=Example Ltd", "fingerprint: AB:CD:EF:01"};
+  add.after_fingerprint = "AB:CD:EF:01";
+  Change replace = MakeChange(Action::kReplace, ChangeKind::kIdentity, "nginx",
+                              "certificate expires 2026-12-01, within renewBefore 30d");
+  replace.before = {"subject: CN=web1.example.com", "not after: 2026-12-01"};
+  replace.after = {"subject: CN=web1.example.com", "not after: 2027-03-01"};
+  Change remove = MakeChange(Action::kDelete, ChangeKind::kTrust, "/etc/ssl/corp.pem", "not in the manifest (prune)");
+  remove.before = {"subject: CN=Old Root"};
+  remove.before_fingerprint = "12:34:56";
+  web1.changes = {add, replace, remove};
+  web1.restarts = {{RestartKind::kCommand, "update-ca-certificates", add.address},
+                   {RestartKind::kCommand, "nginx -s reload", replace.address}};
+  web1.follow_ups = {"Tell the web team"};
+  web1.notes = {"something to know"};
+
+  PeerPlan web2;  // nothing to do: not shown
+  web2.cluster = "web-eu";
+  web2.peer = "web2.example.com";
+
+  PeerPlan vcs1;
+  vcs1.cluster = "vcs-emea";
+  vcs1.peer = "vcs1.example.com";
+  Change wait = MakeChange(Action::kCreate, ChangeKind::kIdentity, "server", "no certificate installed");
+  wait.waiting_for = "a signed certificate for vcs1.example.com server from issuer corp-ext";
+  vcs1.changes = {wait};
+  vcs1.restarts = {{RestartKind::kAppliance, "VCS", wait.address}};
+
+  Plan plan;
+  plan.peers = {web1, web2, vcs1};
+  return plan;
+}
+
+TEST_CASE("plan text, without colour, exactly", "[planner][render]") {
+  CHECK(RenderPlanText(SmallPlan(), false) ==
+        "# web-eu/web1.example.com\n"
+        "  + trust /etc/ssl/corp.pem  CN=Corp Root CA, O=Example Ltd (AB:CD:\u2026)\n"
+        "      # not in the trust store\n"
+        "      + subject: CN=Corp Root CA, O=Example Ltd\n"
+        "      + fingerprint: AB:CD:EF:01\n"
+        "  -/+ identity nginx\n"
+        "      # certificate expires 2026-12-01, within renewBefore 30d\n"
+        "      - subject: CN=web1.example.com\n"
+        "      - not after: 2026-12-01\n"
+        "      + subject: CN=web1.example.com\n"
+        "      + not after: 2027-03-01\n"
+        "  - trust /etc/ssl/corp.pem  CN=Old Root (12:34:\u2026)\n"
+        "      # not in the manifest (prune)\n"
+        "      - subject: CN=Old Root\n"
+        "  restarts: update-ca-certificates, nginx -s reload\n"
+        "  follow-up: Tell the web team\n"
+        "  note: something to know\n"
+        "\n"
+        "# vcs-emea/vcs1.example.com\n"
+        "  + identity server\n"
+        "      # no certificate installed\n"
+        "      # waiting for a signed certificate for vcs1.example.com server from issuer corp-ext\n"
+        "  restarts: VCS (appliance)\n"
+        "\n"
+        "Plan: 2 to add, 1 to change, 1 to remove, 3 restarts.\n");
+}
+
+TEST_CASE("plan text with colour marks each action", "[planner][render]") {
+  const std::string text = RenderPlanText(SmallPlan(), true);
+  CHECK(text.find("  \x1b[32m+\x1b[0m trust /etc/ssl/corp.pem") != std::string::npos);
+  CHECK(text.find("  \x1b[33m-/+\x1b[0m identity nginx") != std::string::npos);
+  CHECK(text.find("  \x1b[31m-\x1b[0m trust /etc/ssl/corp.pem") != std::string::npos);
+  CHECK(text.find("\x1b[31m- subject: CN=web1.example.com\x1b[0m") != std::string::npos);
+  CHECK(text.find("\x1b[32m+ subject: CN=web1.example.com\x1b[0m") != std::string::npos);
+  CHECK(RenderPlanText(SmallPlan(), false).find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("plan text: an update is a yellow tilde", "[planner][render]") {
+  Plan plan;
+  plan.peers.push_back(PeerPlan{});
+  plan.peers[0].cluster = "c";
+  plan.peers[0].peer = "p";
+  plan.peers[0].changes = {MakeChange(Action::kUpdate, ChangeKind::kCrl, "/etc/crl.pem", "")};
+  CHECK(RenderPlanText(plan, false) == "# c/p\n  ~ crl /etc/crl.pem\n\nPlan: 0 to add, 1 to change, 0 to remove, 0 restarts.\n");
+  CHECK(RenderPlanText(plan, true).find("\x1b[33m~\x1b[0m crl") != std::string::npos);
+}
+
+TEST_CASE("plan text: one restart is singular", "[planner][render]") {
+  Plan plan = SmallPlan();
+  plan.peers.resize(1);
+  plan.peers[0].restarts.resize(1);
+  const std::string text = RenderPlanText(plan, false);
+  CHECK(text.substr(text.rfind("Plan:")) == "Plan: 1 to add, 1 to change, 1 to remove, 1 restart.\n");
+}
+
+TEST_CASE("plan text: nothing to do", "[planner][render]") {
+  Plan plan;
+  plan.peers.push_back(PeerPlan{});
+  plan.peers[0].cluster = "web-eu";
+  plan.peers[0].peer = "web1.example.com";
+  CHECK(RenderPlanText(plan, false) == "No changes. The fleet matches the manifests.\n");
+  CHECK(RenderPlanText(Plan{}, true) == "No changes. The fleet matches the manifests.\n");
+}
+
+}  // namespace
+}  // namespace pkiform
