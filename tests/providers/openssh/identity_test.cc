@@ -235,5 +235,6 @@ TEST_CASE("an upload that fails puts the previous files back", "[openssh]") {
   REQUIRE_FALSE(r.ok());
   CHECK_THAT(r.status().message(), Catch::StartsWith("nginx on web1.example.com: install fullchain: "));
   CHECK_THAT(r.status().message(), Catch::EndsWith("; the previous files were put back"));
-  for (const auto& f : {host.certificate(), host.chain(), host.key()}) CHECK(before.at(f) == FileState{ReadLocal(f), ModeOf(f)});
+  for (const auto& f : {host.certificate(), host.chain(), host.key()})
+    CHECK(before.at(f) == FileState{ReadLocal(f), ModeOf(f)});
 }
