@@ -89,6 +89,7 @@ TEST_CASE("observe fails, naming store, peer and step, on a CA file it cannot re
   auto provider = host.Provider();
   auto actual = provider.Observe();
   REQUIRE_FALSE(actual.ok());
-  CHECK(actual.status().message() == "trust store " + host.directory() + " on web1.example.com: observe: cannot read file " +
-                                         file + " (permission denied or not a regular file)");
+  CHECK(actual.status().message() == "trust store " + host.directory() +
+                                         " on web1.example.com: observe: cannot read file " + file +
+                                         " (permission denied or not a regular file)");
 }
