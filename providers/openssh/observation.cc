@@ -52,7 +52,8 @@ std::string BuildObserveScript(const std::vector<SlotToObserve>& slots, const st
       script += "dump pendingcsr " + n + " " + ShellQuote(PendingCsrPathOf(f.private_key)) + "\n";
     }
   }
-  for (size_t j = 0; j < stores.size(); ++j) script += "store " + std::to_string(j) + " " + ShellQuote(stores[j]) + "\n";
+  for (size_t j = 0; j < stores.size(); ++j)
+    script += "store " + std::to_string(j) + " " + ShellQuote(stores[j]) + "\n";
   script += "finish\n";
   return script;
 }
@@ -69,9 +70,7 @@ namespace {
 
 using SectionKey = std::pair<std::string, int>;
 
-struct Indexed {
-  std::map<SectionKey, const ScriptSection*> byKey;
-};
+using Indexed = std::map<SectionKey, const ScriptSection*>;
 
 Status Unreadable(const std::string& what, const std::string& path) {
   return Status::IoError("cannot read " + what + " " + path + " (permission denied or not a regular file)");
@@ -80,15 +79,15 @@ Status Unreadable(const std::string& what, const std::string& path) {
 // The content of a file section: nullopt when absent (or not printed at all).
 Result<std::optional<std::string>> FileContent(const Indexed& idx, const std::string& kind, int index,
                                                const std::string& what, const std::string& path) {
-  auto it = idx.byKey.find({kind, index});
-  if (it == idx.byKey.end() || it->second->state == "absent") return std::optional<std::string>();
+  auto it = idx.find({kind, index});
+  if (it == idx.end() || it->second->state == "absent") return std::optional<std::string>();
   if (it->second->state != "present") return Unreadable(what, path);
   return std::optional<std::string>(it->second->data);
 }
 
 std::string PublicKeyDigest(const Indexed& idx, const std::string& kind, int index) {
-  auto it = idx.byKey.find({kind, index});
-  if (it == idx.byKey.end() || it->second->state != "present") return "";
+  auto it = idx.find({kind, index});
+  if (it == idx.end() || it->second->state != "present") return "";
   return DigestOfPublicKeyDer(it->second->data);
 }
 
@@ -134,8 +133,11 @@ Result<ObservedSlot> ReadSlot(const Indexed& idx, int i, const SlotToObserve& sl
   return out;
 }
 
+// Errors read "trust store <path> on <peer>: <step>: ...".
 Result<std::vector<ObservedStore>> ReadStoreSections(const std::vector<ScriptSection>& sections,
-                                                     const std::vector<std::string>& stores) {
+                                                     const std::vector<std::string>& stores, const std::string& peer,
+                                                     const std::string& step) {
+  auto where = [&](const std::string& path) { return "trust store " + path + " on " + peer + ": " + step + ": "; };
   std::vector<ObservedStore> out(stores.size());
   std::vector<bool> seen(stores.size(), false);
   std::string pendingName;
@@ -143,7 +145,8 @@ Result<std::vector<ObservedStore>> ReadStoreSections(const std::vector<ScriptSec
   for (const auto& s : sections) {
     if (s.kind != "store" && s.kind != "entryname" && s.kind != "entry") continue;
     if (s.index < 0 || static_cast<size_t>(s.index) >= stores.size())
-      return Status::Failed("observation names trust store #" + std::to_string(s.index) + ", which was not asked for");
+      return Status::Failed(peer + ": " + step + ": the output names trust store #" + std::to_string(s.index) +
+                            ", which was not asked for");
     ObservedStore& store = out[s.index];
     const std::string& path = stores[s.index];
     if (s.kind == "store") {
@@ -154,34 +157,32 @@ Result<std::vector<ObservedStore>> ReadStoreSections(const std::vector<ScriptSec
         store.present = true;
         store.bundle = s.data;
       } else if (s.state != "absent") {
-        return Status::IoError("trust store " + path + ": " + Unreadable("bundle file", path).message());
+        return Status::IoError(where(path) + Unreadable("bundle file", path).message());
       }
     } else if (s.kind == "entryname") {
       pendingName = s.data;
       haveName = true;
     } else {
-      if (!haveName) return Status::Failed("observation of trust store " + path + " lists a file without its name");
+      if (!haveName) return Status::Failed(where(path) + "the output lists a file without its name");
       haveName = false;
       if (s.state == "absent") continue;  // removed while we listed it
       if (s.state != "present")
-        return Status::IoError("trust store " + path + ": " + Unreadable("file", path + "/" + pendingName).message());
+        return Status::IoError(where(path) + Unreadable("file", path + "/" + pendingName).message());
       store.entries.push_back(StoreEntry{pendingName, s.data});
     }
   }
   for (size_t j = 0; j < stores.size(); ++j)
-    if (!seen[j]) return Status::Failed("the observation lacks trust store " + stores[j]);
+    if (!seen[j]) return Status::Failed(where(stores[j]) + "the output lacks this store");
   return out;
 }
 
 }  // namespace
 
 Result<std::vector<ObservedStore>> ReadStores(std::string_view output, const std::vector<std::string>& stores,
-                                              const std::string& peer) {
+                                              const std::string& peer, const std::string& step) {
   auto sections = ParseScriptOutput(output);
-  if (!sections.ok()) return sections.status().WithContext(peer);
-  auto read = ReadStoreSections(*sections, stores);
-  if (!read.ok()) return read.status().WithContext(peer);
-  return read;
+  if (!sections.ok()) return sections.status().WithContext(peer + ": " + step);
+  return ReadStoreSections(*sections, stores, peer, step);
 }
 
 Result<Actual> ReadObservation(std::string_view output, const std::vector<SlotToObserve>& slots,
@@ -195,7 +196,7 @@ Result<Actual> ReadObservation(std::string_view output, const std::vector<SlotTo
     if (s.index < 0 || static_cast<size_t>(s.index) >= slots.size())
       return Status::Failed(peer + ": observe: the output names slot #" + std::to_string(s.index) +
                             ", which was not asked for");
-    if (!idx.byKey.emplace(SectionKey{s.kind, s.index}, &s).second)
+    if (!idx.emplace(SectionKey{s.kind, s.index}, &s).second)
       return Status::Failed(peer + ": observe: the output repeats section '" + s.kind + " " +
                             std::to_string(s.index) + "'");
   }
@@ -204,15 +205,15 @@ Result<Actual> ReadObservation(std::string_view output, const std::vector<SlotTo
   actual.cluster = cluster;
   actual.peer = peer;
   for (size_t i = 0; i < slots.size(); ++i) {
-    if (!idx.byKey.count({"cert", static_cast<int>(i)}))
+    if (!idx.count({"cert", static_cast<int>(i)}))
       return Status::Failed(slots[i].name + " on " + peer + ": observe: the output lacks the certificate file");
     auto slot = ReadSlot(idx, static_cast<int>(i), slots[i]);
     if (!slot.ok()) return slot.status().WithContext(slots[i].name + " on " + peer + ": observe");
     actual.slots.push_back(std::move(slot).value());
   }
 
-  auto read = ReadStoreSections(*sections, stores);
-  if (!read.ok()) return read.status().WithContext(peer + ": observe");
+  auto read = ReadStoreSections(*sections, stores, peer, "observe");
+  if (!read.ok()) return read.status();
   for (size_t j = 0; j < stores.size(); ++j) {
     ObservedTrustStore t;
     t.store = stores[j];

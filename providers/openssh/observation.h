@@ -52,9 +52,10 @@ Result<Actual> ReadObservation(std::string_view output, const std::vector<SlotTo
                                const std::vector<std::string>& stores, const std::string& cluster,
                                const std::string& peer);
 
-// The stores part alone (for trust changes), indexed as in `stores`.
+// The stores part alone (for trust changes), indexed as in `stores`. Errors
+// read "trust store <path> on <peer>: <step>: ...".
 Result<std::vector<ObservedStore>> ReadStores(std::string_view output, const std::vector<std::string>& stores,
-                                              const std::string& peer);
+                                              const std::string& peer, const std::string& step);
 
 // SHA-256 hex of a DER SubjectPublicKeyInfo (pki::PublicKeyDigestOf), or empty
 // when `der` is not one.

@@ -110,8 +110,8 @@ Status OpensshProvider::RemoveFromDirectory(const std::string& store, const std:
     return Status::Failed(Where(Subject(store), step) + ": listing the directory ended with exit status " +
                           std::to_string(run->exitStatus) + ": " + StderrTail(run->err));
   }
-  auto observed = ReadStores(run->out, stores, peer_.fqdn);
-  if (!observed.ok()) return Fail(Subject(store), step, observed.status());
+  auto observed = ReadStores(run->out, stores, peer_.fqdn, step);
+  if (!observed.ok()) return observed.status();
 
   std::string removeScript;
   for (const auto& entry : (*observed)[0].entries) {

@@ -135,7 +135,8 @@ Result<std::vector<ScriptSection>> ParseScriptOutput(std::string_view out) {
   for (size_t i = 0; i < sections.size(); ++i) {
     auto decoded = encoding == "b64" ? DecodeBase64(raw[i]) : DecodeHex(raw[i]);
     if (!decoded.ok())
-      return decoded.status().WithContext("section '" + sections[i].kind + " " + std::to_string(sections[i].index) + "'");
+      return decoded.status().WithContext("section '" + sections[i].kind + " " +
+                                          std::to_string(sections[i].index) + "'");
     sections[i].data = std::move(decoded).value();
   }
   return sections;

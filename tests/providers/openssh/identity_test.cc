@@ -187,6 +187,15 @@ TEST_CASE("a key that does not belong to the certificate is refused before anyth
   REQUIRE_FALSE(kept.ok());
   CHECK_THAT(kept.status().message(), Catch::Contains("the private key " + host.key() + " does not belong"));
 
+  // A generated key for another certificate: refused without contacting the host.
+  pki::SecretString generated = MustOk(MustOk(pki::PrivateKey::Generate(pki::KeySpec::Ecdsa("P-256"))).ToPem());
+  IdentityInstall upload = InstallOf(wrong);
+  upload.private_key_pem = &generated;
+  auto uploaded = provider.InstallIdentity(upload);
+  REQUIRE_FALSE(uploaded.ok());
+  CHECK_THAT(uploaded.status().message(),
+             Catch::EndsWith("the generated private key does not belong to the certificate"));
+
   CHECK(Snapshot(host) == before);
   CHECK_FALSE(Exists(host.certificate() + ".pkiform-backup"));
 }
@@ -235,5 +244,6 @@ TEST_CASE("an upload that fails puts the previous files back", "[openssh]") {
   REQUIRE_FALSE(r.ok());
   CHECK_THAT(r.status().message(), Catch::StartsWith("nginx on web1.example.com: install fullchain: "));
   CHECK_THAT(r.status().message(), Catch::EndsWith("; the previous files were put back"));
-  for (const auto& f : {host.certificate(), host.chain(), host.key()}) CHECK(before.at(f) == FileState{ReadLocal(f), ModeOf(f)});
+  for (const auto& f : {host.certificate(), host.chain(), host.key()})
+    CHECK(before.at(f) == FileState{ReadLocal(f), ModeOf(f)});
 }

@@ -80,3 +80,16 @@ TEST_CASE("observe without a chain file takes the chain from the fullchain file"
   REQUIRE(actual.slots[0].chain_pems.size() == 1);
   CHECK(actual.slots[0].chain_pems[0] == ca.ToPem());
 }
+
+TEST_CASE("observe fails, naming store, peer and step, on a CA file it cannot read", "[openssh]") {
+  OpensshHost host;
+  const std::string file = host.directory() + "/corp.pem";
+  WriteLocal(file, SharedCa().certificate.ToPem(), 0000);
+  REQUIRE(::chown(file.c_str(), 0, 0) == 0);
+  auto provider = host.Provider();
+  auto actual = provider.Observe();
+  REQUIRE_FALSE(actual.ok());
+  CHECK(actual.status().message() == "trust store " + host.directory() +
+                                         " on web1.example.com: observe: cannot read file " + file +
+                                         " (permission denied or not a regular file)");
+}

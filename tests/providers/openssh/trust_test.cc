@@ -83,7 +83,8 @@ TEST_CASE("trust changes name the store and refuse stores the cluster does not h
   auto provider = host.Provider();
   Status unknown = provider.AddTrust(host.dir() + "/elsewhere.pem", SharedCa().certificate.ToPem());
   REQUIRE_FALSE(unknown.ok());
-  CHECK_THAT(unknown.message(), Catch::StartsWith("trust store " + host.dir() + "/elsewhere.pem on web1.example.com: add "));
+  CHECK_THAT(unknown.message(),
+             Catch::StartsWith("trust store " + host.dir() + "/elsewhere.pem on web1.example.com: add "));
   CHECK_FALSE(Exists(host.dir() + "/elsewhere.pem"));
 
   Status bad = provider.RemoveTrust(host.bundle(), "not-a-fingerprint");
