@@ -125,6 +125,8 @@ Status OpensshProvider::Restart(const pkiform::Restart& restart) {
   for (const auto& t : cluster_.trust)
     if (subject.empty() && !t.update.empty() && t.update == restart.target) subject = "trust store " + t.store;
   const std::string step = "restart (" + restart.target + ")";
+  if (restart.kind != RestartKind::kCommand)
+    return Status::InvalidInput(peer_.fqdn + ": " + step + ": an openssh host restarts through commands only; refused");
   if (subject.empty()) {
     return Status::InvalidInput(peer_.fqdn + ": " + step + ": not the reload command of a slot nor the update " +
                                 "command of a trust store of cluster " + cluster_.name + "; refused");

@@ -30,6 +30,15 @@ void ManifestOption(CLI::App& app, CommandArgs& a) {
                  "Default: ./pkiform.yaml or ./manifests/");
 }
 
+void FleetOptions(CLI::App& app, CommandArgs& a) {
+  ManifestOption(app, a);
+  app.add_option("--target", a.target, "Only this cluster, cluster/peer or cluster/peer/slot");
+  app.add_option("--parallelism", a.parallelism, "Peers observed at once (default 16)")->check(CLI::Range(1, 1024));
+  app.add_flag("--accept-new-host-keys", a.accept_new_host_keys,
+               "Record unknown SSH host keys in known_hosts (a changed key is always refused)");
+  app.add_option("--lock-timeout", a.lock_timeout_seconds, "Wait this many seconds for another run's state lock");
+}
+
 int NotImplemented(const char* name) {
   std::fprintf(stderr, "pkiform: error: '%s' is not implemented yet in this version\n", name);
   return kExitError;
@@ -46,19 +55,33 @@ const std::vector<Command>& Table() {
        },
        RunValidate},
       {"plan", "Show the changes that would bring the fleet to the manifests' state",
-       [](CLI::App& app, CommandArgs& a) { ManifestOption(app, a); },
-       [](const GlobalOptions&, const CommandArgs&) { return NotImplemented("plan"); }},
+       [](CLI::App& app, CommandArgs& a) {
+         FleetOptions(app, a);
+         app.add_option("-o,--out", a.out_plan, "Save the plan to this file (for apply PLANFILE)");
+         app.add_flag("--json", a.json, "Print the plan as JSON");
+         app.add_flag("--detailed-exitcode", a.detailed_exitcode, "Exit 2 when there are changes, 0 when none");
+       },
+       RunPlan},
       {"apply", "Apply a saved plan, or plan and apply after confirmation",
-       [](CLI::App& app, CommandArgs& a) { ManifestOption(app, a); },
-       [](const GlobalOptions&, const CommandArgs&) { return NotImplemented("apply"); }},
+       [](CLI::App& app, CommandArgs& a) {
+         FleetOptions(app, a);
+         app.add_option("planfile", a.plan_file, "A plan saved by plan -o: applied exactly, refused if stale");
+         app.add_flag("--auto-approve", a.auto_approve, "Do not ask for confirmation");
+         app.add_flag("--json", a.json, "Print the plan as JSON");
+       },
+       RunApply},
       {"reconcile", "Scheduled, non-interactive plan and apply",
        [](CLI::App& app, CommandArgs& a) { ManifestOption(app, a); },
        [](const GlobalOptions&, const CommandArgs&) { return NotImplemented("reconcile"); }},
       {"status", "Inventory and expiry of the whole fleet",
        [](CLI::App& app, CommandArgs& a) { ManifestOption(app, a); },
        [](const GlobalOptions&, const CommandArgs&) { return NotImplemented("status"); }},
-      {"show", "Print a saved plan", [](CLI::App&, CommandArgs&) {},
-       [](const GlobalOptions&, const CommandArgs&) { return NotImplemented("show"); }},
+      {"show", "Print a saved plan",
+       [](CLI::App& app, CommandArgs& a) {
+         app.add_option("planfile", a.plan_file, "The plan file")->required();
+         app.add_flag("--json", a.json, "Print the plan as JSON");
+       },
+       RunShow},
       {"import", "Write a starting manifest from an appliance's actual state", [](CLI::App&, CommandArgs&) {},
        [](const GlobalOptions&, const CommandArgs&) { return NotImplemented("import"); }},
       {"schema", "Print the JSON Schema of the manifests", [](CLI::App&, CommandArgs&) {}, RunSchema},

@@ -19,6 +19,16 @@ struct CommandArgs {
   bool strict = false;
   bool quiet = false;
   std::string now;  // RFC 3339; empty: the system clock
+  // plan / apply / show
+  std::string target;      // cluster[/peer[/slot]]
+  std::string out_plan;    // plan -o
+  std::string plan_file;   // apply PLANFILE, show PLANFILE
+  bool json = false;
+  bool detailed_exitcode = false;
+  bool auto_approve = false;
+  bool accept_new_host_keys = false;
+  int parallelism = 16;
+  double lock_timeout_seconds = 0;
 };
 
 }  // namespace pkiform::cli

@@ -30,8 +30,8 @@ struct IdentityOrder {
 };
 
 struct ExecutorHooks {
-  // Opens the SSH session and the provider for a peer (one connection per peer per run).
-  std::function<Result<std::unique_ptr<Provider>>(const Cluster&, const Peer&)> connect;
+  // The provider of a peer, on its run's one SSH connection (owned by the caller).
+  std::function<Result<Provider*>(const Cluster&, const Peer&)> connect;
   // The issuer named in a slot (opened once per run by the caller).
   std::function<Result<CertificateIssuer*>(const std::string& issuer)> issuer;
   // Derives the CSR, key and signing policy of a slot for a peer (planner's rules).

@@ -86,6 +86,19 @@ class SelfSigned : public CertificateIssuer {
 
 }  // namespace
 
+Result<std::vector<pki::Certificate>> IssuerCertificates(const Issuer& issuer) {
+  std::vector<pki::Certificate> out;
+  if (issuer.kind == Issuer::Kind::kCa) {
+    auto ca = ReadCertificates(*issuer.certificate);
+    if (!ca.ok()) return ca.status();
+    out = *ca;
+  }
+  auto chain = ReadChain(issuer);
+  if (!chain.ok()) return chain.status();
+  out.insert(out.end(), chain->begin(), chain->end());
+  return out;
+}
+
 Result<std::unique_ptr<CertificateIssuer>> OpenIssuer(const Issuer& issuer,
                                                       std::function<Result<std::string>()> next_serial) {
   auto chain = ReadChain(issuer);

@@ -40,6 +40,10 @@ class CertificateIssuer {
   virtual Result<Issued> Issue(const pki::Csr& csr, pki::SigningPolicy policy) = 0;
 };
 
+// The issuer's CA certificate then its chain ([] for selfSigned), without its key:
+// what planning needs to tell whether a certificate was issued by it.
+Result<std::vector<pki::Certificate>> IssuerCertificates(const Issuer& issuer);
+
 // Reads the issuer's files; `next_serial` gives a fresh serial for a local CA.
 Result<std::unique_ptr<CertificateIssuer>> OpenIssuer(const Issuer& issuer,
                                                       std::function<Result<std::string>()> next_serial);

@@ -144,7 +144,7 @@ void YamlSchemaValidator::CheckObject(const json& schema, const YAML::Node& node
 
   std::set<std::string> seen;
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& key = it->first;
+    const YAML::Node key = it->first;  // a copy: it-> yields a temporary
     SourceLocation key_at = NodeLocation(key, ctx.file, where);
     if (!key.IsScalar()) {
       Report(ctx, key_at, "keys in " + Where(path) + " must be strings");

@@ -3,6 +3,7 @@
 // algorithms and sizes (U5, U12, V14) and the issuing CA's signature (U5).
 #include <algorithm>
 
+#include "reconciler/planner/cluster_facts.h"
 #include "reconciler/rules/check_util.h"
 #include "reconciler/util/spelling.h"
 
@@ -21,19 +22,6 @@ std::vector<std::string> StoreNames(const catalogue::PlatformCatalogue& p) {
   std::vector<std::string> names;
   for (const auto& s : p.trust_stores) names.push_back(s.name);
   return names;
-}
-
-// The catalogue's node type for the cluster's `product` (ucm runs either product).
-std::string NodeTypeOf(const catalogue::PlatformCatalogue& p, const Cluster& c) {
-  if (p.node_types.empty()) return "";
-  for (const auto& n : p.node_types) {
-    std::string compact;
-    for (char ch : n.display_name) if (ch != ' ') compact += static_cast<char>(std::tolower(ch));
-    std::string product;
-    for (char ch : c.product) if (ch != '-') product += ch;
-    if (compact == product) return n.name;
-  }
-  return p.node_types.front().name;
 }
 
 std::optional<KeyAlgorithm> AlgorithmOf(const std::string& manifest_name) {
@@ -56,7 +44,7 @@ void CheckSlotNames(const CheckContext& ctx, DiagnosticList& out) {
   for (const auto& c : ctx.desired().clusters) {
     const auto* p = PlatformOf(ctx, c);
     if (!p) continue;
-    std::string node_type = NodeTypeOf(*p, c);
+    std::string node_type = planner::FactsOf(*p, c).node_type;
     for (const auto& s : c.identity) {
       const auto* slot = p->FindSlot(s.slot);
       if (!slot) {

@@ -100,7 +100,7 @@ TEST_CASE("GenerateCsr refuses SANs and usages that would change the openssl arg
   CHECK_FALSE(Exists(host.key() + ".pkiform-new"));
 }
 
-TEST_CASE("-subj escaping follows openssl's parser", "[openssh]") {
+TEST_CASE("openssl -subj escaping follows openssl's parser", "[openssh]") {
   pki::DistinguishedName name;
   CHECK(openssh::SubjectArgument(name) == "/");
   name.commonName = "a/b+c\\d=e";

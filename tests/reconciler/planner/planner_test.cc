@@ -273,7 +273,7 @@ Fleet TwoPeers() {
   return f;
 }
 
-TEST_CASE("--target narrows the plan to a cluster, a peer, a slot or a store", "[planner]") {
+TEST_CASE("target option: narrows the plan to a cluster, a peer, a slot or a store", "[planner]") {
   Fleet f = TwoPeers();
   CHECK(Changes(f.MustPlan()).size() == 4);
   f.target = "web-eu";
@@ -289,7 +289,7 @@ TEST_CASE("--target narrows the plan to a cluster, a peer, a slot or a store", "
   CHECK(OnlyChange(f.MustPlan()).kind == ChangeKind::kTrust);
 }
 
-TEST_CASE("--target: a peer outside the target need not be observed", "[planner]") {
+TEST_CASE("target option:: a peer outside the target need not be observed", "[planner]") {
   Fleet f = TwoPeers();
   f.observed.pop_back();  // web2 not observed
   CHECK_FALSE(f.MakePlan().ok());
@@ -297,7 +297,7 @@ TEST_CASE("--target: a peer outside the target need not be observed", "[planner]
   CHECK(f.MakePlan().ok());
 }
 
-TEST_CASE("--target that matches nothing or is malformed is an error", "[planner]") {
+TEST_CASE("target option: that matches nothing or is malformed is an error", "[planner]") {
   Fleet f;
   for (const char* t : {"nope", "web-eu/nope.example.com", "web-eu/web1.example.com/nope"}) {
     f.target = t;

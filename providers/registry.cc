@@ -1,0 +1,32 @@
+#include "providers/registry.h"
+
+#include <functional>
+#include <map>
+
+#include "providers/openssh/openssh_provider.h"
+
+namespace pkiform {
+namespace {
+
+using Factory = std::function<std::unique_ptr<Provider>(ssh::SshSession&, const Cluster&, const Peer&)>;
+
+const std::map<std::string, Factory>& Factories() {
+  static const std::map<std::string, Factory> table = {
+      {"openssh", [](ssh::SshSession& s, const Cluster& c, const Peer& p) -> std::unique_ptr<Provider> {
+         return std::make_unique<openssh::OpensshProvider>(s, c, p);
+       }},
+  };
+  return table;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Provider>> MakeProvider(ssh::SshSession& session, const Cluster& cluster, const Peer& peer) {
+  auto it = Factories().find(cluster.platform);
+  if (it == Factories().end())
+    return Status::Unsupported("cluster " + cluster.name + ": the " + cluster.platform +
+                               " provider is not implemented yet; only openssh clusters can be planned and applied");
+  return it->second(session, cluster, peer);
+}
+
+}  // namespace pkiform

@@ -1,0 +1,78 @@
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "reconciler/cli/commands.h"
+#include "reconciler/cli/fleet_run.h"
+#include "reconciler/cli/handlers.h"
+#include "reconciler/plan/plan_json.h"
+
+namespace pkiform::cli {
+
+void PrintPlan(const Plan& plan, const GlobalOptions& global, const CommandArgs& args);
+
+namespace {
+
+bool Confirmed() {
+  std::cout << "\nDo you want to apply these changes? Only 'yes' will be accepted: " << std::flush;
+  std::string answer;
+  if (!std::getline(std::cin, answer)) return false;
+  return answer == "yes";
+}
+
+}  // namespace
+
+int RunApply(const GlobalOptions& global, const CommandArgs& args) {
+  std::optional<Plan> saved;
+  if (!args.plan_file.empty()) {
+    auto p = ReadPlanFile(args.plan_file);
+    if (!p.ok()) {
+      std::fprintf(stderr, "pkiform: error: %s\n", p.status().message().c_str());
+      return kExitError;
+    }
+    saved = std::move(p).value();
+  }
+  auto run = FleetRun::Open(global, args);
+  if (!run) return kExitError;
+  Plan plan;
+  if (saved) {
+    // The plan names changes; the manifests say how (issuers, connections): they must be the same ones.
+    if (saved->manifests_digest != run->ManifestsDigest()) {
+      std::fprintf(stderr, "pkiform: error: the manifests changed since %s was made; run plan again\n",
+                   args.plan_file.c_str());
+      return kExitError;
+    }
+    plan = std::move(*saved);
+  } else {
+    if (!run->ObserveAll()) return kExitError;
+    auto made = run->MakePlan();
+    if (!made.ok()) {
+      std::fprintf(stderr, "pkiform: error: %s\n", made.status().message().c_str());
+      return kExitError;
+    }
+    plan = std::move(made).value();
+    PrintPlan(plan, global, args);
+    if (!plan.HasChanges()) return kExitOk;
+    if (!args.auto_approve && !Confirmed()) {
+      std::cout << "Apply cancelled.\n";
+      return kExitError;
+    }
+  }
+  if (!plan.HasChanges()) {
+    std::cout << "No changes. The fleet matches the manifests.\n";
+    return kExitOk;
+  }
+  return run->Execute(plan) ? kExitOk : kExitError;
+}
+
+int RunShow(const GlobalOptions& global, const CommandArgs& args) {
+  auto plan = ReadPlanFile(args.plan_file);
+  if (!plan.ok()) {
+    std::fprintf(stderr, "pkiform: error: %s\n", plan.status().message().c_str());
+    return kExitError;
+  }
+  PrintPlan(*plan, global, args);
+  return kExitOk;
+}
+
+}  // namespace pkiform::cli

@@ -1,0 +1,309 @@
+#include "reconciler/cli/fleet_run.h"
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "providers/registry.h"
+#include "reconciler/diag/render.h"
+#include "reconciler/executor/executor.h"
+#include "reconciler/issuers/issuer.h"
+#include "reconciler/pki/digest.h"
+#include "reconciler/planner/planner.h"
+#include "reconciler/planner/slot_input.h"
+#include "reconciler/rules/checks.h"
+#include "reconciler/tls/probe.h"
+
+namespace pkiform::cli {
+namespace {
+
+std::string Key(const std::string& cluster, const std::string& peer) { return cluster + "/" + peer; }
+
+ssh::SshTarget TargetFor(const Cluster& c, const Peer& p, bool accept_new_host_keys) {
+  ssh::SshTarget t;
+  t.host = p.address.empty() ? p.fqdn : p.address;
+  t.port = p.port.value_or(c.connection.port);
+  t.hostKeyAlias = p.fqdn;
+  t.user = c.connection.user;
+  if (c.connection.identity_file) t.identityFile = c.connection.identity_file->path;
+  t.useAgent = c.connection.agent;
+  t.passwordEnv = c.connection.password_env;
+  if (c.connection.password_file) t.passwordFile = c.connection.password_file->path;
+  const char* home = std::getenv("HOME");
+  t.knownHostsFile = c.connection.known_hosts ? c.connection.known_hosts->path
+                                              : std::string(home ? home : "") + "/.ssh/known_hosts";
+  t.acceptNewHostKeys = accept_new_host_keys;
+  t.legacyAlgorithms = c.connection.legacy_algorithms;
+  t.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(c.connection.timeout.length);
+  return t;
+}
+
+Result<std::string> ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IoError(path + ": cannot read file");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+}  // namespace
+
+std::unique_ptr<FleetRun> FleetRun::Open(const GlobalOptions& global, const CommandArgs& args) {
+  DiagnosticList diags;
+  LoadedManifests loaded = LoadManifests(args.manifests.empty() ? DefaultManifestPaths() : args.manifests, diags);
+  const auto& catalogue = catalogue::BuiltinCatalogue();
+  if (!catalogue.ok()) {
+    std::fprintf(stderr, "pkiform: internal error: %s\n", catalogue.status().message().c_str());
+    return nullptr;
+  }
+  pki::SystemClock clock;
+  Artifacts artifacts;
+  RunChecks(CheckContext{loaded, clock, *catalogue, artifacts}, diags);
+  diags.Sort();
+  std::cerr << RenderDiagnostics(diags, loaded.sources);
+  if (diags.has_errors()) {
+    std::cerr << "pkiform: " << DiagnosticSummary(diags) << " in the manifests; no appliance was contacted\n";
+    return nullptr;
+  }
+  auto store = state::StateStore::Open(global.state_dir);
+  if (!store.ok()) {
+    std::fprintf(stderr, "pkiform: error: %s\n", store.status().message().c_str());
+    return nullptr;
+  }
+  auto lock = store->Lock(std::chrono::milliseconds(static_cast<long long>(args.lock_timeout_seconds * 1000)));
+  if (!lock.ok()) {
+    std::fprintf(stderr, "pkiform: error: %s\n", lock.status().message().c_str());
+    return nullptr;
+  }
+  std::unique_ptr<FleetRun> run(new FleetRun(global, args, std::move(store).value(), std::move(lock).value()));
+  run->loaded_ = std::move(loaded);
+  return run;
+}
+
+std::string FleetRun::ManifestsDigest() const {
+  std::string all;
+  for (const auto& f : loaded_.files) {
+    auto text = ReadText(f);
+    all += f + "\n" + std::to_string(text.ok() ? text->size() : 0) + "\n" + (text.ok() ? *text : "") + "\n";
+  }
+  return pki::Sha256Hex(all);
+}
+
+bool FleetRun::Targeted(const Cluster& cluster, const Peer& peer) const {
+  const std::string& t = args_.target;
+  if (t.empty()) return true;
+  std::string head = t.substr(0, t.find('/'));
+  if (head != cluster.name) return false;
+  if (t.find('/') == std::string::npos) return true;
+  std::string rest = t.substr(t.find('/') + 1);
+  return rest.substr(0, rest.find('/')) == peer.fqdn;
+}
+
+Result<PeerConnection*> FleetRun::Connect(const Cluster& cluster, const Peer& peer) {
+  PeerConnection& conn = connections_[Key(cluster.name, peer.fqdn)];
+  if (conn.provider) return &conn;
+  auto session = ssh::SshSession::Connect(TargetFor(cluster, peer, args_.accept_new_host_keys));
+  if (!session.ok()) return session.status();
+  conn.session = std::move(session).value();
+  auto provider = MakeProvider(*conn.session, cluster, peer);
+  if (!provider.ok()) return provider.status();
+  conn.provider = std::move(provider).value();
+  return &conn;
+}
+
+bool FleetRun::ObserveAll() {
+  struct Job {
+    const Cluster* cluster;
+    const Peer* peer;
+    Result<Actual> result = Status::Failed("not observed");
+  };
+  std::vector<Job> jobs;
+  for (const auto& c : loaded_.desired.clusters)
+    for (const auto& p : c.peers)
+      if (Targeted(c, p)) {
+        jobs.push_back({&c, &p});
+        connections_[Key(c.name, p.fqdn)];  // every map node exists before the threads start
+      }
+  if (jobs.empty() && !args_.target.empty()) {
+    std::fprintf(stderr, "pkiform: error: --target %s matches no peer\n", args_.target.c_str());
+    return false;
+  }
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < jobs.size(); i = next++) {
+      auto conn = Connect(*jobs[i].cluster, *jobs[i].peer);
+      jobs[i].result = conn.ok() ? (*conn)->provider->Observe() : Result<Actual>(conn.status());
+    }
+  };
+  std::vector<std::thread> threads;
+  size_t n = std::min<size_t>(std::max(1, args_.parallelism), jobs.size());
+  for (size_t i = 0; i < n; ++i) threads.emplace_back(worker);
+  for (auto& t : threads) t.join();
+  bool ok = true;
+  for (auto& j : jobs) {
+    if (!j.result.ok()) {
+      std::fprintf(stderr, "pkiform: error: %s/%s: %s\n", j.cluster->name.c_str(), j.peer->fqdn.c_str(),
+                   j.result.status().message().c_str());
+      ok = false;
+      continue;
+    }
+    Actual a = std::move(j.result).value();
+    a.cluster = j.cluster->name;
+    a.peer = j.peer->fqdn;
+    observed_.push_back(std::move(a));
+  }
+  return ok;
+}
+
+Result<std::map<std::string, std::vector<pki::Certificate>>> FleetRun::IssuerChains() const {
+  std::map<std::string, std::vector<pki::Certificate>> chains;
+  for (const auto& is : loaded_.desired.issuers) {
+    auto certs = IssuerCertificates(is);
+    if (!certs.ok()) return certs.status().WithContext("issuer " + is.name);
+    chains[is.name] = std::move(certs).value();
+  }
+  return chains;
+}
+
+Result<Plan> FleetRun::MakePlan() {
+  auto chains = IssuerChains();
+  if (!chains.ok()) return chains.status();
+  std::map<std::string, std::vector<std::string>> trust_pems;
+  for (const auto& c : loaded_.desired.clusters)
+    for (const auto& t : c.trust)
+      for (const auto& ref : t.certificates) {
+        auto text = ReadText(ref.path);
+        if (!text.ok()) return text.status();
+        trust_pems[ref.path] = {*text};
+      }
+  const Desired& desired = loaded_.desired;
+  planner::ExternalCertificateFn external = [&desired](const std::string& issuer, const std::string& cluster, const std::string& peer,
+                                       const std::string& slot) -> std::optional<std::string> {
+    const Issuer* is = desired.FindIssuer(issuer);
+    if (!is || !is->certificates_dir) return std::nullopt;
+    auto text = ReadText(is->certificates_dir->path + "/" + cluster + "/" + peer + "/" + slot + ".pem");
+    if (!text.ok()) return std::nullopt;
+    return *text;
+  };
+  planner::PlanInput in{desired,           observed_,   *catalogue::BuiltinCatalogue(), std::move(chains).value(),
+                        clock_.Now(),      args_.target, external,                      std::move(trust_pems),
+                        ManifestsDigest()};
+  auto plan = planner::MakePlan(in);
+  if (plan.ok()) {
+    plan->pkiform_version = PKIFORM_VERSION;
+    plan->created_at = pki::FormatRfc3339Utc(clock_.Now());
+  }
+  return plan;
+}
+
+bool FleetRun::Execute(const Plan& plan) {
+  const Desired& desired = loaded_.desired;
+  const auto& catalogue = *catalogue::BuiltinCatalogue();
+  std::map<std::string, std::unique_ptr<CertificateIssuer>> issuers;
+  std::string user = std::getenv("USER") ? std::getenv("USER") : "";
+  std::string commit = state::ManifestCommit(loaded_.files.empty() ? "." : std::filesystem::path(loaded_.files[0]).parent_path().string());
+  std::mutex out_mu;
+
+  ExecutorHooks hooks;
+  hooks.connect = [&](const Cluster& c, const Peer& p) -> Result<Provider*> {
+    auto conn = Connect(c, p);
+    if (!conn.ok()) return conn.status();
+    return (*conn)->provider.get();
+  };
+  hooks.issuer = [&](const std::string& name) -> Result<CertificateIssuer*> {
+    auto it = issuers.find(name);
+    if (it == issuers.end()) {
+      const Issuer* is = desired.FindIssuer(name);
+      if (!is) return Status::InvalidInput("unknown issuer '" + name + "'");
+      auto opened = OpenIssuer(*is, [this, name] { return store_.NextSerial(name); });
+      if (!opened.ok()) return opened.status().WithContext("issuer " + name);
+      it = issuers.emplace(name, std::move(opened).value()).first;
+    }
+    return it->second.get();
+  };
+  hooks.order = [&](const Cluster& c, const Peer& p, const IdentitySlot& s) -> Result<IdentityOrder> {
+    const Issuer* is = desired.FindIssuer(s.issuer);
+    const auto* platform = catalogue.Find(c.platform);
+    if (!is || !platform) return Status::InvalidInput("slot " + s.slot + ": unknown issuer or platform");
+    auto certs = IssuerCertificates(*is);
+    if (!certs.ok()) return certs.status();
+    auto in = planner::MakeSlotInput(c, p, s, *is, *platform, *certs, nullptr, clock_.Now());
+    if (!in.ok()) return in.status();
+    IdentityOrder order;
+    order.csr.subject = in->expected_subject;
+    order.csr.dnsNames = in->expected_dns_names;
+    order.csr.ipAddresses = in->expected_ip_addresses;
+    order.csr.keyUsage = {in->expected_key_usage.begin(), in->expected_key_usage.end()};
+    order.csr.extendedKeyUsage = {in->expected_extended_key_usage.begin(), in->expected_extended_key_usage.end()};
+    order.key = in->expected_key;
+    order.policy.subject = order.csr.subject;
+    order.policy.dnsNames = order.csr.dnsNames;
+    order.policy.ipAddresses = order.csr.ipAddresses;
+    order.policy.keyUsage = order.csr.keyUsage;
+    order.policy.extendedKeyUsage = order.csr.extendedKeyUsage;
+    order.policy.validity = s.duration.length;
+    order.policy.crlDistributionPoints = is->crl_distribution_points;
+    order.policy.ocspUrls = is->ocsp_urls;
+    return order;
+  };
+  hooks.verify = [&](const Cluster& c, const Peer& p, const IdentitySlot& s, const pki::Certificate& expected,
+                     const std::vector<pki::Certificate>& chain) -> Status {
+    if (c.restarts.verify == "none" || !s.verify) return Status::Ok();
+    tls::Endpoint ep{s.verify->host.empty() ? (p.address.empty() ? p.fqdn : p.address) : s.verify->host,
+                     s.verify->port, s.verify->sni.empty() ? p.fqdn : s.verify->sni};
+    // A reload returns before the service has switched over: poll for the new certificate.
+    std::string served;
+    for (int attempt = 0; attempt < 50; ++attempt) {
+      auto got = tls::FetchServedIdentity(ep, std::chrono::milliseconds(2000));
+      if (got.ok()) {
+        served = got->leaf.FingerprintSha256();
+        if (served == expected.FingerprintSha256()) break;
+      } else {
+        served = got.status().message();
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    if (served != expected.FingerprintSha256())
+      return Status::Failed(ep.host + ":" + std::to_string(ep.port) + " does not serve the new certificate (" + served + ")");
+    std::vector<pki::Certificate> anchors = chain.empty() ? std::vector<pki::Certificate>{expected}
+                                                          : std::vector<pki::Certificate>{chain.back()};
+    return tls::VerifyHandshake(ep, anchors, std::chrono::milliseconds(5000));
+  };
+  hooks.record = [&](const PeerPlan& pp, const Change& ch, const std::string& outcome, const std::string& after,
+                     const std::string& detail) {
+    state::HistoryEntry e;
+    e.time = pki::FormatRfc3339Utc(clock_.Now());
+    e.user = user;
+    e.manifest_commit = commit;
+    e.command = "apply";
+    e.cluster = pp.cluster;
+    e.peer = pp.peer;
+    e.address = ch.address;
+    e.action = ActionName(ch.action);
+    e.before_fingerprint = ch.before_fingerprint;
+    e.after_fingerprint = after;
+    e.outcome = outcome;
+    e.detail = detail;
+    if (Status s = store_.AppendHistory(e); !s.ok()) std::fprintf(stderr, "pkiform: warning: history: %s\n", s.message().c_str());
+    if (ch.kind == ChangeKind::kIdentity && outcome == "applied" && !ch.before_fingerprint.empty())
+      for (const auto& a : observed_)
+        if (a.cluster == pp.cluster && a.peer == pp.peer)
+          if (const auto* slot = a.FindSlot(ch.slot_or_store); slot && slot->certificate_pem)
+            (void)store_.BackupCertificate(pp.cluster, pp.peer, ch.slot_or_store, *slot->certificate_pem, e.time);
+  };
+  hooks.progress = [&](const std::string& line) {
+    std::lock_guard<std::mutex> g(out_mu);
+    std::cout << line << std::endl;
+  };
+  ApplyReport report = pkiform::Execute(plan, desired, clock_, hooks);
+  std::cout << report.Summary() << "\n";
+  return report.ok();
+}
+
+}  // namespace pkiform::cli

@@ -1,0 +1,62 @@
+// FleetRun: what `plan` and `apply` share. It loads and checks the manifests
+// (any error: stop before any appliance is touched), takes the state lock,
+// opens one SSH connection per targeted peer in parallel (--parallelism),
+// observes every peer through its provider and keeps the connections open, so
+// that apply reuses them: one connection per peer per run.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "providers/provider.h"
+#include "providers/ssh/session.h"
+#include "reconciler/catalogue/catalogue.h"
+#include "reconciler/cli/global_options.h"
+#include "reconciler/manifest/loader.h"
+#include "reconciler/pki/clock.h"
+#include "reconciler/plan/plan.h"
+#include "state/store.h"
+
+namespace pkiform::cli {
+
+struct PeerConnection {
+  std::unique_ptr<ssh::SshSession> session;
+  std::unique_ptr<Provider> provider;
+};
+
+class FleetRun {
+ public:
+  // Loads, checks and locks; prints diagnostics. Null when the run must stop (already reported).
+  static std::unique_ptr<FleetRun> Open(const GlobalOptions& global, const CommandArgs& args);
+
+  // Connects to and observes every targeted peer (in parallel). False when any failed (reported).
+  bool ObserveAll();
+  // Builds the plan from the observations.
+  Result<Plan> MakePlan();
+  // Executes `plan` (its peers must have been observed or are connected now); prints progress.
+  bool Execute(const Plan& plan);
+
+  const LoadedManifests& manifests() const { return loaded_; }
+  std::string ManifestsDigest() const;
+
+ private:
+  FleetRun(const GlobalOptions& g, const CommandArgs& a, state::StateStore store, state::RunLock lock)
+      : global_(g), args_(a), store_(std::move(store)), lock_(std::move(lock)) {}
+  Result<PeerConnection*> Connect(const Cluster& cluster, const Peer& peer);
+  bool Targeted(const Cluster& cluster, const Peer& peer) const;
+  Result<std::map<std::string, std::vector<pki::Certificate>>> IssuerChains() const;
+
+  const GlobalOptions& global_;
+  const CommandArgs& args_;
+  LoadedManifests loaded_;
+  state::StateStore store_;
+  state::RunLock lock_;
+  pki::SystemClock clock_;
+  std::map<std::string, PeerConnection> connections_;  // by "cluster/peer"
+  std::vector<Actual> observed_;
+};
+
+}  // namespace pkiform::cli
