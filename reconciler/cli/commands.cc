@@ -96,6 +96,7 @@ int Run(int argc, char** argv) {
   CLI::App app{"pkiform: keeps the TLS identity of appliance fleets in the state a Git repository describes"};
   app.name("pkiform");
   app.require_subcommand(1);
+  app.fallthrough();  // global options may follow the command: `pkiform plan --no-color`
   GlobalOptions global;
   app.add_option("--state-dir", global.state_dir, "State directory (default ./.pkiform/)");
   app.add_option("--log-format", global.log_format, "text or json")->check(CLI::IsMember({"text", "json"}));
