@@ -257,23 +257,27 @@ bool FleetRun::Execute(const Plan& plan) {
     if (c.restarts.verify == "none" || !s.verify) return Status::Ok();
     tls::Endpoint ep{s.verify->host.empty() ? (p.address.empty() ? p.fqdn : p.address) : s.verify->host,
                      s.verify->port, s.verify->sni.empty() ? p.fqdn : s.verify->sni};
-    // A reload returns before the service has switched over: poll for the new certificate.
-    std::string served;
-    for (int attempt = 0; attempt < 50; ++attempt) {
-      auto got = tls::FetchServedIdentity(ep, std::chrono::milliseconds(2000));
-      if (got.ok()) {
-        served = got->leaf.FingerprintSha256();
-        if (served == expected.FingerprintSha256()) break;
-      } else {
-        served = got.status().message();
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
-    if (served != expected.FingerprintSha256())
-      return Status::Failed(ep.host + ":" + std::to_string(ep.port) + " does not serve the new certificate (" + served + ")");
+    // A reload returns before the service has switched over, and old workers may answer
+    // for a moment after new ones do: poll until a verifying handshake meets the new certificate.
     std::vector<pki::Certificate> anchors = chain.empty() ? std::vector<pki::Certificate>{expected}
                                                           : std::vector<pki::Certificate>{chain.back()};
-    return tls::VerifyHandshake(ep, anchors, std::chrono::milliseconds(5000));
+    std::string last = "no answer";
+    for (int attempt = 0; attempt < 50; ++attempt) {
+      if (attempt) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      auto got = tls::FetchServedIdentity(ep, std::chrono::milliseconds(2000));
+      if (!got.ok()) {
+        last = got.status().message();
+        continue;
+      }
+      if (got->leaf.FingerprintSha256() != expected.FingerprintSha256()) {
+        last = "it serves " + got->leaf.FingerprintSha256();
+        continue;
+      }
+      Status verified = tls::VerifyHandshake(ep, anchors, std::chrono::milliseconds(5000));
+      if (verified.ok()) return verified;
+      last = verified.message();
+    }
+    return Status::Failed(ep.host + ":" + std::to_string(ep.port) + " does not serve the new certificate (" + last + ")");
   };
   hooks.record = [&](const PeerPlan& pp, const Change& ch, const std::string& outcome, const std::string& after,
                      const std::string& detail) {
