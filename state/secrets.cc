@@ -1,9 +1,11 @@
 #include "state/secrets.h"
 
+#include "reconciler/pki/key.h"
+
 namespace pkiform::state {
 
 Status RefusePrivateKey(std::string_view what, std::string_view content) {
-  if (content.find("PRIVATE KEY") == std::string_view::npos) return Status::Ok();
+  if (!pki::ContainsPrivateKeyPem(content)) return Status::Ok();
   return Status::InvalidInput(std::string(what) +
                               " contains a private key; secrets are never written to the state directory");
 }

@@ -3,6 +3,8 @@
 // changes in openssh_trust.cc.
 #include "providers/openssh/openssh_provider.h"
 
+#include "reconciler/pki/key.h"
+
 #include "providers/openssh/csr_script.h"
 #include "providers/openssh/pem_text.h"
 #include "providers/openssh/remote_script.h"
@@ -88,7 +90,7 @@ Result<std::string> OpensshProvider::GenerateCsr(const CsrOnPeer& request) {
                           std::to_string(run->exitStatus) + ": " + StderrTail(run->err));
   }
   // Never quote this output: should anything but a CSR ever appear in it, it stays out of messages.
-  if (run->out.find("PRIVATE KEY") != std::string::npos)
+  if (pki::ContainsPrivateKeyPem(run->out))
     return Status::Failed(Where(request.slot, step) + ": the host printed private key material; refused");
   auto sections = ParseScriptOutput(run->out);
   if (!sections.ok()) return Fail(request.slot, step, sections.status());

@@ -4,10 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include "providers/registry.h"
@@ -17,8 +15,9 @@
 #include "reconciler/pki/digest.h"
 #include "reconciler/planner/planner.h"
 #include "reconciler/planner/slot_input.h"
-#include "reconciler/rules/checks.h"
+#include "reconciler/rules/load_and_check.h"
 #include "reconciler/tls/probe.h"
+#include "state/atomic_file.h"
 
 namespace pkiform::cli {
 namespace {
@@ -44,28 +43,13 @@ ssh::SshTarget TargetFor(const Cluster& c, const Peer& p, bool accept_new_host_k
   return t;
 }
 
-Result<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IoError(path + ": cannot read file");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
 
 }  // namespace
 
 std::unique_ptr<FleetRun> FleetRun::Open(const GlobalOptions& global, const CommandArgs& args) {
   DiagnosticList diags;
-  LoadedManifests loaded = LoadManifests(args.manifests.empty() ? DefaultManifestPaths() : args.manifests, diags);
-  const auto& catalogue = catalogue::BuiltinCatalogue();
-  if (!catalogue.ok()) {
-    std::fprintf(stderr, "pkiform: internal error: %s\n", catalogue.status().message().c_str());
-    return nullptr;
-  }
   pki::SystemClock clock;
-  Artifacts artifacts;
-  RunChecks(CheckContext{loaded, clock, *catalogue, artifacts}, diags);
-  diags.Sort();
+  LoadedManifests loaded = LoadAndCheck(args.manifests, clock, diags);
   std::cerr << RenderDiagnostics(diags, loaded.sources);
   if (diags.has_errors()) {
     std::cerr << "pkiform: " << DiagnosticSummary(diags) << " in the manifests; no appliance was contacted\n";
@@ -87,10 +71,11 @@ std::unique_ptr<FleetRun> FleetRun::Open(const GlobalOptions& global, const Comm
 }
 
 std::string FleetRun::ManifestsDigest() const {
+  // The text that was loaded and checked, not a second read that could differ from it.
   std::string all;
   for (const auto& f : loaded_.files) {
-    auto text = ReadText(f);
-    all += f + "\n" + std::to_string(text.ok() ? text->size() : 0) + "\n" + (text.ok() ? *text : "") + "\n";
+    const std::string* text = loaded_.sources.Text(f);
+    all += f + "\n" + std::to_string(text ? text->size() : 0) + "\n" + (text ? *text : "") + "\n";
   }
   return pki::Sha256Hex(all);
 }
@@ -178,7 +163,7 @@ Result<Plan> FleetRun::MakePlan() {
   for (const auto& c : loaded_.desired.clusters)
     for (const auto& t : c.trust)
       for (const auto& ref : t.certificates) {
-        auto text = ReadText(ref.path);
+        auto text = state::ReadFile(ref.path);
         if (!text.ok()) return text.status();
         trust_pems[ref.path] = {*text};
       }
@@ -187,7 +172,7 @@ Result<Plan> FleetRun::MakePlan() {
                                        const std::string& slot) -> std::optional<std::string> {
     const Issuer* is = desired.FindIssuer(issuer);
     if (!is || !is->certificates_dir) return std::nullopt;
-    auto text = ReadText(is->certificates_dir->path + "/" + cluster + "/" + peer + "/" + slot + ".pem");
+    auto text = state::ReadFile(is->certificates_dir->path + "/" + cluster + "/" + peer + "/" + slot + ".pem");
     if (!text.ok()) return std::nullopt;
     return *text;
   };
@@ -206,6 +191,7 @@ bool FleetRun::Execute(const Plan& plan) {
   const Desired& desired = loaded_.desired;
   const auto& catalogue = *catalogue::BuiltinCatalogue();
   std::map<std::string, std::unique_ptr<CertificateIssuer>> issuers;
+  std::map<std::string, std::vector<pki::Certificate>> issuer_certificates;  // read once per run, not per peer
   std::string user = std::getenv("USER") ? std::getenv("USER") : "";
   std::string commit = state::ManifestCommit(loaded_.files.empty() ? "." : std::filesystem::path(loaded_.files[0]).parent_path().string());
   std::mutex out_mu;
@@ -231,9 +217,13 @@ bool FleetRun::Execute(const Plan& plan) {
     const Issuer* is = desired.FindIssuer(s.issuer);
     const auto* platform = catalogue.Find(c.platform);
     if (!is || !platform) return Status::InvalidInput("slot " + s.slot + ": unknown issuer or platform");
-    auto certs = IssuerCertificates(*is);
-    if (!certs.ok()) return certs.status();
-    auto in = planner::MakeSlotInput(c, p, s, *is, *platform, *certs, nullptr, clock_.Now());
+    auto cached = issuer_certificates.find(is->name);
+    if (cached == issuer_certificates.end()) {
+      auto certs = IssuerCertificates(*is);
+      if (!certs.ok()) return certs.status();
+      cached = issuer_certificates.emplace(is->name, std::move(certs).value()).first;
+    }
+    auto in = planner::MakeSlotInput(c, p, s, *is, *platform, cached->second, nullptr, clock_.Now());
     if (!in.ok()) return in.status();
     IdentityOrder order;
     order.csr.subject = in->expected_subject;

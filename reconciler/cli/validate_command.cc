@@ -7,7 +7,7 @@
 #include "reconciler/manifest/loader.h"
 #include "reconciler/pki/clock.h"
 #include "reconciler/render/fleet_summary.h"
-#include "reconciler/rules/checks.h"
+#include "reconciler/rules/load_and_check.h"
 
 namespace pkiform::cli {
 
@@ -22,17 +22,9 @@ int RunValidate(const GlobalOptions&, const CommandArgs& args) {
     }
     now = *parsed;
   }
-  LoadedManifests loaded = LoadManifests(args.manifests.empty() ? DefaultManifestPaths() : args.manifests, diags);
-  const auto& catalogue = catalogue::BuiltinCatalogue();
-  if (!catalogue.ok()) {  // a defect in schema/ that the unit tests catch; never the user's fault
-    std::fprintf(stderr, "pkiform: internal error: %s\n", catalogue.status().message().c_str());
-    return kExitError;
-  }
   pki::FixedClock clock(now);
-  Artifacts artifacts;
-  RunChecks(CheckContext{loaded, clock, *catalogue, artifacts}, diags);
+  LoadedManifests loaded = LoadAndCheck(args.manifests, clock, diags);
   if (args.strict) diags.PromoteWarnings();
-  diags.Sort();
   std::cerr << RenderDiagnostics(diags, loaded.sources);
   if (!args.quiet && !diags.has_errors()) std::cout << RenderFleetSummary(loaded);
   std::cerr << (diags.has_errors() ? "validation failed: " : "validation passed: ") << DiagnosticSummary(diags)

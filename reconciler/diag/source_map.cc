@@ -2,6 +2,11 @@
 
 namespace pkiform {
 
+const std::string* SourceMap::Text(const std::string& file) const {
+  auto it = files_.find(file);
+  return it == files_.end() ? nullptr : &it->second;
+}
+
 std::optional<std::string_view> SourceMap::Line(const std::string& file, int line) const {
   auto it = files_.find(file);
   if (it == files_.end() || line < 1) return std::nullopt;

@@ -114,14 +114,19 @@ Result<PrivateKey> PrivateKey::Generate(const KeySpec& spec) {
   return PrivateKey(EvpPkeyPtr(generated));
 }
 
+bool ContainsPrivateKeyPem(std::string_view text) {
+  // Every PEM private key label (PKCS#8, encrypted PKCS#8, RSA, EC, OpenSSH) ends this way.
+  return text.find("PRIVATE KEY-----") != std::string_view::npos;
+}
+
 bool PrivateKey::IsEncryptedPem(std::string_view text) {
-  return text.find("-----BEGIN ENCRYPTED PRIVATE KEY-----") != std::string_view::npos ||
-         (text.find("PRIVATE KEY-----") != std::string_view::npos &&
+  return text.find("ENCRYPTED PRIVATE KEY-----") != std::string_view::npos ||
+         (ContainsPrivateKeyPem(text) &&
           text.find("Proc-Type: 4,ENCRYPTED") != std::string_view::npos);
 }
 
 Result<PrivateKey> PrivateKey::FromPem(std::string_view pem, const std::string* passphrase) {
-  if (pem.find("PRIVATE KEY-----") == std::string_view::npos) {
+  if (!ContainsPrivateKeyPem(pem)) {
     return Status::InvalidInput(
         "no private key: expected a PEM block BEGIN PRIVATE KEY, BEGIN ENCRYPTED PRIVATE KEY, "
         "BEGIN RSA PRIVATE KEY or BEGIN EC PRIVATE KEY");

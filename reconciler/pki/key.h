@@ -39,6 +39,10 @@ std::string PublicKeyDigestOf(const EVP_PKEY* key);
 // for P-521, null for Ed25519 (which hashes internally), SHA-256 otherwise.
 const EVP_MD* SignatureDigestFor(const EVP_PKEY* signingKey);
 
+// True when `text` holds a PEM private key of any kind: the one test used
+// wherever pkiform must make sure no key is written out (plans, state, output).
+bool ContainsPrivateKeyPem(std::string_view text);
+
 class PrivateKey {
  public:
   // RSA 2048, 3072 or 4096; ECDSA P-256 or P-384. Anything else is refused.

@@ -1,6 +1,8 @@
 // Plan JSON encoding and plan files (plan_json.h).
 #include "reconciler/plan/plan_json.h"
 
+#include "reconciler/pki/key.h"
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -18,8 +20,6 @@ namespace {
 
 using json = nlohmann::json;
 using ojson = nlohmann::ordered_json;
-
-constexpr const char* kPrivateKeyMarker = "PRIVATE KEY-----";
 
 template <typename Enum, size_t N>
 std::optional<Enum> ParseEnum(const std::string& text, const Enum (&values)[N], const char* (*name)(Enum)) {
@@ -213,7 +213,7 @@ PeerPlan ReadPeer(const json& j, const std::string& path, Status& error) {
 // The path of the first string holding a PEM private key, or "".
 template <typename Json>
 std::string PrivateKeyIn(const Json& j, const std::string& path) {
-  if (j.is_string()) return j.template get<std::string>().find(kPrivateKeyMarker) != std::string::npos ? path : "";
+  if (j.is_string()) return pki::ContainsPrivateKeyPem(j.template get<std::string>()) ? path : "";
   if (j.is_array()) {
     for (size_t i = 0; i < j.size(); ++i)
       if (auto p = PrivateKeyIn(j[i], path + "[" + std::to_string(i) + "]"); !p.empty()) return p;

@@ -18,6 +18,4 @@ std::string JoinNames(const std::vector<std::string>& names, const std::string& 
   return out;
 }
 
-std::string FormatDay(pki::TimePoint t) { return pki::FormatDate(t); }
-
 }  // namespace pkiform

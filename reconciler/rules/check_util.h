@@ -16,6 +16,5 @@ const catalogue::PlatformCatalogue* PlatformOf(const CheckContext& ctx, const Cl
 std::string LimitRules(const catalogue::PlatformCatalogue& platform, const std::string& fact,
                        const std::string& fallback);
 std::string JoinNames(const std::vector<std::string>& names, const std::string& sep = ", ");
-std::string FormatDay(pki::TimePoint t);
 
 }  // namespace pkiform

@@ -14,17 +14,17 @@ constexpr auto kCaExpiryWarning = std::chrono::hours(24 * 30);
 bool CheckCaValidity(const pki::Certificate& cert, const FileRef& ref, pki::TimePoint now, DiagnosticList& out) {
   if (now > cert.NotAfter()) {
     out.Error(ref.where, ref.written + ": CA certificate '" + cert.Subject().ToString() + "' expired on " +
-                             FormatDay(cert.NotAfter()), "lifetime");
+                             pki::FormatDate(cert.NotAfter()), "lifetime");
     return false;
   }
   if (now < cert.NotBefore()) {
     out.Error(ref.where, ref.written + ": CA certificate '" + cert.Subject().ToString() + "' is not valid before " +
-                             FormatDay(cert.NotBefore()), "lifetime");
+                             pki::FormatDate(cert.NotBefore()), "lifetime");
     return false;
   }
   if (now + kCaExpiryWarning > cert.NotAfter())
     out.Warning(ref.where, ref.written + ": CA certificate '" + cert.Subject().ToString() + "' expires on " +
-                               FormatDay(cert.NotAfter()), "lifetime");
+                               pki::FormatDate(cert.NotAfter()), "lifetime");
   return true;
 }
 
@@ -108,7 +108,7 @@ void CheckTrustFiles(const CheckContext& ctx, DiagnosticList& out) {
                                        "' is not a CA certificate; a trust store holds CAs", "ca");
           if (now > cert.NotAfter())
             out.Error(ref.where, ref.written + ": CA certificate '" + cert.Subject().ToString() + "' expired on " +
-                                     FormatDay(cert.NotAfter()), "lifetime");
+                                     pki::FormatDate(cert.NotAfter()), "lifetime");
           // V17: a new VCS ships a temporary CA; trusting it keeps the factory identity valid.
           if (cert.Subject().commonName.find("Temporary CA") != std::string::npos)
             out.Warning(ref.where, ref.written + ": '" + cert.Subject().ToString() +
@@ -133,10 +133,10 @@ void CheckCrlFiles(const CheckContext& ctx, DiagnosticList& out) {
       std::string who = ref.written + ": CRL of '" + crl->Issuer().ToString() + "'";
       if (auto next = crl->NextUpdate()) {
         if (now > *next)
-          out.Error(ref.where, who + " passed its nextUpdate on " + FormatDay(*next) +
+          out.Error(ref.where, who + " passed its nextUpdate on " + pki::FormatDate(*next) +
                                    ": every certificate that CA issued is treated as revoked", "V12");
         else if (now + settings.warn_before.length > *next)
-          out.Warning(ref.where, who + " reaches its nextUpdate on " + FormatDay(*next) + ", within warnBefore (" +
+          out.Warning(ref.where, who + " reaches its nextUpdate on " + pki::FormatDate(*next) + ", within warnBefore (" +
                                      settings.warn_before.text + ")", "V12");
       }
       bool signed_by_trusted = false;

@@ -79,22 +79,6 @@ bool IsHostName(const std::string& name) {
   return true;
 }
 
-Result<int> FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return Status::IoError(std::string("socket: ") + std::strerror(errno));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    int err = errno;
-    close(fd);
-    return Status::IoError(std::string("cannot find a free port: ") + std::strerror(err));
-  }
-  close(fd);
-  return static_cast<int>(ntohs(addr.sin_port));
-}
 
 // A TCP connection to address:port within `timeout`; -1 (errno set) on failure.
 int ConnectTcp(const std::string& address, int port, milliseconds timeout) {
@@ -372,7 +356,7 @@ Status FleetHarness::Init() {
 
   nginxPort_ = options_.nginxPort;
   if (nginxPort_ == 0) {
-    auto port = FreePort();
+    auto port = FreeLoopbackPort();
     if (!port.ok()) return port.status();
     nginxPort_ = *port;
   }

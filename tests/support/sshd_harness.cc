@@ -40,25 +40,6 @@ Result<std::string> ReadFile(const std::string& path) {
   return ss.str();
 }
 
-// A port that was free a moment ago on 127.0.0.1 (sshd may still lose a race
-// for it; Launch() retries then).
-Result<int> FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return Status::IoError(std::string("socket: ") + std::strerror(errno));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    int err = errno;
-    close(fd);
-    return Status::IoError(std::string("cannot find a free port: ") + std::strerror(err));
-  }
-  close(fd);
-  return static_cast<int>(ntohs(addr.sin_port));
-}
 
 // True when `address:port` accepts a connection and sends an SSH banner.
 bool AnswersWithBanner(const std::string& address, int port) {
@@ -192,7 +173,7 @@ Status SshdHarness::Launch() {
   const std::string probeAddress = options_.listenAddress == "0.0.0.0" ? "127.0.0.1" : options_.listenAddress;
   std::string lastLog;
   for (int attempt = 0; attempt < 5; ++attempt) {
-    auto port = FreePort();
+    auto port = FreeLoopbackPort();
     if (!port.ok()) return port.status();
     port_ = *port;
     std::ostringstream c;
@@ -280,6 +261,26 @@ Status SshdHarness::WriteKnownHosts(const std::string& path, const std::vector<s
   std::string content;
   for (const auto& name : names) content += "[" + name + "]:" + std::to_string(port_) + " " + hostPublicKey_ + "\n";
   return WriteFile(path, content, 0644);
+}
+
+// A port that was free a moment ago on 127.0.0.1 (sshd may still lose a race
+// for it; Launch() retries then).
+Result<int> FreeLoopbackPort() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Status::IoError(std::string("socket: ") + std::strerror(errno));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof addr;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    int err = errno;
+    close(fd);
+    return Status::IoError(std::string("cannot find a free port: ") + std::strerror(err));
+  }
+  close(fd);
+  return static_cast<int>(ntohs(addr.sin_port));
 }
 
 }  // namespace pkiform::testing

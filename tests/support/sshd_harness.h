@@ -38,6 +38,10 @@ struct SshdOptions {
   std::chrono::milliseconds startTimeout{10000};
 };
 
+// A TCP port that was free a moment ago on 127.0.0.1 (a server may still lose a
+// race for it, so starting one retries).
+Result<int> FreeLoopbackPort();
+
 class SshdHarness {
  public:
   static Result<std::unique_ptr<SshdHarness>> Start(SshdOptions options = {});
