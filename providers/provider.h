@@ -8,6 +8,7 @@
 // platform catalogue (schema/platforms/) holds the platform's facts.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +29,15 @@ struct CsrOnPeer {
   std::string slot;
   pki::CsrRequest request;
   pki::KeySpec key;
+};
+
+// A self-signed certificate to make on the peer from the CSR the last
+// GenerateCsr made for `slot`, signed by that CSR's own pending key (issuer
+// selfSigned, key location "appliance"): the key never leaves the peer.
+struct SelfSignOnPeer {
+  std::string slot;
+  std::chrono::seconds validity{0};
+  std::string serial_hex;  // pkiform picks it (random), so two renewals never share one
 };
 
 struct IdentityInstall {
@@ -56,6 +66,8 @@ class Provider {
   virtual Result<Actual> Observe() = 0;
   // Makes a key and CSR on the peer; returns the CSR (PEM).
   virtual Result<std::string> GenerateCsr(const CsrOnPeer& request) = 0;
+  // Self-signs the pending CSR on the peer; returns the certificate (PEM). Nothing is installed yet.
+  virtual Result<std::string> SelfSignPending(const SelfSignOnPeer& request) = 0;
   virtual Result<IdentityBackup> InstallIdentity(const IdentityInstall& install) = 0;
   virtual Status RestoreIdentity(const IdentityBackup& backup) = 0;
   // Drops the backup copies once the new identity is verified.

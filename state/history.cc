@@ -44,8 +44,8 @@ Status Check(const HistoryEntry& entry) {
   if (!OneOf(entry.command, {"plan", "apply", "reconcile"})) {
     return Status::InvalidInput("history entry command '" + entry.command + "' is not plan, apply or reconcile");
   }
-  if (!OneOf(entry.outcome, {"applied", "failed", "rolled-back"})) {
-    return Status::InvalidInput("history entry outcome '" + entry.outcome + "' is not applied, failed or rolled-back");
+  if (!OneOf(entry.outcome, {"applied", "requested", "failed", "rolled-back"})) {
+    return Status::InvalidInput("history entry outcome '" + entry.outcome + "' is not applied, requested, failed or rolled-back");
   }
   return Status::Ok();
 }

@@ -24,7 +24,7 @@ struct HistoryEntry {
   std::string address;  // the change address, as in the plan
   std::string action;   // the plan's action
   std::string before_fingerprint, after_fingerprint;
-  std::string outcome;  // applied | failed | rolled-back
+  std::string outcome;  // applied | requested (handed to an external issuer) | failed | rolled-back
   std::string detail;   // for people: the error, or what was done
 
   bool operator==(const HistoryEntry&) const = default;

@@ -1,8 +1,10 @@
 #include "state/pending_requests.h"
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "reconciler/issuers/external_layout.h"
 #include "reconciler/pki/clock.h"
 #include "state/atomic_file.h"
 #include "state/paths.h"
@@ -22,10 +24,6 @@ Status CheckNames(const std::string& cluster, const std::string& peer, const std
 
 std::string RecordDirectory(const std::string& state_dir, const std::string& cluster, const std::string& peer) {
   return state_dir + "/requests/" + cluster + "/" + peer;
-}
-
-std::string CsrDirectory(const std::string& requests_dir, const std::string& cluster, const std::string& peer) {
-  return requests_dir + "/" + cluster + "/" + peer;
 }
 
 Status Check(const PendingRequest& r) {
@@ -67,10 +65,10 @@ Result<PendingRequest> ReadRecord(const std::string& path) {
 Status SavePendingRequest(const std::string& state_dir, const std::string& requests_dir, const PendingRequest& r) {
   Status s = Check(r);
   if (!s.ok()) return s;
-  const std::string csr_dir = CsrDirectory(requests_dir, r.cluster, r.peer);
+  const std::filesystem::path csr_file = ExternalRequestPath(requests_dir, r.cluster, r.peer, r.slot);
   const std::string record_dir = RecordDirectory(state_dir, r.cluster, r.peer);
-  if (s = MakeDirectories(csr_dir, 0755); !s.ok()) return s;
-  if (s = WriteFileAtomic(csr_dir + "/" + r.slot + ".csr", r.csr_pem, 0644); !s.ok()) return s;
+  if (s = MakeDirectories(csr_file.parent_path().string(), 0755); !s.ok()) return s;
+  if (s = WriteFileAtomic(csr_file.string(), r.csr_pem, 0644); !s.ok()) return s;
   if (s = MakeDirectories(record_dir, 0700); !s.ok()) return s;
   const nlohmann::ordered_json record = {{"cluster", r.cluster}, {"peer", r.peer}, {"slot", r.slot},
                                          {"issuer", r.issuer},   {"csr", r.csr_pem}, {"created", r.created}};
@@ -115,7 +113,7 @@ Result<std::optional<PendingRequest>> FindPendingRequest(const std::string& stat
 Status RemovePendingRequest(const std::string& state_dir, const std::string& requests_dir, const std::string& cluster,
                             const std::string& peer, const std::string& slot) {
   if (Status s = CheckNames(cluster, peer, slot); !s.ok()) return s;
-  Status s = RemoveFileDurably(CsrDirectory(requests_dir, cluster, peer) + "/" + slot + ".csr");
+  Status s = RemoveFileDurably(ExternalRequestPath(requests_dir, cluster, peer, slot));
   if (!s.ok()) return s;
   return RemoveFileDurably(RecordDirectory(state_dir, cluster, peer) + "/" + slot + ".json");
 }

@@ -1,4 +1,4 @@
-// OpensshProvider: construction, the shared helpers, Observe, GenerateCsr,
+// OpensshProvider: construction, the shared helpers, Observe, GenerateCsr, SelfSignPending,
 // InstallCrl and Restart. Identity changes are in openssh_identity.cc, trust
 // changes in openssh_trust.cc.
 #include "providers/openssh/openssh_provider.h"
@@ -8,9 +8,11 @@
 #include "providers/openssh/csr_script.h"
 #include "providers/openssh/pem_text.h"
 #include "providers/openssh/remote_script.h"
+#include "providers/openssh/self_sign_script.h"
 #include "providers/openssh/script_output.h"
 #include "providers/openssh/trust_store_files.h"
 #include "providers/ssh/sftp.h"
+#include "reconciler/pki/certificate.h"
 #include "reconciler/pki/crl.h"
 #include "reconciler/pki/csr.h"
 
@@ -75,6 +77,24 @@ Result<Actual> OpensshProvider::Observe() {
   return ReadObservation(run->out, slots, stores, cluster_.name, peer_.fqdn);
 }
 
+Result<std::string> OpensshProvider::RunForSection(const std::string& subject, const std::string& step,
+                                                   const std::string& script, const std::string& kind) {
+  auto run = RunScript(session_, script);
+  if (!run.ok()) return Fail(subject, step, run.status());
+  if (run->exitStatus != 0) {
+    return Status::Failed(Where(subject, step) + ": openssl failed with exit status " +
+                          std::to_string(run->exitStatus) + ": " + StderrTail(run->err));
+  }
+  // Never quote this output: should a private key ever appear in it, it stays out of messages.
+  if (pki::ContainsPrivateKeyPem(run->out))
+    return Status::Failed(Where(subject, step) + ": the host printed private key material; refused");
+  auto sections = ParseScriptOutput(run->out);
+  if (!sections.ok()) return Fail(subject, step, sections.status());
+  for (const auto& s : *sections)
+    if (s.kind == kind) return s.data;
+  return Status::Failed(Where(subject, step) + ": the host printed no " + kind);
+}
+
 Result<std::string> OpensshProvider::GenerateCsr(const CsrOnPeer& request) {
   const std::string step = "generate CSR";
   auto slot = SlotNamed(request.slot, step);
@@ -83,26 +103,30 @@ Result<std::string> OpensshProvider::GenerateCsr(const CsrOnPeer& request) {
     return Status::InvalidInput(Where(request.slot, step) + ": the slot names no privateKey file to make the key for");
   auto script = BuildCsrScript(slot->files.private_key, request.request, request.key);
   if (!script.ok()) return Fail(request.slot, step, script.status());
-  auto run = RunScript(session_, *script);
-  if (!run.ok()) return Fail(request.slot, step, run.status());
-  if (run->exitStatus != 0) {
-    return Status::Failed(Where(request.slot, step) + ": openssl req failed with exit status " +
-                          std::to_string(run->exitStatus) + ": " + StderrTail(run->err));
-  }
-  // Never quote this output: should anything but a CSR ever appear in it, it stays out of messages.
-  if (pki::ContainsPrivateKeyPem(run->out))
-    return Status::Failed(Where(request.slot, step) + ": the host printed private key material; refused");
-  auto sections = ParseScriptOutput(run->out);
-  if (!sections.ok()) return Fail(request.slot, step, sections.status());
-  for (const auto& s : *sections) {
-    if (s.kind != "csr") continue;
-    auto csr = pki::Csr::FromPem(s.data);
-    if (!csr.ok()) return Fail(request.slot, step, csr.status());
-    Status verified = csr->VerifySignature();
-    if (!verified.ok()) return Fail(request.slot, step, verified);
-    return csr->ToPem();
-  }
-  return Status::Failed(Where(request.slot, step) + ": the host printed no CSR");
+  auto pem = RunForSection(request.slot, step, *script, "csr");
+  if (!pem.ok()) return pem.status();
+  auto csr = pki::Csr::FromPem(*pem);
+  if (!csr.ok()) return Fail(request.slot, step, csr.status());
+  Status verified = csr->VerifySignature();
+  if (!verified.ok()) return Fail(request.slot, step, verified);
+  return csr->ToPem();
+}
+
+Result<std::string> OpensshProvider::SelfSignPending(const SelfSignOnPeer& request) {
+  const std::string step = "self-sign the pending CSR";
+  auto slot = SlotNamed(request.slot, step);
+  if (!slot.ok()) return slot.status();
+  if (slot->files.private_key.empty())
+    return Status::InvalidInput(Where(request.slot, step) + ": the slot names no privateKey file");
+  auto script = BuildSelfSignScript(slot->files.private_key, request.validity, request.serial_hex);
+  if (!script.ok()) return Fail(request.slot, step, script.status());
+  auto pem = RunForSection(request.slot, step, *script, "certificate");
+  if (!pem.ok()) return pem.status();
+  auto certificate = pki::Certificate::FromPem(*pem);
+  if (!certificate.ok()) return Fail(request.slot, step, certificate.status());
+  if (!certificate->IsSelfSigned())
+    return Status::Failed(Where(request.slot, step) + ": the host's certificate is not self-signed");
+  return certificate->ToPem();
 }
 
 Status OpensshProvider::InstallCrl(const std::string& location, const std::string& crl_pem) {

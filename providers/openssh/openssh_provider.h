@@ -6,6 +6,7 @@
 // Round trips (one session, reused):
 //   Observe          one exec (observation.h)
 //   GenerateCsr      one exec: openssl on the host makes the key and the CSR (csr_script.h)
+//   SelfSignPending  one exec: openssl on the host signs the pending CSR with its key (self_sign_script.h)
 //   InstallIdentity  one exec (checks, backups, pending key; identity_scripts.h), then one
 //                    SFTP upload per certificate file (and the key when pkiform made it)
 //   RestoreIdentity, DiscardBackup   one exec each
@@ -40,6 +41,7 @@ class OpensshProvider : public Provider {
 
   Result<Actual> Observe() override;
   Result<std::string> GenerateCsr(const CsrOnPeer& request) override;
+  Result<std::string> SelfSignPending(const SelfSignOnPeer& request) override;
   Result<IdentityBackup> InstallIdentity(const IdentityInstall& install) override;
   Status RestoreIdentity(const IdentityBackup& backup) override;
   Status DiscardBackup(const IdentityBackup& backup) override;
@@ -55,6 +57,10 @@ class OpensshProvider : public Provider {
   Status Fail(const std::string& subject, const std::string& step, const Status& cause) const;
   Result<SlotToObserve> SlotNamed(const std::string& name, const std::string& step) const;
   Status CheckStore(const std::string& store, const std::string& step) const;
+  // Runs a script that prints one section of `kind` and returns its data; fails on a
+  // non-zero exit status, on output holding private key material, or without the section.
+  Result<std::string> RunForSection(const std::string& subject, const std::string& step, const std::string& script,
+                                    const std::string& kind);
   // The SFTP client of the session.
   Result<ssh::SftpClient*> Sftp(const std::string& subject, const std::string& step);
   // Puts files back after a failed install (restore: backup -> target; created: removed).

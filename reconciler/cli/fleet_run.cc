@@ -11,6 +11,7 @@
 #include "providers/registry.h"
 #include "reconciler/diag/render.h"
 #include "reconciler/executor/executor.h"
+#include "reconciler/issuers/external_layout.h"
 #include "reconciler/issuers/issuer.h"
 #include "reconciler/pki/digest.h"
 #include "reconciler/planner/planner.h"
@@ -23,6 +24,14 @@ namespace pkiform::cli {
 namespace {
 
 std::string Key(const std::string& cluster, const std::string& peer) { return cluster + "/" + peer; }
+
+// A path as people at this terminal read it: relative to the working directory.
+std::string DisplayPath(const std::string& path) {
+  std::error_code ec;
+  const std::filesystem::path cwd = std::filesystem::current_path(ec);
+  if (ec) return path;
+  return std::filesystem::path(path).lexically_normal().lexically_proximate(cwd).string();
+}
 
 ssh::SshTarget TargetFor(const Cluster& c, const Peer& p, bool accept_new_host_keys) {
   ssh::SshTarget t;
@@ -168,13 +177,23 @@ Result<Plan> FleetRun::MakePlan() {
         trust_pems[ref.path] = {*text};
       }
   const Desired& desired = loaded_.desired;
-  planner::ExternalCertificateFn external = [&desired](const std::string& issuer, const std::string& cluster, const std::string& peer,
-                                       const std::string& slot) -> std::optional<std::string> {
+  planner::ExternalFilesFn external = [&desired](const std::string& issuer, const std::string& cluster,
+                                                 const std::string& peer, const std::string& slot) {
+    planner::ExternalFiles files;
     const Issuer* is = desired.FindIssuer(issuer);
-    if (!is || !is->certificates_dir) return std::nullopt;
-    auto text = state::ReadFile(is->certificates_dir->path + "/" + cluster + "/" + peer + "/" + slot + ".pem");
-    if (!text.ok()) return std::nullopt;
-    return *text;
+    if (!is) return files;
+    auto read = [](const std::string& path) -> std::optional<std::string> {
+      auto text = state::ReadFile(path);
+      if (!text.ok()) return std::nullopt;
+      return std::move(text).value();
+    };
+    if (is->certificates_dir) files.certificate = read(ExternalCertificatePath(is->certificates_dir->path, cluster, peer, slot));
+    if (is->requests_dir) {
+      const std::string path = ExternalRequestPath(is->requests_dir->path, cluster, peer, slot);
+      files.request = read(path);
+      files.request_path = DisplayPath(path);
+    }
+    return files;
   };
   planner::PlanInput in{desired,           observed_,   *catalogue::BuiltinCatalogue(), std::move(chains).value(),
                         clock_.Now(),      args_.target, external,                      std::move(trust_pems),
@@ -290,6 +309,18 @@ bool FleetRun::Execute(const Plan& plan) {
         if (a.cluster == pp.cluster && a.peer == pp.peer)
           if (const auto* slot = a.FindSlot(ch.slot_or_store); slot && slot->certificate_pem)
             (void)store_.BackupCertificate(pp.cluster, pp.peer, ch.slot_or_store, *slot->certificate_pem, e.time);
+  };
+  hooks.hand_over = [&](const PeerPlan& pp, const IdentitySlot& slot, const std::string& csr_pem) -> Status {
+    const Issuer* is = desired.FindIssuer(slot.issuer);
+    if (!is || !is->requests_dir) return Status::InvalidInput("issuer " + slot.issuer + " has no requests folder");
+    state::PendingRequest request{pp.cluster, pp.peer, slot.slot, is->name, csr_pem, pki::FormatRfc3339Utc(clock_.Now())};
+    return store_.SavePendingRequest(is->requests_dir->path, request);
+  };
+  hooks.answered = [&](const PeerPlan& pp, const IdentitySlot& slot) {
+    const Issuer* is = desired.FindIssuer(slot.issuer);
+    if (!is || !is->requests_dir) return;
+    if (Status s = store_.RemovePendingRequest(is->requests_dir->path, pp.cluster, pp.peer, slot.slot); !s.ok())
+      std::fprintf(stderr, "pkiform: warning: pending request: %s\n", s.message().c_str());
   };
   hooks.progress = [&](const std::string& line) {
     std::lock_guard<std::mutex> g(out_mu);

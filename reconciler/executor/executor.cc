@@ -2,8 +2,7 @@
 
 #include <set>
 
-#include "reconciler/pki/csr.h"
-#include "reconciler/pki/key.h"
+#include "reconciler/executor/new_identity.h"
 
 namespace pkiform {
 namespace {
@@ -19,6 +18,7 @@ std::vector<const Change*> Ordered(const PeerPlan& p) {
 
 struct InstalledIdentity {
   const IdentitySlot* slot;
+  const Issuer* issuer;
   IdentityBackup backup;
   pki::Certificate certificate;
   std::vector<pki::Certificate> chain;
@@ -26,9 +26,10 @@ struct InstalledIdentity {
 
 class PeerRun {
  public:
-  PeerRun(const PeerPlan& plan, const Cluster& cluster, const Peer& peer, const pki::Clock& clock,
-          const ExecutorHooks& hooks, Provider& provider)
-      : plan_(plan), cluster_(cluster), peer_(peer), clock_(clock), hooks_(hooks), provider_(provider) {}
+  PeerRun(const PeerPlan& plan, const Desired& desired, const Cluster& cluster, const Peer& peer,
+          const pki::Clock& clock, const ExecutorHooks& hooks, Provider& provider)
+      : plan_(plan), desired_(desired), cluster_(cluster), peer_(peer), clock_(clock), hooks_(hooks),
+        provider_(provider) {}
 
   // Applies the peer's changes; on failure restores and returns the error.
   Status Run(PeerOutcome& outcome) {
@@ -37,6 +38,7 @@ class PeerRun {
     if (actual->Digest() != plan_.observed_digest)
       return Status::Failed("stale plan: " + peer_.fqdn +
                             " has changed since the plan was made; run plan again");
+    observed_ = std::move(actual).value();
     for (const Change* c : Ordered(plan_)) {
       Status s = Apply(*c);
       Record(*c, s);
@@ -49,9 +51,11 @@ class PeerRun {
       if (!s.ok()) return Rollback(Status::Failed("verify " + done.slot->slot + ": " + s.message()), outcome);
       Progress("verified: " + done.slot->slot + " serves " + done.certificate.FingerprintSha256().substr(0, 23));
     }
-    for (const auto& done : installed_)
+    for (const auto& done : installed_) {
       if (Status s = provider_.DiscardBackup(done.backup); !s.ok())
         Progress("warning: could not remove the backup of " + done.slot->slot + ": " + s.message());
+      if (done.issuer->kind == Issuer::Kind::kExternal && hooks_.answered) hooks_.answered(plan_, *done.slot);
+    }
     return Status::Ok();
   }
 
@@ -60,11 +64,14 @@ class PeerRun {
     if (hooks_.progress) hooks_.progress(peer_.fqdn + ": " + text);
   }
 
-  void Record(const Change& c, const Status& s, const std::string& after = "") {
-    std::string fingerprint = after;
-    if (fingerprint.empty() && c.kind == ChangeKind::kIdentity && !installed_.empty() && s.ok())
+  // Outcomes: "applied", "requested" (a request handed over to an external issuer), "failed".
+  void Record(const Change& c, const Status& s) {
+    const bool requested = !c.waiting_for.empty();
+    std::string fingerprint;
+    if (c.kind == ChangeKind::kIdentity && !requested && !installed_.empty() && s.ok())
       fingerprint = installed_.back().certificate.FingerprintSha256();
-    if (hooks_.record) hooks_.record(plan_, c, s.ok() ? "applied" : "failed", fingerprint, s.ok() ? "" : s.message());
+    const char* outcome = !s.ok() ? "failed" : requested ? "requested" : "applied";
+    if (hooks_.record) hooks_.record(plan_, c, outcome, fingerprint, s.ok() ? "" : s.message());
   }
 
   const IdentitySlot* FindSlot(const std::string& name) const {
@@ -94,46 +101,33 @@ class PeerRun {
   }
 
   Status InstallIdentity(const Change& c) {
-    if (!c.waiting_for.empty()) return Status::Ok();  // nothing to install until the CA answers
     const IdentitySlot* slot = FindSlot(c.slot_or_store);
     if (!slot) return Status::InvalidInput("slot '" + c.slot_or_store + "' is not in the manifests any more");
+    const Issuer* issuer = desired_.FindIssuer(slot->issuer);
+    if (!issuer) return Status::InvalidInput("slot " + slot->slot + ": unknown issuer '" + slot->issuer + "'");
     auto order = hooks_.order(cluster_, peer_, *slot);
     if (!order.ok()) return order.status();
-    auto issuer = hooks_.issuer(slot->issuer);
-    if (!issuer.ok()) return issuer.status();
-
-    IdentityInstall install;
-    install.slot = slot->slot;
-    std::optional<pki::SecretString> generated_pem;
-    std::optional<pki::Csr> csr;
-    if (slot->key.location == "appliance") {
-      auto pem = provider_.GenerateCsr({slot->slot, order->csr, order->key});
-      if (!pem.ok()) return pem.status();
-      auto parsed = pki::Csr::FromPem(*pem);
-      if (!parsed.ok()) return parsed.status().WithContext("the CSR made on " + peer_.fqdn);
-      csr = std::move(parsed).value();
-      install.use_pending_key = true;
-    } else {
-      auto key = pki::PrivateKey::Generate(order->key);
-      if (!key.ok()) return key.status();
-      auto made = pki::Csr::Create(order->csr, *key);
-      if (!made.ok()) return made.status();
-      csr = std::move(made).value();
-      auto pem = key->ToPem();
-      if (!pem.ok()) return pem.status();
-      generated_pem = std::move(pem).value();
-      install.private_key_pem = &*generated_pem;
-    }
-    pki::SigningPolicy policy = order->policy;
     // Backdated a little: a peer whose clock runs slightly behind must not see a future certificate.
-    policy.notBefore = clock_.Now() - std::chrono::minutes(5);
-    auto issued = (*issuer)->Issue(*csr, policy);
-    if (!issued.ok()) return issued.status();
-    install.certificate_pem = issued->certificate.ToPem();
-    for (const auto& ca : issued->chain) install.chain_pems.push_back(ca.ToPem());
-    auto backup = provider_.InstallIdentity(install);
+    order->policy.notBefore = clock_.Now() - std::chrono::minutes(5);
+    auto signer = hooks_.issuer(slot->issuer);
+    if (!signer.ok()) return signer.status();
+
+    auto hand_over = [&](const std::string& csr_pem) -> Status {
+      if (!hooks_.hand_over) return Status::Unsupported("this run cannot hand requests over to an external issuer");
+      Status s = hooks_.hand_over(plan_, *slot, csr_pem);
+      if (s.ok()) Progress("request for " + slot->slot + " handed over to issuer " + issuer->name);
+      return s;
+    };
+    const NewIdentityContext ctx{provider_, *issuer, **signer, *slot, *order, c, observed_.FindSlot(slot->slot),
+                                 hand_over};
+    auto made = MakeNewIdentity(ctx);
+    if (!made.ok()) return made.status();
+    if (!*made) return Status::Ok();  // a request went out; nothing to install until the CA answers
+    NewIdentity& identity = **made;
+    identity.install.private_key_pem = identity.generated_key ? &*identity.generated_key : nullptr;
+    auto backup = provider_.InstallIdentity(identity.install);
     if (!backup.ok()) return backup.status();
-    installed_.push_back({slot, *backup, issued->certificate, issued->chain});
+    installed_.push_back({slot, issuer, *backup, identity.certificate, identity.chain});
     return Status::Ok();
   }
 
@@ -158,11 +152,13 @@ class PeerRun {
   }
 
   const PeerPlan& plan_;
+  const Desired& desired_;
   const Cluster& cluster_;
   const Peer& peer_;
   const pki::Clock& clock_;
   const ExecutorHooks& hooks_;
   Provider& provider_;
+  Actual observed_;  // re-observed before applying, equal to what the plan saw
   std::vector<InstalledIdentity> installed_;
 };
 
@@ -218,7 +214,7 @@ ApplyReport Execute(const Plan& plan, const Desired& desired, const pki::Clock& 
     } else {
       auto provider = hooks.connect(*cluster, *peer);
       if (!provider.ok()) s = provider.status();
-      else s = PeerRun(peer_plan, *cluster, *peer, clock, hooks, **provider).Run(outcome);
+      else s = PeerRun(peer_plan, desired, *cluster, *peer, clock, hooks, **provider).Run(outcome);
     }
     if (!s.ok()) {
       outcome.ok = false;

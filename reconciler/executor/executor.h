@@ -4,6 +4,8 @@
 // it if its state no longer matches the digest the plan recorded (stale plan);
 // trust changes first, then identities, then the restarts (each once), then a
 // real TLS handshake per changed identity that must serve the new certificate.
+// How each new identity is made (by issuer kind and key location) is in
+// new_identity.h; an external issuer's change may only hand a request over.
 // When a step fails, the peer's identities are restored from the backups the
 // provider made, the restarts run again, and that cluster stops; the other
 // clusters carry on. Every applied or failed change is recorded in the history.
@@ -39,6 +41,10 @@ struct ExecutorHooks {
   // Checks with a real TLS handshake that the slot now serves `expected` (Ok when the slot has no endpoint).
   std::function<Status(const Cluster&, const Peer&, const IdentitySlot&, const pki::Certificate& expected,
                        const std::vector<pki::Certificate>& chain)> verify;
+  // External issuers: hands the CSR of a slot over (the requests folder and the state).
+  std::function<Status(const PeerPlan&, const IdentitySlot&, const std::string& csr_pem)> hand_over;
+  // External issuers: the request of a slot is answered (its certificate installed and verified).
+  std::function<void(const PeerPlan&, const IdentitySlot&)> answered;
   // Records one applied or failed change (history); may be empty.
   std::function<void(const PeerPlan&, const Change&, const std::string& outcome, const std::string& after_fingerprint,
                      const std::string& detail)> record;

@@ -144,6 +144,7 @@ Issuer BuildIssuer(const YAML::Node& doc, const std::string& file, const std::st
     is.requests_dir = ext.File("requests");
     is.certificates_dir = ext.File("certificates");
     is.chain = ext.Files("chain");
+    is.fields["external"] = spec_loc.at("external");
   } else {
     is.kind = Issuer::Kind::kSelfSigned;
   }

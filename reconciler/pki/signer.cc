@@ -30,15 +30,9 @@ Status CheckPolicy(const SigningPolicy& policy) {
 
 Result<Asn1IntegerPtr> SerialFor(const SigningPolicy& policy) {
   if (policy.serialHex.empty()) {
-    unsigned char bytes[16];
-    if (RAND_bytes(bytes, sizeof bytes) != 1) return CryptoFailure("cannot draw a random serial number");
-    // Top bit clear keeps the INTEGER positive; the next bit set keeps it exactly 16
-    // bytes long, so serials never shrink to a short, guessable-looking value.
-    bytes[0] = static_cast<unsigned char>((bytes[0] & 0x7F) | 0x40);
-    BignumPtr number(BN_bin2bn(bytes, sizeof bytes, nullptr));
-    Asn1IntegerPtr serial(number ? BN_to_ASN1_INTEGER(number.get(), nullptr) : nullptr);
-    if (!serial) return CryptoFailure("cannot encode the serial number");
-    return serial;
+    auto random = RandomSerialHex();
+    if (!random.ok()) return random.status();
+    return SerialFromHex(*random);
   }
   Result<Asn1IntegerPtr> serial = SerialFromHex(policy.serialHex);
   if (!serial.ok()) return serial.status().WithContext("signing policy");
@@ -153,6 +147,21 @@ Result<Certificate> SignPublicKey(EVP_PKEY* publicKey, const Certificate& caCert
   issuer.signingKey = caKey.get();
   issuer.notAfterCap = caCert.NotAfter();
   return Issue(publicKey, issuer, policy);
+}
+
+Result<std::string> RandomSerialHex() {
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return CryptoFailure("cannot draw a random serial number");
+  // Top bit clear keeps the INTEGER positive; the next bit set keeps it exactly 16
+  // bytes long, so serials never shrink to a short, guessable-looking value.
+  bytes[0] = static_cast<unsigned char>((bytes[0] & 0x7F) | 0x40);
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string hex;
+  for (unsigned char b : bytes) {
+    hex += kHex[b >> 4];
+    hex += kHex[b & 0x0F];
+  }
+  return hex;
 }
 
 Result<Certificate> SignCsr(const Csr& csr, const Certificate& caCert, const PrivateKey& caKey,

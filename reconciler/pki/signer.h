@@ -47,4 +47,8 @@ Result<Certificate> SignPublicKey(EVP_PKEY* publicKey, const Certificate& caCert
 // A certificate for `key`, signed by itself: issuer = subject = policy.subject.
 Result<Certificate> SelfSign(const PrivateKey& key, const SigningPolicy& policy);
 
+// A fresh random serial as SigningPolicy::serialHex takes it: 16 bytes, positive,
+// 32 upper-case hex digits. For certificates signed elsewhere (on an appliance).
+Result<std::string> RandomSerialHex();
+
 }  // namespace pkiform::pki

@@ -37,7 +37,8 @@ struct Change {
   std::string after_fingerprint;   // SHA-256 of what is installed, empty until apply makes it
   // Payload the executor needs and that planning already settled:
   std::string certificate_pem;  // trust/CRL: the exact bytes to install
-  std::string waiting_for;      // external issuer: "signed certificate for ..." (no action taken yet)
+  std::string waiting_for;      // external issuer: "signed certificate for ..." (nothing installed yet)
+  std::string request_pem;      // waiting: the CSR pending on the peer to hand over; empty: apply makes one
 };
 
 enum class RestartKind {

@@ -51,6 +51,7 @@ ojson ChangeToJson(const Change& c) {
   j["after_fingerprint"] = c.after_fingerprint;
   j["certificate_pem"] = c.certificate_pem;
   j["waiting_for"] = c.waiting_for;
+  j["request_pem"] = c.request_pem;
   return j;
 }
 
@@ -180,6 +181,7 @@ Change ReadChange(const json& j, const std::string& path, Status& error) {
   c.after_fingerprint = r.Str("after_fingerprint");
   c.certificate_pem = r.Str("certificate_pem");
   c.waiting_for = r.Str("waiting_for");
+  c.request_pem = r.Str("request_pem");
   r.Done();
   return c;
 }

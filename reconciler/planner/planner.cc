@@ -114,10 +114,10 @@ Status PlanIdentities(const PeerContext& ctx, const Peer& peer, const Actual& ac
     auto input = MakeSlotInput(ctx.cluster, peer, slot, *issuer, ctx.platform, *issuer_certs,
                                actual.FindSlot(slot.slot), ctx.in.now);
     if (!input.ok()) return input.status();
-    std::optional<std::string> committed;
-    if (issuer->kind == Issuer::Kind::kExternal && ctx.in.external_certificate)
-      committed = ctx.in.external_certificate(issuer->name, ctx.cluster.name, peer.fqdn, slot.slot);
-    IdentityDecision d = PlanIdentity(*input, committed);
+    ExternalFiles external;
+    if (issuer->kind == Issuer::Kind::kExternal && ctx.in.external_files)
+      external = ctx.in.external_files(issuer->name, ctx.cluster.name, peer.fqdn, slot.slot);
+    IdentityDecision d = PlanIdentity(*input, external);
     if (d.change) out.changes.push_back(std::move(*d.change));
     if (!d.note.empty()) out.notes.push_back(std::move(d.note));
   }

@@ -2,8 +2,8 @@
 // observed and returns the Plan (plan.h) that `plan` prints and `apply` executes.
 //
 // Pure: it reads no file, contacts no appliance and asks no clock. The caller
-// loads the issuers' certificates, the trust stores' files and the committed
-// external certificates, observes the peers, and pins `now`.
+// loads the issuers' certificates, the trust stores' files and the external
+// issuers' certificates and requests, observes the peers, and pins `now`.
 //
 // Per peer, in manifest order: trust store changes first (additions, then
 // prunes), then identity changes; then the restarts and follow-ups those changes
@@ -23,13 +23,15 @@
 #include "reconciler/pki/clock.h"
 #include "reconciler/plan/actual.h"
 #include "reconciler/plan/plan.h"
+#include "reconciler/planner/identity_change.h"
 #include "reconciler/util/result.h"
 
 namespace pkiform::planner {
 
-// The committed certificate (PEM) for one slot of one peer from an external issuer, if any.
-using ExternalCertificateFn = std::function<std::optional<std::string>(
-    const std::string& issuer, const std::string& cluster, const std::string& peer, const std::string& slot)>;
+// What the repository holds for one slot of one peer from an external issuer:
+// the committed certificate and the request handed over, each if any.
+using ExternalFilesFn = std::function<ExternalFiles(const std::string& issuer, const std::string& cluster,
+                                                    const std::string& peer, const std::string& slot)>;
 
 struct PlanInput {
   const Desired& desired;
@@ -40,8 +42,8 @@ struct PlanInput {
   pki::TimePoint now;
   // --target: "", "cluster", "cluster/peer", "cluster/peer/slot" (or a trust store).
   std::string target;
-  // External issuers: the signed certificate committed for a slot; unset: none yet.
-  ExternalCertificateFn external_certificate;
+  // External issuers: the files of a slot in the repository; unset: none.
+  ExternalFilesFn external_files;
   // Trust store files: the resolved path (FileRef::path) -> the PEM text it holds
   // (each string one certificate or a bundle).
   std::map<std::string, std::vector<std::string>> trust_pems;

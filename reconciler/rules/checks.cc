@@ -25,6 +25,7 @@ const std::vector<CheckEntry>& AllChecks() {
       {"revocation settings", "V10 V13 U16", CheckRevocationSettings},
       {"lifetimes", "D8 D12", CheckLifetimes},
       {"self-signed identities", "D15", CheckSelfSigned},
+      {"external issuers", "", CheckExternalIssuers},
   };
   return table;
 }

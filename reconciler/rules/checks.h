@@ -60,6 +60,7 @@ void CheckCrlFiles(const CheckContext&, DiagnosticList&);
 void CheckRevocationSettings(const CheckContext&, DiagnosticList&);
 void CheckLifetimes(const CheckContext&, DiagnosticList&);
 void CheckSelfSigned(const CheckContext&, DiagnosticList&);
+void CheckExternalIssuers(const CheckContext&, DiagnosticList&);
 void RunChecks(const CheckContext& ctx, DiagnosticList& out);
 
 }  // namespace pkiform

@@ -93,3 +93,24 @@ void CheckSelfSigned(const CheckContext& ctx, DiagnosticList& out) {
 }
 
 }  // namespace pkiform
+
+namespace pkiform {
+
+// An external CA answers later: the key of the request must wait somewhere, and
+// pkiform keeps no private key, so it waits on the peer. What comes back is
+// checked against the issuer's chain, so the chain must be given.
+void CheckExternalIssuers(const CheckContext& ctx, DiagnosticList& out) {
+  for (const auto& is : ctx.desired().issuers)
+    if (is.kind == Issuer::Kind::kExternal && is.chain.empty())
+      out.Error(is.at("external"), "an external issuer needs `chain`: the CA certificates that sign what comes back",
+                "ca");
+  for (const auto& c : ctx.desired().clusters)
+    for (const auto& s : c.identity) {
+      const Issuer* is = ctx.desired().FindIssuer(s.issuer);
+      if (is && is->kind == Issuer::Kind::kExternal && s.key.location != "appliance")
+        out.Error(s.key.at("location"), "issuer " + is->name + " is external: the key must be made on the peer "
+                  "(location: appliance); pkiform keeps no private key while a request waits", "key");
+    }
+}
+
+}  // namespace pkiform

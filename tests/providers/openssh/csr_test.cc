@@ -115,6 +115,6 @@ TEST_CASE("GenerateCsr reports openssl's failure with its exit status", "[openss
   auto provider = host.Provider();
   auto r = provider.GenerateCsr(OpensshHost::Request());
   REQUIRE_FALSE(r.ok());
-  CHECK_THAT(r.status().message(), Catch::StartsWith("nginx on web1.example.com: generate CSR: openssl req failed "
+  CHECK_THAT(r.status().message(), Catch::StartsWith("nginx on web1.example.com: generate CSR: openssl failed "
                                                      "with exit status"));
 }

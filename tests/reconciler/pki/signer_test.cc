@@ -184,5 +184,15 @@ TEST_CASE("random serials are positive and distinct", "[pki]") {
   CHECK(first.front() <= '7');
 }
 
+TEST_CASE("RandomSerialHex: the same serials, for signing elsewhere", "[pki]") {
+  const std::string a = Must(RandomSerialHex());
+  const std::string b = Must(RandomSerialHex());
+  CHECK(a.size() == 32);
+  CHECK(a != b);
+  CHECK(a.find_first_not_of("0123456789ABCDEF") == std::string::npos);
+  CHECK(std::string("4567").find(a[0]) != std::string::npos);  // top bit clear, next bit set
+}
+
 }  // namespace
 }  // namespace pkiform::pki
+

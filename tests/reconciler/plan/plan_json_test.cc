@@ -44,6 +44,7 @@ Plan SamplePlan() {
   identity.after = {"subject: CN=web1.example.com", "fingerprint: (known after apply)"};
   identity.before_fingerprint = "01:02";
   identity.waiting_for = "a signed certificate";
+  identity.request_pem = "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n";
   p.changes = {trust, identity};
   p.restarts = {{RestartKind::kCommand, "update-ca-certificates", trust.address},
                 {RestartKind::kAppliance, "VCS", identity.address}};
@@ -69,6 +70,7 @@ TEST_CASE("plan -> json -> plan -> json is identical", "[planner][json]") {
   REQUIRE(back.ok());
   CHECK(PlanToJson(*back).dump(2) == first);
   CHECK(back->peers.at(0).changes.at(1).waiting_for == "a signed certificate");
+  CHECK(back->peers.at(0).changes.at(1).request_pem == plan.peers.at(0).changes.at(1).request_pem);
   CHECK(back->peers.at(0).restarts.at(1).kind == RestartKind::kAppliance);
   CHECK(back->Summary().restarts == 2);
 }

@@ -163,7 +163,7 @@ struct Fleet {
   std::map<std::string, std::vector<pki::Certificate>> issuer_chains;
   std::map<std::string, std::vector<std::string>> trust_pems;
   std::string target;
-  ExternalCertificateFn external;
+  ExternalFilesFn external;
 
   Fleet() {
     Issuer ca;

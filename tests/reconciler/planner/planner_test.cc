@@ -314,6 +314,26 @@ TEST_CASE("target option: that matches nothing or is malformed is an error", "[p
   }
 }
 
+namespace {
+
+// The CSR a peer would have pending for the nginx slot as the manifest asks it, with `key`.
+std::string FittingCsr(const pki::PrivateKey& key) {
+  pki::CsrRequest request;
+  request.subject = Dn("web1.example.com");
+  request.dnsNames = {"web1.example.com", "web.example.com"};
+  request.keyUsage = {"digitalSignature"};
+  request.extendedKeyUsage = {"serverAuth"};
+  return Must(pki::Csr::Create(request, key)).ToPem();
+}
+
+ExternalFilesFn Repository(std::optional<std::string> certificate, std::optional<std::string> request) {
+  return [=](const std::string&, const std::string& cluster, const std::string& peer, const std::string& slot) {
+    return ExternalFiles{certificate, request, "requests/" + cluster + "/" + peer + "/" + slot + ".csr"};
+  };
+}
+
+}  // namespace
+
 // corp-ext: an external CA whose certificates are corp-ca's.
 Fleet ExternalFleet() {
   Fleet f;
@@ -324,6 +344,7 @@ Fleet ExternalFleet() {
   f.issuer_chains["corp-ext"] = f.issuer_chains["corp-ca"];
   f.cluster().identity[0].issuer = "corp-ext";
   f.slot().certificate_pem.reset();
+  f.external = Repository(std::nullopt, std::nullopt);
   return f;
 }
 
@@ -334,9 +355,59 @@ TEST_CASE("external issuer: without a committed certificate the change waits", "
   CHECK(c.action == Action::kCreate);
   CHECK(c.waiting_for == "a signed certificate for web1.example.com nginx from issuer corp-ext");
   CHECK(c.certificate_pem.empty());
+  CHECK(c.request_pem.empty());  // no CSR on the peer yet: apply makes one there
+  CHECK(c.after.back() == "request: requests/web-eu/web1.example.com/nginx.csr (a new CSR)");
   CHECK(plan.peers[0].notes ==
-        std::vector<std::string>{"waiting for a signed certificate for web1.example.com nginx from issuer corp-ext"});
+        std::vector<std::string>{"waiting for a signed certificate for web1.example.com nginx from issuer corp-ext; "
+                                 "apply writes its request to requests/web-eu/web1.example.com/nginx.csr"});
   CHECK(plan.peers[0].restarts.empty());  // nothing is installed yet
+}
+
+
+TEST_CASE("external issuer: a fitting CSR pending on the peer is the request handed over", "[planner][external]") {
+  Fleet f = ExternalFleet();
+  const pki::PrivateKey pending_key = NewP256Key();
+  f.slot().pending_csr_pem = FittingCsr(pending_key);
+  f.external = Repository(std::nullopt, std::nullopt);
+  const Change c = OnlyChange(f.MustPlan());
+  CHECK(c.request_pem == *f.slot().pending_csr_pem);
+  CHECK(c.after.back() == "request: requests/web-eu/web1.example.com/nginx.csr (the CSR pending on the peer)");
+
+  SECTION("once it is in the requests folder there is nothing to do but wait") {
+    f.external = Repository(std::nullopt, *f.slot().pending_csr_pem);
+    const Plan plan = f.MustPlan();
+    CHECK(plan.peers[0].changes.empty());
+    CHECK_FALSE(plan.HasChanges());
+    CHECK(plan.peers[0].notes ==
+          std::vector<std::string>{"waiting for a signed certificate for web1.example.com nginx from issuer corp-ext; "
+                                   "its request is requests/web-eu/web1.example.com/nginx.csr"});
+  }
+  SECTION("a different request in the folder is replaced by the pending one") {
+    f.external = Repository(std::nullopt, FittingCsr(NewP256Key()));
+    CHECK(OnlyChange(f.MustPlan()).request_pem == *f.slot().pending_csr_pem);
+  }
+  SECTION("a pending CSR that no longer asks for what the manifest wants is not handed over") {
+    f.cluster().identity[0].extra_dns_names = {"static.example.com"};
+    f.external = Repository(std::nullopt, *f.slot().pending_csr_pem);
+    const Change changed = OnlyChange(f.MustPlan());
+    CHECK(changed.request_pem.empty());
+    CHECK(changed.after.back() == "request: requests/web-eu/web1.example.com/nginx.csr (a new CSR)");
+  }
+}
+
+TEST_CASE("external issuer: a committed certificate needs a key on the peer", "[planner][external]") {
+  Fleet f = ExternalFleet();
+  SECTION("the installed key: installed as is") {
+    f.external = Repository(IssueLeaf(LeafKey()).ToPem(), std::nullopt);
+    CHECK_FALSE(OnlyChange(f.MustPlan()).certificate_pem.empty());
+  }
+  SECTION("no key it belongs to") {
+    f.external = Repository(IssueLeaf(NewP256Key()).ToPem(), std::nullopt);
+    const Plan plan = f.MustPlan();
+    CHECK(OnlyChange(plan).certificate_pem.empty());
+    CHECK(plan.peers[0].notes.at(0).find("(the committed certificate cannot be used: no key on the peer belongs to "
+                                         "it (no pending request answers it))") != std::string::npos);
+  }
 }
 
 TEST_CASE("external issuer: a committed certificate is installed", "[planner]") {
@@ -344,9 +415,9 @@ TEST_CASE("external issuer: a committed certificate is installed", "[planner]") 
   const pki::Certificate signed_cert = IssueLeaf(LeafKey());
   std::vector<std::string> asked;
   f.external = [&](const std::string& issuer, const std::string& cluster, const std::string& peer,
-                   const std::string& slot) -> std::optional<std::string> {
+                   const std::string& slot) {
     asked.push_back(issuer + " " + cluster + " " + peer + " " + slot);
-    return signed_cert.ToPem();
+    return ExternalFiles{signed_cert.ToPem(), std::nullopt, "requests/x.csr"};
   };
   const Plan plan = f.MustPlan();
   const Change c = OnlyChange(plan);
@@ -364,13 +435,14 @@ TEST_CASE("external issuer: a stale committed certificate is not installed", "[p
   spec.days = 30;  // expired 2026-05-31
   const std::string stale = IssueLeaf(LeafKey(), spec).ToPem();
   f.external = [&](const std::string&, const std::string&, const std::string&, const std::string&) {
-    return std::optional<std::string>(stale);
+    return ExternalFiles{stale, std::nullopt, "requests/x.csr"};
   };
   const Plan plan = f.MustPlan();
   CHECK_FALSE(OnlyChange(plan).waiting_for.empty());
   CHECK(plan.peers[0].notes == std::vector<std::string>{
                                    "waiting for a signed certificate for web1.example.com nginx from issuer corp-ext "
-                                   "(the committed certificate cannot be used: certificate expired 2026-05-31)"});
+                                   "(the committed certificate cannot be used: certificate expired 2026-05-31); "
+                                   "apply writes its request to requests/x.csr"});
 }
 
 TEST_CASE("external issuer: a committed certificate must answer the pending CSR", "[planner]") {
@@ -383,13 +455,13 @@ TEST_CASE("external issuer: a committed certificate must answer the pending CSR"
   f.slot().pending_csr_pem = Must(pki::Csr::Create(request, pending_key)).ToPem();
   const std::string answer_to_old_csr = IssueLeaf(LeafKey()).ToPem();
   f.external = [&](const std::string&, const std::string&, const std::string&, const std::string&) {
-    return std::optional<std::string>(answer_to_old_csr);
+    return ExternalFiles{answer_to_old_csr, std::nullopt, "requests/x.csr"};
   };
   CHECK(f.MustPlan().peers[0].notes.at(0).find("it does not answer the pending CSR") != std::string::npos);
 
   const std::string answer = IssueLeaf(pending_key).ToPem();
   f.external = [&](const std::string&, const std::string&, const std::string&, const std::string&) {
-    return std::optional<std::string>(answer);
+    return ExternalFiles{answer, std::nullopt, "requests/x.csr"};
   };
   CHECK(OnlyChange(f.MustPlan()).certificate_pem == answer);
 }
