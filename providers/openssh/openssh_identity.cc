@@ -172,28 +172,30 @@ Status OpensshProvider::PutBack(const std::vector<std::pair<std::string, std::st
   return Status::Failed(message);
 }
 
-Status OpensshProvider::RestoreIdentity(const IdentityBackup& backup) {
-  const std::string step = "restore identity";
+Result<OpensshProvider::SavedFiles> OpensshProvider::SavedFilesOf(const IdentityBackup& backup,
+                                                                 const std::string& step) const {
   auto slot = SlotNamed(backup.slot, step);
   if (!slot.ok()) return slot.status();
-  std::vector<std::pair<std::string, std::string>> restore;
-  std::vector<std::string> created;
-  Status split = SplitSaved(slot->files, backup.saved, restore, created);
+  SavedFiles saved;
+  Status split = SplitSaved(slot->files, backup.saved, saved.restore, saved.created);
   if (!split.ok()) return Fail(backup.slot, step, split);
-  return Fail(backup.slot, step, PutBack(restore, created));
+  return saved;
+}
+
+Status OpensshProvider::RestoreIdentity(const IdentityBackup& backup) {
+  const std::string step = "restore identity";
+  auto saved = SavedFilesOf(backup, step);
+  if (!saved.ok()) return saved.status();
+  return Fail(backup.slot, step, PutBack(saved->restore, saved->created));
 }
 
 Status OpensshProvider::DiscardBackup(const IdentityBackup& backup) {
   const std::string step = "discard backup";
-  auto slot = SlotNamed(backup.slot, step);
-  if (!slot.ok()) return slot.status();
-  std::vector<std::pair<std::string, std::string>> restore;
-  std::vector<std::string> created;
-  Status split = SplitSaved(slot->files, backup.saved, restore, created);
-  if (!split.ok()) return Fail(backup.slot, step, split);
-  if (restore.empty()) return Status::Ok();
+  auto saved = SavedFilesOf(backup, step);
+  if (!saved.ok()) return saved.status();
+  if (saved->restore.empty()) return Status::Ok();
   std::vector<std::string> backups;
-  for (const auto& r : restore) backups.push_back(r.first);
+  for (const auto& r : saved->restore) backups.push_back(r.first);
   auto run = RunScript(session_, BuildDiscardScript(backups));
   if (!run.ok()) return Fail(backup.slot, step, run.status());
   if (run->exitStatus != 0) {

@@ -63,6 +63,12 @@ class OpensshProvider : public Provider {
                                     const std::string& kind);
   // The SFTP client of the session.
   Result<ssh::SftpClient*> Sftp(const std::string& subject, const std::string& step);
+  // An IdentityBackup split against its slot's files: backups to move back, files to remove.
+  struct SavedFiles {
+    std::vector<std::pair<std::string, std::string>> restore;  // backup -> target
+    std::vector<std::string> created;
+  };
+  Result<SavedFiles> SavedFilesOf(const IdentityBackup& backup, const std::string& step) const;
   // Puts files back after a failed install (restore: backup -> target; created: removed).
   Status PutBack(const std::vector<std::pair<std::string, std::string>>& restore,
                  const std::vector<std::string>& created);
