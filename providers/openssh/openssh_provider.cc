@@ -77,33 +77,35 @@ Result<Actual> OpensshProvider::Observe() {
   return ReadObservation(run->out, slots, stores, cluster_.name, peer_.fqdn);
 }
 
-Result<std::string> OpensshProvider::RunForSection(const std::string& subject, const std::string& step,
-                                                   const std::string& script, const std::string& kind) {
-  auto run = RunScript(session_, script);
-  if (!run.ok()) return Fail(subject, step, run.status());
+Result<std::string> OpensshProvider::RunKeyScript(const std::string& slot_name, const std::string& step,
+                                                  const KeyScriptBuilder& build, const std::string& kind) {
+  auto slot = SlotNamed(slot_name, step);
+  if (!slot.ok()) return slot.status();
+  if (slot->files.private_key.empty())
+    return Status::InvalidInput(Where(slot_name, step) + ": the slot names no privateKey file");
+  auto script = build(slot->files.private_key);
+  if (!script.ok()) return Fail(slot_name, step, script.status());
+  auto run = RunScript(session_, *script);
+  if (!run.ok()) return Fail(slot_name, step, run.status());
   if (run->exitStatus != 0) {
-    return Status::Failed(Where(subject, step) + ": openssl failed with exit status " +
+    return Status::Failed(Where(slot_name, step) + ": openssl failed with exit status " +
                           std::to_string(run->exitStatus) + ": " + StderrTail(run->err));
   }
   // Never quote this output: should a private key ever appear in it, it stays out of messages.
   if (pki::ContainsPrivateKeyPem(run->out))
-    return Status::Failed(Where(subject, step) + ": the host printed private key material; refused");
+    return Status::Failed(Where(slot_name, step) + ": the host printed private key material; refused");
   auto sections = ParseScriptOutput(run->out);
-  if (!sections.ok()) return Fail(subject, step, sections.status());
+  if (!sections.ok()) return Fail(slot_name, step, sections.status());
   for (const auto& s : *sections)
     if (s.kind == kind) return s.data;
-  return Status::Failed(Where(subject, step) + ": the host printed no " + kind);
+  return Status::Failed(Where(slot_name, step) + ": the host printed no " + kind);
 }
 
 Result<std::string> OpensshProvider::GenerateCsr(const CsrOnPeer& request) {
   const std::string step = "generate CSR";
-  auto slot = SlotNamed(request.slot, step);
-  if (!slot.ok()) return slot.status();
-  if (slot->files.private_key.empty())
-    return Status::InvalidInput(Where(request.slot, step) + ": the slot names no privateKey file to make the key for");
-  auto script = BuildCsrScript(slot->files.private_key, request.request, request.key);
-  if (!script.ok()) return Fail(request.slot, step, script.status());
-  auto pem = RunForSection(request.slot, step, *script, "csr");
+  auto pem = RunKeyScript(request.slot, step, [&](const std::string& key) {
+    return BuildCsrScript(key, request.request, request.key);
+  }, "csr");
   if (!pem.ok()) return pem.status();
   auto csr = pki::Csr::FromPem(*pem);
   if (!csr.ok()) return Fail(request.slot, step, csr.status());
@@ -114,13 +116,9 @@ Result<std::string> OpensshProvider::GenerateCsr(const CsrOnPeer& request) {
 
 Result<std::string> OpensshProvider::SelfSignPending(const SelfSignOnPeer& request) {
   const std::string step = "self-sign the pending CSR";
-  auto slot = SlotNamed(request.slot, step);
-  if (!slot.ok()) return slot.status();
-  if (slot->files.private_key.empty())
-    return Status::InvalidInput(Where(request.slot, step) + ": the slot names no privateKey file");
-  auto script = BuildSelfSignScript(slot->files.private_key, request.validity, request.serial_hex);
-  if (!script.ok()) return Fail(request.slot, step, script.status());
-  auto pem = RunForSection(request.slot, step, *script, "certificate");
+  auto pem = RunKeyScript(request.slot, step, [&](const std::string& key) {
+    return BuildSelfSignScript(key, request.validity, request.serial_hex);
+  }, "certificate");
   if (!pem.ok()) return pem.status();
   auto certificate = pki::Certificate::FromPem(*pem);
   if (!certificate.ok()) return Fail(request.slot, step, certificate.status());

@@ -21,6 +21,7 @@
 // "nginx on web1.example.com: install certificate: ...".
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -57,10 +58,12 @@ class OpensshProvider : public Provider {
   Status Fail(const std::string& subject, const std::string& step, const Status& cause) const;
   Result<SlotToObserve> SlotNamed(const std::string& name, const std::string& step) const;
   Status CheckStore(const std::string& store, const std::string& step) const;
-  // Runs a script that prints one section of `kind` and returns its data; fails on a
-  // non-zero exit status, on output holding private key material, or without the section.
-  Result<std::string> RunForSection(const std::string& subject, const std::string& step, const std::string& script,
-                                    const std::string& kind);
+  // Builds a script for the slot's key file path, runs it and returns the data of its
+  // section `kind`; fails for a slot without a key file, a non-zero exit status,
+  // output holding private key material, or no such section.
+  using KeyScriptBuilder = std::function<Result<std::string>(const std::string& private_key_path)>;
+  Result<std::string> RunKeyScript(const std::string& slot, const std::string& step, const KeyScriptBuilder& build,
+                                   const std::string& kind);
   // The SFTP client of the session.
   Result<ssh::SftpClient*> Sftp(const std::string& subject, const std::string& step);
   // An IdentityBackup split against its slot's files: backups to move back, files to remove.
