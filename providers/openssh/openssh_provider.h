@@ -11,7 +11,7 @@
 //   RestoreIdentity, DiscardBackup   one exec each
 //   AddTrust         SFTP: stat, (bundle: download,) upload
 //   RemoveTrust      bundle: SFTP stat, download, upload; directory: one exec to list, one to remove
-//   InstallCrl       one SFTP upload
+//   InstallCrl       one SFTP upload of the whole CRL file (revocation.crl.path), 0644
 //   Restart          one exec of the command itself
 // No private key crosses the connection except the one pkiform generated and
 // uploads (key location "generated").
@@ -55,6 +55,8 @@ class OpensshProvider : public Provider {
   Status Fail(const std::string& subject, const std::string& step, const Status& cause) const;
   Result<SlotToObserve> SlotNamed(const std::string& name, const std::string& step) const;
   Status CheckStore(const std::string& store, const std::string& step) const;
+  // The cluster's CRL settings when they name a CRL file on the host, else null.
+  const CrlSettings* CrlFile() const;
   // The SFTP client of the session.
   Result<ssh::SftpClient*> Sftp(const std::string& subject, const std::string& step);
   // Puts files back after a failed install (restore: backup -> target; created: removed).
