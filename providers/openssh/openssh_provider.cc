@@ -148,14 +148,15 @@ Status OpensshProvider::Restart(const pkiform::Restart& restart) {
     if (!slot.reload.empty() && slot.reload == restart.target) subject = slot.slot;
   for (const auto& t : cluster_.trust)
     if (subject.empty() && !t.update.empty() && t.update == restart.target) subject = "trust store " + t.store;
-  if (const CrlSettings* crl = CrlFile(); subject.empty() && crl && !crl->update.empty() && crl->update == restart.target)
-    subject = "CRL " + crl->path;
+  const CrlSettings* crl = CrlFile();
+  if (subject.empty() && crl && !crl->update.empty() && crl->update == restart.target) subject = "CRL " + crl->path;
   const std::string step = "restart (" + restart.target + ")";
   if (restart.kind != RestartKind::kCommand)
     return Status::InvalidInput(peer_.fqdn + ": " + step + ": an openssh host restarts through commands only; refused");
   if (subject.empty()) {
     return Status::InvalidInput(peer_.fqdn + ": " + step + ": not the reload command of a slot, nor the update " +
-                                "command of a trust store or of the CRL file of cluster " + cluster_.name + "; refused");
+                                "command of a trust store or of the CRL file of cluster " + cluster_.name +
+                                "; refused");
   }
   auto run = session_.Exec(restart.target);
   if (!run.ok()) return Fail(subject, step, run.status());

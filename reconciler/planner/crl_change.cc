@@ -29,7 +29,8 @@ std::string WhyOlder(const pki::Crl& older, const pki::Crl& newer) {
   return "thisUpdate " + o + " < " + n;
 }
 
-// One line per CRL: "CN=Fleet Root CA, O=Example Ltd: thisUpdate 2026-06-01, nextUpdate 2026-07-01, 2 revoked, number 7".
+// One line per CRL:
+// "CN=Fleet Root CA, O=Example Ltd: thisUpdate 2026-06-01, nextUpdate 2026-07-01, 2 revoked, number 7".
 std::string DescribeCrl(const pki::Crl& crl) {
   std::string line = crl.Issuer().ToString() + ": thisUpdate " + pki::FormatDate(crl.ThisUpdate());
   line += ", nextUpdate " + (crl.NextUpdate() ? pki::FormatDate(*crl.NextUpdate()) : std::string("none"));

@@ -130,7 +130,8 @@ TEST_CASE("Restart runs the CRL file's update command, and no other", "[openssh]
 
   OpensshHost bare;  // no CRL file: its update command is nobody's
   auto plain = bare.Provider();
-  Status s = plain.Restart(pkiform::Restart{pkiform::RestartKind::kCommand, "touch " + bare.dir() + "/crl-reread", "x"});
+  Status s =
+      plain.Restart(pkiform::Restart{pkiform::RestartKind::kCommand, "touch " + bare.dir() + "/crl-reread", "x"});
   CHECK_THAT(s.message(), Catch::EndsWith("; refused"));
   CHECK_FALSE(Exists(bare.dir() + "/crl-reread"));
 }
@@ -138,7 +139,8 @@ TEST_CASE("Restart runs the CRL file's update command, and no other", "[openssh]
 TEST_CASE("the observation output must name the CRL file exactly when it was asked for", "[openssh][crl]") {
   const std::string absent = "@@pkiform encoding 0 hex\n@@pkiform crl 0 absent\n@@pkiform end 0 0\n";
   auto unasked = openssh::ReadObservation(absent, {}, {}, "web-eu", "web1.example.com");
-  CHECK(unasked.status().message() == "web1.example.com: observe: the output names a CRL file, which was not asked for");
+  CHECK(unasked.status().message() ==
+        "web1.example.com: observe: the output names a CRL file, which was not asked for");
   auto asked = openssh::ReadObservation(absent, {}, {}, "web-eu", "web1.example.com", "/etc/crl.pem");
   REQUIRE(asked.ok());
   REQUIRE(asked->crls.size() == 1);

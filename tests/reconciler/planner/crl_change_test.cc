@@ -196,7 +196,8 @@ TEST_CASE("CRL file: a newer CRL on the host is kept and noted, never replaced b
   CHECK(plan.peers[0].notes.size() == 1);
 }
 
-TEST_CASE("CRL file: a CRL of an issuer the manifest does not list stays until the file is rewritten", "[planner][crl]") {
+TEST_CASE("CRL file: a CRL of an issuer the manifest does not list stays until the file is rewritten",
+          "[planner][crl]") {
   CrlFleet f;
   const pki::Crl foreign = CrlOf(Other(), "2026-05-20T00:00:00Z", "2026-07-20T00:00:00Z");
   f.OnHost(RootCrl().ToPem() + foreign.ToPem() + IssuingCrl().ToPem());
@@ -233,7 +234,8 @@ TEST_CASE("CRL file: an empty or unreadable file on the host is rewritten", "[pl
 
   f.OnHost("-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n");
   c = OnlyChange(f.MustCrlPlan());
-  CHECK_THAT(c.reason, Catch::StartsWith("the file on the host cannot be read as CRLs: PEM block #1 is not a valid CRL"));
+  CHECK_THAT(c.reason,
+             Catch::StartsWith("the file on the host cannot be read as CRLs: PEM block #1 is not a valid CRL"));
   REQUIRE(c.before.size() == 1);
   CHECK_THAT(c.before[0], Catch::StartsWith("unreadable: PEM block #1"));
   CHECK(c.certificate_pem == RootCrl().ToPem() + IssuingCrl().ToPem());
@@ -242,7 +244,8 @@ TEST_CASE("CRL file: an empty or unreadable file on the host is rewritten", "[pl
 TEST_CASE("CRL file: two uploads of one issuer give one CRL, the newer", "[planner][crl]") {
   CrlFleet f;
   const pki::Crl old_root = CrlOf(Root(), "2026-05-01T00:00:00Z", "2026-06-15T00:00:00Z");
-  f.Upload({{"/repo/crl/old.crl", old_root.ToPem()}, {"/repo/crl/bundle.crl", IssuingCrl().ToPem() + RootCrl().ToPem()}});
+  f.Upload({{"/repo/crl/old.crl", old_root.ToPem()},
+            {"/repo/crl/bundle.crl", IssuingCrl().ToPem() + RootCrl().ToPem()}});
   f.OnHost(std::nullopt);
   CHECK(OnlyChange(f.MustCrlPlan()).certificate_pem == RootCrl().ToPem() + IssuingCrl().ToPem());
 }

@@ -102,7 +102,8 @@ TEST_CASE("plan text: an update is a yellow tilde", "[planner][render]") {
   CHECK(RenderPlanText(plan, true).find("\x1b[33m~\x1b[0m crl") != std::string::npos);
 }
 
-TEST_CASE("plan text: a CRL file shows its CRLs and the file's fingerprints; the summary counts it", "[planner][render][crl]") {
+TEST_CASE("plan text: a CRL file shows its CRLs and the file's fingerprints; the summary counts it",
+          "[planner][render][crl]") {
   Plan plan;
   plan.peers.push_back(PeerPlan{});
   plan.peers[0].cluster = "web";
