@@ -38,7 +38,8 @@ store() {
 }
 )SH";
 
-std::string BuildObserveScript(const std::vector<SlotToObserve>& slots, const std::vector<std::string>& stores) {
+std::string BuildObserveScript(const std::vector<SlotToObserve>& slots, const std::vector<std::string>& stores,
+                               const std::string& crl_file) {
   std::string script;
   for (size_t i = 0; i < slots.size(); ++i) {
     const SlotFileSet& f = slots[i].files;
@@ -54,6 +55,7 @@ std::string BuildObserveScript(const std::vector<SlotToObserve>& slots, const st
   }
   for (size_t j = 0; j < stores.size(); ++j)
     script += "store " + std::to_string(j) + " " + ShellQuote(stores[j]) + "\n";
+  if (!crl_file.empty()) script += "dump crl 0 " + ShellQuote(crl_file) + "\n";
   script += "finish\n";
   return script;
 }
@@ -176,6 +178,23 @@ Result<std::vector<ObservedStore>> ReadStoreSections(const std::vector<ScriptSec
   return out;
 }
 
+// The CRL file's section: the file's text, nullopt when absent. Errors read
+// "CRL <path> on <peer>: observe: ...".
+Result<std::optional<std::string>> ReadCrlSection(const std::vector<ScriptSection>& sections,
+                                                  const std::string& path, const std::string& peer) {
+  const std::string where = "CRL " + path + " on " + peer + ": observe: ";
+  const ScriptSection* found = nullptr;
+  for (const auto& s : sections) {
+    if (s.kind != "crl") continue;
+    if (s.index != 0 || found) return Status::Failed(where + "the output repeats or misnumbers the CRL file");
+    found = &s;
+  }
+  if (!found) return Status::Failed(where + "the output lacks the CRL file");
+  if (found->state == "absent") return std::optional<std::string>();
+  if (found->state != "present") return Status::IoError(where + Unreadable("CRL file", path).message());
+  return std::optional<std::string>(found->data);
+}
+
 }  // namespace
 
 Result<std::vector<ObservedStore>> ReadStores(std::string_view output, const std::vector<std::string>& stores,
@@ -187,12 +206,14 @@ Result<std::vector<ObservedStore>> ReadStores(std::string_view output, const std
 
 Result<Actual> ReadObservation(std::string_view output, const std::vector<SlotToObserve>& slots,
                                const std::vector<std::string>& stores, const std::string& cluster,
-                               const std::string& peer) {
+                               const std::string& peer, const std::string& crl_file) {
   auto sections = ParseScriptOutput(output);
   if (!sections.ok()) return sections.status().WithContext(peer + ": observe");
   Indexed idx;
   for (const auto& s : *sections) {
-    if (s.kind == "store" || s.kind == "entryname" || s.kind == "entry") continue;
+    if (s.kind == "crl" && crl_file.empty())
+      return Status::Failed(peer + ": observe: the output names a CRL file, which was not asked for");
+    if (s.kind == "store" || s.kind == "entryname" || s.kind == "entry" || s.kind == "crl") continue;
     if (s.index < 0 || static_cast<size_t>(s.index) >= slots.size())
       return Status::Failed(peer + ": observe: the output names slot #" + std::to_string(s.index) +
                             ", which was not asked for");
@@ -225,6 +246,11 @@ Result<Actual> ReadObservation(std::string_view output, const std::vector<SlotTo
       t.certificate_pems = CertificatePems(s.bundle);
     }
     actual.trust.push_back(std::move(t));
+  }
+  if (!crl_file.empty()) {
+    auto crl = ReadCrlSection(*sections, crl_file, peer);
+    if (!crl.ok()) return crl.status();
+    actual.crls.push_back(ObservedCrl{crl_file, std::move(crl).value()});
   }
   return actual;
 }

@@ -8,6 +8,7 @@
 // (`pendingkey` i) and that pending key's CSR (`pendingcsr` i). Per trust store
 // j: either the bundle file (`store` j present|absent) or `store` j directory
 // followed by `entryname` j / `entry` j for each *.pem and *.crt file in it.
+// The cluster's CRL file (revocation.crl.path), when it has one: `crl` 0.
 #pragma once
 
 #include <string>
@@ -30,9 +31,10 @@ struct SlotToObserve {
   SlotFileSet files;
 };
 
-// The script body (after kScriptPrelude and kObserveFunctions) for these slots
-// and trust stores (store paths, already checked).
-std::string BuildObserveScript(const std::vector<SlotToObserve>& slots, const std::vector<std::string>& stores);
+// The script body (after kScriptPrelude and kObserveFunctions) for these slots,
+// trust stores (store paths, already checked) and CRL file (checked; "" for none).
+std::string BuildObserveScript(const std::vector<SlotToObserve>& slots, const std::vector<std::string>& stores,
+                               const std::string& crl_file = "");
 
 // A file of a directory trust store, as the script printed it.
 struct StoreEntry {
@@ -47,10 +49,11 @@ struct ObservedStore {
   std::vector<StoreEntry> entries;
 };
 
-// Reads the output of BuildObserveScript. `peer` names the host in errors.
+// Reads the output of BuildObserveScript. `peer` names the host in errors. A CRL
+// file is reported in Actual::crls whether it exists or not (pem absent).
 Result<Actual> ReadObservation(std::string_view output, const std::vector<SlotToObserve>& slots,
                                const std::vector<std::string>& stores, const std::string& cluster,
-                               const std::string& peer);
+                               const std::string& peer, const std::string& crl_file = "");
 
 // The stores part alone (for trust changes), indexed as in `stores`. Errors
 // read "trust store <path> on <peer>: <step>: ...".

@@ -6,17 +6,22 @@
 #include "reconciler/pki/key.h"
 
 #include "providers/openssh/csr_script.h"
-#include "providers/openssh/pem_text.h"
 #include "providers/openssh/remote_script.h"
 #include "providers/openssh/self_sign_script.h"
 #include "providers/openssh/script_output.h"
 #include "providers/openssh/trust_store_files.h"
 #include "providers/ssh/sftp.h"
 #include "reconciler/pki/certificate.h"
-#include "reconciler/pki/crl.h"
+#include "reconciler/pki/crl_bundle.h"
 #include "reconciler/pki/csr.h"
 
 namespace pkiform::openssh {
+namespace {
+
+// CRLs are public data that a service's unprivileged workers may read again.
+constexpr int kCrlFileMode = 0644;
+
+}  // namespace
 
 OpensshProvider::OpensshProvider(ssh::SshSession& session, const Cluster& cluster, const Peer& peer)
     : session_(session), cluster_(cluster), peer_(peer) {}
@@ -47,6 +52,11 @@ Status OpensshProvider::CheckStore(const std::string& store, const std::string& 
   return Status::NotFound(Where(subject, step) + ": cluster " + cluster_.name + " has no such trust store");
 }
 
+const CrlSettings* OpensshProvider::CrlFile() const {
+  if (!cluster_.revocation || !cluster_.revocation->crl || cluster_.revocation->crl->path.empty()) return nullptr;
+  return &*cluster_.revocation->crl;
+}
+
 Result<ssh::SftpClient*> OpensshProvider::Sftp(const std::string& subject, const std::string& step) {
   auto sftp = session_.Sftp();
   if (!sftp.ok()) return Fail(subject, step, sftp.status());
@@ -66,15 +76,21 @@ Result<Actual> OpensshProvider::Observe() {
     if (!s.ok()) return Fail("trust store " + t.store, "observe", s);
     stores.push_back(t.store);
   }
+  std::string crl_file;
+  if (const CrlSettings* crl = CrlFile()) {
+    Status s = CheckRemoteFilePath(crl->path);
+    if (!s.ok()) return Fail("CRL " + crl->path, "observe", s);
+    crl_file = crl->path;
+  }
   std::string body(kObserveFunctions);
-  body += BuildObserveScript(slots, stores);
+  body += BuildObserveScript(slots, stores, crl_file);
   auto run = RunScript(session_, body);
   if (!run.ok()) return run.status().WithContext(peer_.fqdn + ": observe");
   if (run->exitStatus != 0) {
     return Status::Failed(peer_.fqdn + ": observe: the observation script ended with exit status " +
                           std::to_string(run->exitStatus) + ": " + StderrTail(run->err));
   }
-  return ReadObservation(run->out, slots, stores, cluster_.name, peer_.fqdn);
+  return ReadObservation(run->out, slots, stores, cluster_.name, peer_.fqdn, crl_file);
 }
 
 Result<std::string> OpensshProvider::RunKeyScript(const std::string& slot_name, const std::string& step,
@@ -130,15 +146,21 @@ Result<std::string> OpensshProvider::SelfSignPending(const SelfSignOnPeer& reque
 Status OpensshProvider::InstallCrl(const std::string& location, const std::string& crl_pem) {
   const std::string subject = "CRL " + location;
   const std::string step = "upload";
+  // Only the file the manifest names is ever written.
+  const CrlSettings* crl = CrlFile();
+  if (!crl || crl->path != location)
+    return Status::NotFound(Where(subject, step) + ": not the CRL file (revocation.crl.path) of cluster " +
+                            cluster_.name + "; refused");
   Status path = CheckRemoteFilePath(location);
   if (!path.ok()) return Fail(subject, step, path);
-  auto crl = pki::Crl::Parse(crl_pem);
-  if (!crl.ok()) return Fail(subject, step, crl.status());
   if (crl_pem.find("-----BEGIN X509 CRL-----") == std::string::npos)
-    return Status::InvalidInput(Where(subject, step) + ": the CRL is not PEM");
+    return Status::InvalidInput(Where(subject, step) + ": the CRLs are not PEM");
+  // Every CRL must parse: a service refuses to start on a CRL file it cannot read.
+  auto crls = pki::ParseCrlBundle(crl_pem);
+  if (!crls.ok()) return Fail(subject, step, crls.status());
   auto sftp = Sftp(subject, step);
   if (!sftp.ok()) return sftp.status();
-  return Fail(subject, step, (*sftp)->Upload(location, WithOneTrailingNewline(crl_pem), kTrustFileMode));
+  return Fail(subject, step, (*sftp)->Upload(location, pki::CrlBundlePem(*crls), kCrlFileMode));
 }
 
 Status OpensshProvider::Restart(const pkiform::Restart& restart) {
@@ -148,12 +170,15 @@ Status OpensshProvider::Restart(const pkiform::Restart& restart) {
     if (!slot.reload.empty() && slot.reload == restart.target) subject = slot.slot;
   for (const auto& t : cluster_.trust)
     if (subject.empty() && !t.update.empty() && t.update == restart.target) subject = "trust store " + t.store;
+  const CrlSettings* crl = CrlFile();
+  if (subject.empty() && crl && !crl->update.empty() && crl->update == restart.target) subject = "CRL " + crl->path;
   const std::string step = "restart (" + restart.target + ")";
   if (restart.kind != RestartKind::kCommand)
     return Status::InvalidInput(peer_.fqdn + ": " + step + ": an openssh host restarts through commands only; refused");
   if (subject.empty()) {
-    return Status::InvalidInput(peer_.fqdn + ": " + step + ": not the reload command of a slot nor the update " +
-                                "command of a trust store of cluster " + cluster_.name + "; refused");
+    return Status::InvalidInput(peer_.fqdn + ": " + step + ": not the reload command of a slot, nor the update " +
+                                "command of a trust store or of the CRL file of cluster " + cluster_.name +
+                                "; refused");
   }
   auto run = session_.Exec(restart.target);
   if (!run.ok()) return Fail(subject, step, run.status());

@@ -12,7 +12,7 @@
 //   RestoreIdentity, DiscardBackup   one exec each
 //   AddTrust         SFTP: stat, (bundle: download,) upload
 //   RemoveTrust      bundle: SFTP stat, download, upload; directory: one exec to list, one to remove
-//   InstallCrl       one SFTP upload
+//   InstallCrl       one SFTP upload of the whole CRL file (revocation.crl.path), 0644
 //   Restart          one exec of the command itself
 // No private key crosses the connection except the one pkiform generated and
 // uploads (key location "generated").
@@ -64,6 +64,8 @@ class OpensshProvider : public Provider {
   using KeyScriptBuilder = std::function<Result<std::string>(const std::string& private_key_path)>;
   Result<std::string> RunKeyScript(const std::string& slot, const std::string& step, const KeyScriptBuilder& build,
                                    const std::string& kind);
+  // The cluster's CRL settings when they name a CRL file on the host, else null.
+  const CrlSettings* CrlFile() const;
   // The SFTP client of the session.
   Result<ssh::SftpClient*> Sftp(const std::string& subject, const std::string& step);
   // An IdentityBackup split against its slot's files: backups to move back, files to remove.

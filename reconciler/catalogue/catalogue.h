@@ -45,6 +45,7 @@ struct PlatformCatalogue {
   std::optional<SlotSpec> slot_template;  // user-named slots (openssh)
   std::vector<TrustStoreSpec> trust_stores;
   std::optional<TrustStoreSpec> trust_store_template;  // user-path stores (openssh)
+  std::optional<CrlFileSpec> crl_file;                 // uploaded CRLs in one user-named file (openssh)
   std::vector<FollowUpSpec> follow_ups;
 
   // The named slot; on a platform with a slot template, any other name gets the template.

@@ -2,7 +2,7 @@
 //
 // Top-level keys, read in this order so that references point upward:
 //   platform, displayName, seed, seedTitle, ruleSeries, nodeTypes, flags, limits,
-//   trustStores, trustStoreTemplate, slots, slotTemplate, followUps.
+//   trustStores, trustStoreTemplate, crlFile, slots, slotTemplate, followUps.
 #include <algorithm>
 
 #include "reconciler/catalogue/catalogue.h"
@@ -198,6 +198,7 @@ Result<PlatformCatalogue> ParsePlatform(std::string_view file, std::string_view 
   if (m.Has("trustStoreTemplate"))
     p.trust_store_template =
         detail::ReadTrustStore(m.Child("trustStoreTemplate"), "trustStoreTemplate", true, ctx);
+  if (m.Has("crlFile")) p.crl_file = detail::ReadCrlFile(m.Child("crlFile"), "crlFile", ctx);
   strict::ForEach(errors, m.Child("slots"), "slots", [&](const YAML::Node& e, const std::string& path) {
     p.slots.push_back(detail::ReadSlot(e, path, false, ctx));
   });

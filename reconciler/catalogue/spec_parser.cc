@@ -149,9 +149,12 @@ std::vector<RestartSpec> ReadRestarts(strict::Map& m, bool& documented, const Pa
       ctx.errors.Add(e, p, "give exactly one of service, appliance, reload");
     if (service) s.name = r.String("service");
     if (appliance) s.kind = RestartSpec::Kind::kAppliance, s.name = r.String("appliance");
-    if (reload)
-      s.kind = r.Choice("reload", {"slot", "store"}) == "slot" ? RestartSpec::Kind::kSlotReload
-                                                               : RestartSpec::Kind::kStoreUpdate;
+    if (reload) {
+      const std::string whose = r.Choice("reload", {"slot", "store", "crl"});
+      s.kind = whose == "slot"    ? RestartSpec::Kind::kSlotReload
+               : whose == "store" ? RestartSpec::Kind::kStoreUpdate
+                                  : RestartSpec::Kind::kCrlUpdate;
+    }
     s.document_name = r.String("documentName", "");
     s.node_types = ReadNodeTypes(r, "nodeTypes", ctx);
     s.releases = ReadReleaseRange(r);
@@ -228,6 +231,17 @@ TrustStoreSpec ReadTrustStore(const YAML::Node& node, const std::string& path, b
   t.rules = ReadRules(m, ctx);
   m.Finish();
   return t;
+}
+
+CrlFileSpec ReadCrlFile(const YAML::Node& node, const std::string& path, const ParseContext& ctx) {
+  strict::Map m(ctx.errors, node, path);
+  CrlFileSpec f;
+  f.description = m.String("description", "");
+  bool documented = true;
+  f.restarts = ReadRestarts(m, documented, ctx);
+  if (!documented) ctx.errors.Add(m.Child("restarts"), m.PathOf("restarts"), "a CRL file's restarts must be listed");
+  m.Finish();
+  return f;
 }
 
 }  // namespace pkiform::catalogue::detail

@@ -37,5 +37,6 @@ std::vector<RestartSpec> ReadRestarts(strict::Map& m, bool& documented, const Pa
 SlotSpec ReadSlot(const YAML::Node& node, const std::string& path, bool is_template, const ParseContext& ctx);
 TrustStoreSpec ReadTrustStore(const YAML::Node& node, const std::string& path, bool is_template,
                               const ParseContext& ctx);
+CrlFileSpec ReadCrlFile(const YAML::Node& node, const std::string& path, const ParseContext& ctx);
 
 }  // namespace pkiform::catalogue::detail

@@ -32,6 +32,7 @@ struct RestartSpec {
     kAppliance,    // the whole appliance (VCS: rule V7)
     kSlotReload,   // the reload command the user gave the slot (openssh)
     kStoreUpdate,  // the update command the user gave the trust store (openssh)
+    kCrlUpdate,    // the update command the user gave the CRL file (openssh: revocation.crl.update)
   };
   Kind kind = Kind::kService;
   std::string name;                     // service or appliance name; empty for the reload kinds
@@ -108,6 +109,13 @@ struct TrustStoreSpec {
   bool restarts_documented = false;
   std::vector<RestartSpec> restarts;
   RuleRefs rules;
+};
+
+// The one file of uploaded CRLs that the user names on each node (openssh:
+// revocation.crl.path), and what a change of it restarts.
+struct CrlFileSpec {
+  std::string description;
+  std::vector<RestartSpec> restarts;
 };
 
 enum class ChangeKind {

@@ -198,6 +198,13 @@ Result<Plan> FleetRun::MakePlan() {
   planner::PlanInput in{desired,           observed_,   *catalogue::BuiltinCatalogue(), std::move(chains).value(),
                         clock_.Now(),      args_.target, external,                      std::move(trust_pems),
                         ManifestsDigest()};
+  for (const auto& c : loaded_.desired.clusters)  // the CRL files, as the trust files above
+    if (c.revocation && c.revocation->crl)
+      for (const auto& ref : c.revocation->crl->upload) {
+        auto text = state::ReadFile(ref.path);
+        if (!text.ok()) return text.status();
+        in.crl_pems[ref.path] = *text;
+      }
   auto plan = planner::MakePlan(in);
   if (plan.ok()) {
     plan->pkiform_version = PKIFORM_VERSION;

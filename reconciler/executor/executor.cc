@@ -70,6 +70,8 @@ class PeerRun {
     std::string fingerprint;
     if (c.kind == ChangeKind::kIdentity && !requested && !installed_.empty() && s.ok())
       fingerprint = installed_.back().certificate.FingerprintSha256();
+    else if (s.ok() && !requested)
+      fingerprint = c.after_fingerprint;  // trust and CRL changes: what the plan said goes in
     const char* outcome = !s.ok() ? "failed" : requested ? "requested" : "applied";
     if (hooks_.record) hooks_.record(plan_, c, outcome, fingerprint, s.ok() ? "" : s.message());
   }

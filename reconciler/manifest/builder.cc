@@ -94,6 +94,8 @@ Revocation ReadRevocation(MapReader& spec) {
     c.daily_update_time = cr.Str("dailyUpdateTime");
     c.upload = cr.Files("upload");
     c.warn_before = cr.Dur("warnBefore", "7d");
+    c.path = cr.Str("path");
+    c.update = cr.Str("update");
     rev.crl = c;
   }
   if (r.Has("ocsp")) {

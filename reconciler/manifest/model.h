@@ -115,6 +115,10 @@ struct CrlSettings : Located {
   std::string daily_update_time;
   std::vector<FileRef> upload;
   Duration warn_before;
+  // openssh: the file on the host holding every uploaded CRL (absolute), and the
+  // command that makes the service read it again; empty when not given.
+  std::string path;
+  std::string update;
 };
 
 struct OcspSettings : Located {

@@ -38,6 +38,13 @@ Status AddRevoked(X509_CRL* crl, const std::string& serialHex, ASN1_TIME* revoke
   return Status::Ok();
 }
 
+// The cRLNumber extension, or null when absent or unreadable.
+Asn1IntegerPtr CrlNumberOf(X509_CRL* crl) {
+  Asn1IntegerPtr number(static_cast<ASN1_INTEGER*>(X509_CRL_get_ext_d2i(crl, NID_crl_number, nullptr, nullptr)));
+  if (!number) ERR_clear_error();
+  return number;
+}
+
 }  // namespace
 
 Result<Crl> Crl::Adopt(X509CrlPtr crl) {
@@ -82,6 +89,29 @@ std::vector<std::string> Crl::RevokedSerials() const {
     serials.push_back(SerialToHex(X509_REVOKED_get0_serialNumber(sk_X509_REVOKED_value(revoked, i))));
   }
   return serials;
+}
+
+std::optional<std::string> Crl::Number() const {
+  Asn1IntegerPtr number = CrlNumberOf(crl_.get());
+  if (!number) return std::nullopt;
+  BignumPtr bn(ASN1_INTEGER_to_BN(number.get(), nullptr));
+  OpensslCharsPtr decimal(bn ? BN_bn2dec(bn.get()) : nullptr);
+  if (!decimal) {
+    ERR_clear_error();
+    return std::nullopt;
+  }
+  return std::string(decimal.get());
+}
+
+bool Crl::SameIssuer(const Crl& other) const {
+  return X509_NAME_cmp(X509_CRL_get_issuer(crl_.get()), X509_CRL_get_issuer(other.crl_.get())) == 0;
+}
+
+int CompareCrlAge(const Crl& a, const Crl& b) {
+  Asn1IntegerPtr na = CrlNumberOf(a.get()), nb = CrlNumberOf(b.get());
+  if (na && nb) return ASN1_INTEGER_cmp(na.get(), nb.get());
+  if (a.ThisUpdate() == b.ThisUpdate()) return 0;
+  return a.ThisUpdate() > b.ThisUpdate() ? 1 : -1;
 }
 
 Status Crl::VerifySignature(const Certificate& issuer) const {

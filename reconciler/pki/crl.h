@@ -30,6 +30,10 @@ class Crl {
   std::optional<TimePoint> NextUpdate() const { return nextUpdate_; }
   // In Certificate::SerialHex format, in the CRL's order.
   std::vector<std::string> RevokedSerials() const;
+  // The cRLNumber extension in decimal; absent when the CRL carries none.
+  std::optional<std::string> Number() const;
+  // Whether `other` was issued by the same name (compared as X509 names, not as printed text).
+  bool SameIssuer(const Crl& other) const;
   // Ok when `issuer` names this CRL's issuer and its key verifies the signature.
   Status VerifySignature(const Certificate& issuer) const;
   // One PEM block, exactly one trailing newline.
@@ -52,6 +56,11 @@ class Crl {
   TimePoint thisUpdate_;
   std::optional<TimePoint> nextUpdate_;
 };
+
+// Which of two CRLs of one issuer is newer: > 0 when `a` is, < 0 when `b` is, 0 when
+// neither. The CRL numbers decide when both carry one (RFC 5280 5.2.3: they only
+// grow), else thisUpdate does.
+int CompareCrlAge(const Crl& a, const Crl& b);
 
 // A v2 CRL issued by `ca` revoking `revokedSerialsHex` (revocation date thisUpdate),
 // with authorityKeyIdentifier and a CRL number derived from thisUpdate (so later

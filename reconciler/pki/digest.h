@@ -10,6 +10,10 @@ namespace pkiform::pki {
 // Lowercase hex SHA-256 of `bytes` (64 characters).
 std::string Sha256Hex(std::string_view bytes);
 
+// SHA-256 of `bytes` as "AB:CD:..." (95 characters), the form certificate
+// fingerprints take in plans, for files that are not one certificate (a CRL bundle).
+std::string Sha256Fingerprint(std::string_view bytes);
+
 // Lowercase hex of raw bytes ("\x0a\xff" -> "0aff").
 std::string ToHex(std::string_view bytes);
 

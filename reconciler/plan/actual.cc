@@ -16,6 +16,12 @@ const ObservedTrustStore* Actual::FindTrustStore(const std::string& name) const 
   return nullptr;
 }
 
+const ObservedCrl* Actual::FindCrl(const std::string& location) const {
+  for (const auto& c : crls)
+    if (c.location == location) return &c;
+  return nullptr;
+}
+
 std::string Actual::Digest() const {
   // Length-prefixed fields: no two different observations serialise alike.
   std::string canon;
@@ -38,7 +44,7 @@ std::string Actual::Digest() const {
   for (const auto& c : crls) {
     field("crl");
     field(c.location);
-    field(c.pem);
+    field(c.pem ? "+" + *c.pem : "-");  // a file holding "-" is not an absent one
   }
   return pki::Sha256Hex(canon);
 }

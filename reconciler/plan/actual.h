@@ -27,8 +27,8 @@ struct ObservedTrustStore {
 };
 
 struct ObservedCrl {
-  std::string location;  // where it lives on the peer
-  std::string pem;
+  std::string location;            // where it lives on the peer (openssh: revocation.crl.path)
+  std::optional<std::string> pem;  // the file's text as found (one or more CRLs); absent: no such file
 };
 
 struct Actual {
@@ -40,6 +40,7 @@ struct Actual {
 
   const ObservedSlot* FindSlot(const std::string& name) const;
   const ObservedTrustStore* FindTrustStore(const std::string& name) const;
+  const ObservedCrl* FindCrl(const std::string& location) const;
   // SHA-256 over a canonical serialisation: equal digests mean nothing observable changed.
   std::string Digest() const;
 };

@@ -6,6 +6,7 @@
 
 #include "reconciler/pki/certificate_file.h"
 #include "reconciler/planner/cluster_facts.h"
+#include "reconciler/planner/crl_change.h"
 #include "reconciler/planner/identity_change.h"
 #include "reconciler/planner/restarts.h"
 #include "reconciler/planner/slot_input.h"
@@ -137,6 +138,7 @@ Result<Plan> MakePlan(const PlanInput& in) {
   plan.created_at = pki::FormatRfc3339Utc(in.now);
   plan.manifests_digest = in.manifests_digest;
   TrustFiles trust_files(in.trust_pems);
+  CrlFiles crl_files(in.crl_pems);
   bool matched = false;
 
   for (const auto& cluster : in.desired.clusters) {
@@ -159,6 +161,7 @@ Result<Plan> MakePlan(const PlanInput& in) {
       pp.address = peer.address.empty() ? peer.fqdn : peer.address;
       pp.observed_digest = actual.Digest();
       if (Status s = PlanTrustStores(ctx, peer, actual, pp); !s.ok()) return s;
+      if (Status s = PlanPeerCrlFile(cluster, peer, actual, *target, in.now, crl_files, matched, pp); !s.ok()) return s;
       if (Status s = PlanIdentities(ctx, peer, actual, pp); !s.ok()) return s;
       pp.restarts = CollectRestarts(pp.changes, cluster, *platform, facts);
       pp.follow_ups = CollectFollowUps(pp.changes, in.desired, cluster, *platform, facts);

@@ -6,9 +6,10 @@
 // issuers' certificates and requests, observes the peers, and pins `now`.
 //
 // Per peer, in manifest order: trust store changes first (additions, then
-// prunes), then identity changes; then the restarts and follow-ups those changes
-// need, from the platform catalogue; and the digest of the observation, so that
-// `apply PLANFILE` can refuse a peer that changed since.
+// prunes), then the CRL file (crl_change.h), then identity changes; then the
+// restarts and follow-ups those changes need, from the platform catalogue; and the
+// digest of the observation, so that `apply PLANFILE` can refuse a peer that
+// changed since.
 #pragma once
 
 #include <functional>
@@ -49,12 +50,17 @@ struct PlanInput {
   std::map<std::string, std::vector<std::string>> trust_pems;
   // Copied into the plan (SHA-256 of the manifest files).
   std::string manifests_digest;
+  // CRL files of revocation.crl.upload: the resolved path (FileRef::path) -> the
+  // text it holds (PEM, one CRL or several, or DER). Last, with a default, so that
+  // initialisers that list the fields above stay valid.
+  std::map<std::string, std::string> crl_pems = {};
 };
 
 // Fails, naming the peer, cluster, issuer or file, for: an observation of a peer
 // the manifests do not list, a planned peer without an observation, a platform
 // missing from the catalogue, an issuer without its certificates, a trust store
-// file not given, and a --target that is malformed or matches nothing.
+// or CRL file not given (or not a CRL), and a --target that is malformed or
+// matches nothing.
 Result<Plan> MakePlan(const PlanInput& in);
 
 }  // namespace pkiform::planner

@@ -20,6 +20,12 @@ const TrustStore* FindStore(const Cluster& cluster, const std::string& name) {
   return nullptr;
 }
 
+// The cluster's CRL file settings when `path` is their file.
+const CrlSettings* FindCrlFile(const Cluster& cluster, const std::string& path) {
+  if (!cluster.revocation || !cluster.revocation->crl || cluster.revocation->crl->path != path) return nullptr;
+  return &*cluster.revocation->crl;
+}
+
 bool OnNode(const RestartSpec& r, const ClusterFacts& facts) {
   return r.node_types.empty() || facts.node_type.empty() ||
          std::find(r.node_types.begin(), r.node_types.end(), facts.node_type) != r.node_types.end();
@@ -46,6 +52,10 @@ Restart ToRestart(const RestartSpec& r, const Change& change, const Cluster& clu
       out.kind = RestartKind::kCommand;
       if (const TrustStore* t = FindStore(cluster, change.slot_or_store)) out.target = t->update;
       break;
+    case RestartSpec::Kind::kCrlUpdate:
+      out.kind = RestartKind::kCommand;
+      if (const CrlSettings* c = FindCrlFile(cluster, change.slot_or_store)) out.target = c->update;
+      break;
   }
   return out;
 }
@@ -54,11 +64,14 @@ std::vector<RestartSpec> SpecsFor(const Change& change, const catalogue::Platfor
                                   const ClusterFacts& facts) {
   if (change.kind == ChangeKind::kIdentity)
     return platform.RestartsFor(change.slot_or_store, facts.node_type, facts.release);
-  std::vector<RestartSpec> out;
+  const std::vector<RestartSpec>* specs = nullptr;
   if (change.kind == ChangeKind::kTrust)
-    if (const auto* store = platform.FindTrustStore(change.slot_or_store))
-      for (const auto& r : store->restarts)
-        if (OnNode(r, facts) && r.releases.Contains(facts.release)) out.push_back(r);
+    if (const auto* store = platform.FindTrustStore(change.slot_or_store)) specs = &store->restarts;
+  if (change.kind == ChangeKind::kCrl && platform.crl_file) specs = &platform.crl_file->restarts;
+  std::vector<RestartSpec> out;
+  if (specs)
+    for (const auto& r : *specs)
+      if (OnNode(r, facts) && r.releases.Contains(facts.release)) out.push_back(r);
   return out;
 }
 
@@ -67,9 +80,9 @@ std::vector<RestartSpec> SpecsFor(const Change& change, const catalogue::Platfor
 std::vector<Restart> CollectRestarts(const std::vector<Change>& changes, const Cluster& cluster,
                                      const catalogue::PlatformCatalogue& platform, const ClusterFacts& facts) {
   std::vector<Restart> out;
-  auto collect = [&](bool trust) {
+  auto collect = [&](ChangeKind kind) {
     for (const auto& change : changes) {
-      if ((change.kind == ChangeKind::kTrust) != trust || !change.waiting_for.empty()) continue;
+      if (change.kind != kind || !change.waiting_for.empty()) continue;
       for (const auto& spec : SpecsFor(change, platform, facts)) {
         Restart r = ToRestart(spec, change, cluster);
         if (r.target.empty()) continue;
@@ -80,8 +93,8 @@ std::vector<Restart> CollectRestarts(const std::vector<Change>& changes, const C
       }
     }
   };
-  collect(true);
-  collect(false);
+  // The executor's order of the changes: trust, then CRLs, then identities.
+  for (ChangeKind kind : {ChangeKind::kTrust, ChangeKind::kCrl, ChangeKind::kIdentity}) collect(kind);
   return out;
 }
 

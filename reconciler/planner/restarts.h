@@ -2,9 +2,10 @@
 // take, both read from the platform catalogue (never decided by platform name).
 //
 // Restarts are deduplicated (two slots reloaded by the same command restart
-// once) and ordered: those of trust store changes first, then those of identity
-// changes, each in the order of the changes that need them. A change that waits
-// for an external certificate installs nothing yet and so needs nothing.
+// once) and ordered as the executor applies the changes: those of trust store
+// changes first, then those of the CRL file, then those of identity changes,
+// each in the order of the changes that need them. A change that waits for an
+// external certificate installs nothing yet and so needs nothing.
 #pragma once
 
 #include <string>
@@ -17,8 +18,9 @@
 
 namespace pkiform::planner {
 
-// openssh: kSlotReload is the slot's `reload` command and kStoreUpdate the store's
-// `update` command; an empty command restarts nothing.
+// openssh: kSlotReload is the slot's `reload` command, kStoreUpdate the store's
+// `update` command and kCrlUpdate the CRL file's `update` command; an empty
+// command restarts nothing.
 std::vector<Restart> CollectRestarts(const std::vector<Change>& changes, const Cluster& cluster,
                                      const catalogue::PlatformCatalogue& platform, const ClusterFacts& facts);
 

@@ -1,6 +1,7 @@
 // --target: which part of the fleet a plan covers. "" is everything; "cluster",
 // "cluster/peer" and "cluster/peer/item" narrow it, where item is an identity slot
-// or a trust store (openssh stores are paths: everything after the second '/').
+// or a trust store (openssh stores are paths: everything after the second '/'),
+// or the CRL file ("crl", its path or "crl/<path>": see crl_change.h).
 #pragma once
 
 #include <string>

@@ -56,7 +56,8 @@ std::string RenderFleetSummary(const LoadedManifests& loaded) {
     if (c.revocation) {
       out << "  revocation:";
       if (c.revocation->crl) out << " CRL (" << c.revocation->crl->distribution_points.size() << " distribution points, "
-                                 << c.revocation->crl->upload.size() << " uploaded)";
+                                 << c.revocation->crl->upload.size() << " uploaded"
+                                 << (c.revocation->crl->path.empty() ? "" : " into " + c.revocation->crl->path) << ")";
       if (c.revocation->ocsp && c.revocation->ocsp->enabled.value_or(false)) out << " OCSP";
       if (c.revocation->sip_tls) out << " SIP-TLS checking";
       out << "\n";

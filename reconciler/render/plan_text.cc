@@ -46,9 +46,13 @@ std::string ShortFingerprint(const std::string& fp) {
   return fp.size() > 5 ? fp.substr(0, 5) + ":\u2026" : fp;
 }
 
-// What a change is about, after its symbol: "identity nginx", "trust default  CN=Root (AB:CD:…)".
+// What a change is about, after its symbol: "identity nginx", "trust default  CN=Root (AB:CD:…)",
+// "crl /etc/nginx/crl.pem  (12:34:… -> AB:CD:…)" (the whole file's fingerprints: its lines say which CRLs).
 std::string Subject(const Change& c) {
   std::string s = std::string(ChangeKindName(c.kind)) + " " + c.slot_or_store;
+  if (c.kind == ChangeKind::kCrl && !c.after_fingerprint.empty())
+    return s + "  (" + (c.before_fingerprint.empty() ? "" : ShortFingerprint(c.before_fingerprint) + " -> ") +
+           ShortFingerprint(c.after_fingerprint) + ")";
   if (c.kind != ChangeKind::kTrust) return s;
   const bool removing = c.action == Action::kDelete;
   const std::string subject = LineValue(removing ? c.before : c.after, "subject");

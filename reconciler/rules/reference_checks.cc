@@ -12,15 +12,23 @@ namespace pkiform {
 namespace {
 
 // Which platforms understand a field; elsewhere the field would be silently
-// ignored, which a user would take for a promise. (Field name as in the manifest.)
+// ignored, which a user would take for a promise. (Field name as in the manifest,
+// looked up in the block that holds it.)
 struct PlatformField {
+  const Located* (*block)(const Cluster&);  // null when the cluster has no such block
   const char* field;
   std::vector<std::string> platforms;
 };
 
+const Located* SpecBlock(const Cluster& c) { return &c; }
+const Located* RevocationBlock(const Cluster& c) { return c.revocation ? &*c.revocation : nullptr; }
+const Located* CrlBlock(const Cluster& c) { return c.revocation && c.revocation->crl ? &*c.revocation->crl : nullptr; }
+
 const std::vector<PlatformField>& ClusterFields() {
   static const std::vector<PlatformField> f = {
-      {"product", {"ucm"}}, {"mixedMode", {"ucm"}}, {"monitor", {"ucm"}}};
+      {SpecBlock, "product", {"ucm"}},         {SpecBlock, "mixedMode", {"ucm"}},
+      {SpecBlock, "monitor", {"ucm"}},         {RevocationBlock, "sipTls", {"vcs"}},
+      {CrlBlock, "path", {"openssh"}},         {CrlBlock, "update", {"openssh"}}};
   return f;
 }
 
@@ -29,6 +37,22 @@ void RequirePlatform(const std::string& field, const std::vector<std::string>& p
   if (std::find(platforms.begin(), platforms.end(), c.platform) != platforms.end()) return;
   out.Error(where, "'" + field + "' applies to platform " + JoinNames(platforms, " or ") + ", not " + c.platform,
             "platform");
+}
+
+// openssh: the uploaded CRLs go into the one file at `path`, and `update` makes the
+// service read it again; uploads without a file, or a file or command without
+// uploads, would be silently ignored.
+void CheckOpensshCrlFile(const Cluster& c, DiagnosticList& out) {
+  if (c.platform != "openssh" || !c.revocation || !c.revocation->crl) return;
+  const CrlSettings& crl = *c.revocation->crl;
+  if (!crl.upload.empty() && crl.path.empty())
+    out.Error(crl.at("upload"), "uploaded CRLs on openssh need 'path': the file on the host that holds them all",
+              "platform");
+  if (crl.upload.empty() && !crl.path.empty())
+    out.Error(crl.at("path"), "'path' is the file for the uploaded CRLs, but 'upload' lists none", "platform");
+  if (crl.upload.empty() && crl.path.empty() && !crl.update.empty())
+    out.Error(crl.at("update"), "'update' runs after the CRL file at 'path' changes; set path and upload",
+              "platform");
 }
 
 }  // namespace
@@ -49,9 +73,8 @@ void CheckIssuerReferences(const CheckContext& ctx, DiagnosticList& out) {
 void CheckPlatformFields(const CheckContext& ctx, DiagnosticList& out) {
   for (const auto& c : ctx.desired().clusters) {
     for (const auto& f : ClusterFields())
-      if (c.fields.count(f.field)) RequirePlatform(f.field, f.platforms, c, c.at(f.field), out);
-    if (c.revocation && c.revocation->sip_tls)
-      RequirePlatform("sipTls", {"vcs"}, c, c.revocation->at("sipTls"), out);
+      if (const Located* block = f.block(c); block && block->fields.count(f.field))
+        RequirePlatform(f.field, f.platforms, c, block->at(f.field), out);
     for (const auto& p : c.peers)
       if (!p.role.empty()) RequirePlatform("role", {"ucm"}, c, p.at("role"), out);
     for (const auto& s : c.identity) {
@@ -66,6 +89,7 @@ void CheckPlatformFields(const CheckContext& ctx, DiagnosticList& out) {
     }
     for (const auto& t : c.trust)
       if (!t.update.empty()) RequirePlatform("update", {"openssh"}, c, t.at("update"), out);
+    CheckOpensshCrlFile(c, out);
   }
 }
 

@@ -36,5 +36,13 @@ TEST_CASE("openssh trust stores are user paths", "[catalogue][openssh]") {
   CHECK(ec->curves == std::vector<std::string>{"P-256", "P-384", "P-521"});
 }
 
+TEST_CASE("the openssh CRL file restarts through its own update command", "[catalogue][openssh][crl]") {
+  const PlatformCatalogue& ssh = Platform("openssh");
+  REQUIRE(ssh.crl_file.has_value());
+  REQUIRE(ssh.crl_file->restarts.size() == 1);
+  CHECK(ssh.crl_file->restarts[0].kind == RestartSpec::Kind::kCrlUpdate);
+  for (const char* other : {"ucm", "vcs", "dms"}) CHECK_FALSE(Platform(other).crl_file.has_value());
+}
+
 }  // namespace
 }  // namespace pkiform::catalogue

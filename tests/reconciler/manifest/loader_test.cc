@@ -85,6 +85,30 @@ TEST_CASE("paths resolve against the manifest's folder and defaults are applied"
   CHECK(c.restarts.verify == "tls");
 }
 
+TEST_CASE("an openssh CRL file: upload paths resolve, path and update are read as written", "[manifest][crl]") {
+  TempDir dir;
+  dir.Write("repo/web.yaml", std::string(kCluster) + R"(  revocation:
+    crl:
+      upload: [crl/root.crl, /abs/issuing.crl]
+      path: /etc/nginx/tls/crl.pem
+      update: nginx -s reload
+)");
+  DiagnosticList diags;
+  LoadedManifests m = LoadManifests({(dir.path() / "repo").string()}, diags);
+  INFO(Rendered(diags, m));
+  REQUIRE(diags.items().empty());
+  REQUIRE(m.desired.clusters[0].revocation);
+  REQUIRE(m.desired.clusters[0].revocation->crl);
+  const CrlSettings& crl = *m.desired.clusters[0].revocation->crl;
+  REQUIRE(crl.upload.size() == 2);
+  CHECK(crl.upload[0].path == (dir.path() / "repo/crl/root.crl").string());
+  CHECK(crl.upload[1].path == "/abs/issuing.crl");
+  CHECK(crl.path == "/etc/nginx/tls/crl.pem");  // on the host: never resolved against the repository
+  CHECK(crl.update == "nginx -s reload");
+  CHECK(crl.at("path").line == 19);
+  CHECK(crl.at("update").line == 20);
+}
+
 TEST_CASE("every schema problem of every document is reported with its position", "[manifest]") {
   TempDir dir;
   std::string f = dir.Write("bad.yaml", R"(apiVersion: pkiform/v1

@@ -82,6 +82,58 @@ TEST_CASE("a CRL without nextUpdate reads as having none", "[pki][rule:V12]") {
   CHECK(crl.VerifySignature(pki.root).ok());
 }
 
+TEST_CASE("a CRL's number reads in decimal; a CRL without one has none", "[pki]") {
+  // CreateCrl numbers a CRL by the seconds of its thisUpdate.
+  CHECK(IssuingCaCrl().Number() == std::to_string(std::chrono::floor<std::chrono::seconds>(
+                                                      At("2026-05-01T00:00:00Z")).time_since_epoch().count()));
+  const auto& pki = SharedPki();
+  X509CrlPtr raw(X509_CRL_new());
+  REQUIRE(raw);
+  REQUIRE(X509_CRL_set_issuer_name(raw.get(), X509_get_subject_name(pki.root.get())) == 1);
+  Asn1TimePtr thisUpdate = Must(Asn1FromTimePoint(At("2026-01-01T00:00:00Z")));
+  REQUIRE(X509_CRL_set1_lastUpdate(raw.get(), thisUpdate.get()) == 1);
+  REQUIRE(X509_CRL_sign(raw.get(), pki.rootKey.get(), EVP_sha256()) > 0);
+  CHECK_FALSE(Must(Crl::Adopt(std::move(raw))).Number().has_value());
+}
+
+// A CRL of `ca` with thisUpdate `at` and, when `number` is not negative, that CRL number.
+Crl HandMadeCrl(const Certificate& ca, const PrivateKey& key, const char* at, long number) {
+  X509CrlPtr raw(X509_CRL_new());
+  REQUIRE(raw);
+  REQUIRE(X509_CRL_set_version(raw.get(), X509_CRL_VERSION_2) == 1);
+  REQUIRE(X509_CRL_set_issuer_name(raw.get(), X509_get_subject_name(ca.get())) == 1);
+  Asn1TimePtr thisUpdate = Must(Asn1FromTimePoint(At(at)));
+  REQUIRE(X509_CRL_set1_lastUpdate(raw.get(), thisUpdate.get()) == 1);
+  if (number >= 0) {
+    Asn1IntegerPtr n(ASN1_INTEGER_new());
+    REQUIRE(ASN1_INTEGER_set(n.get(), number) == 1);
+    REQUIRE(X509_CRL_add1_ext_i2d(raw.get(), NID_crl_number, n.get(), 0, 0) == 1);
+  }
+  REQUIRE(X509_CRL_sign(raw.get(), key.get(), EVP_sha256()) > 0);
+  return Must(Crl::Adopt(std::move(raw)));
+}
+
+TEST_CASE("CompareCrlAge: CRL numbers decide when both have one, else thisUpdate", "[pki]") {
+  const auto& pki = SharedPki();
+  const Crl early5 = HandMadeCrl(pki.root, pki.rootKey, "2026-01-01T00:00:00Z", 5);
+  const Crl late3 = HandMadeCrl(pki.root, pki.rootKey, "2026-02-01T00:00:00Z", 3);
+  const Crl lateNone = HandMadeCrl(pki.root, pki.rootKey, "2026-02-01T00:00:00Z", -1);
+  CHECK(early5.Number() == "5");
+  CHECK(CompareCrlAge(early5, late3) > 0);  // a re-dated CRL with a smaller number is the older one
+  CHECK(CompareCrlAge(late3, early5) < 0);
+  CHECK(CompareCrlAge(early5, lateNone) < 0);  // no number on one side: thisUpdate
+  CHECK(CompareCrlAge(lateNone, early5) > 0);
+  CHECK(CompareCrlAge(late3, lateNone) == 0);
+  CHECK(CompareCrlAge(early5, early5) == 0);
+}
+
+TEST_CASE("SameIssuer compares issuer names, not who signed", "[pki]") {
+  const auto& pki = SharedPki();
+  const Crl root = HandMadeCrl(pki.root, pki.rootKey, "2026-01-01T00:00:00Z", 1);
+  CHECK(root.SameIssuer(HandMadeCrl(pki.root, pki.rootKey, "2026-02-01T00:00:00Z", 2)));
+  CHECK_FALSE(root.SameIssuer(IssuingCaCrl()));
+}
+
 TEST_CASE("CreateCrl and Parse refuse bad input", "[pki]") {
   const auto& pki = SharedPki();
   CHECK(

@@ -75,6 +75,34 @@ TEST_CASE("plan -> json -> plan -> json is identical", "[planner][json]") {
   CHECK(back->Summary().restarts == 2);
 }
 
+TEST_CASE("a CRL file change round-trips and counts as a change", "[planner][json][crl]") {
+  Plan plan = SamplePlan();
+  Change crl;
+  crl.address = "web-eu/web1.example.com/crl//etc/nginx/crl.pem";
+  crl.action = Action::kUpdate;
+  crl.kind = ChangeKind::kCrl;
+  crl.slot_or_store = "/etc/nginx/crl.pem";
+  crl.reason = "CRL of CN=Root is older on the host: thisUpdate 2026-05-01 < 2026-06-01";
+  crl.before = {"CN=Root: thisUpdate 2026-05-01, nextUpdate 2026-06-01, 0 revoked"};
+  crl.after = {"CN=Root: thisUpdate 2026-06-01, nextUpdate 2026-07-01, 1 revoked"};
+  crl.before_fingerprint = "12:34";
+  crl.after_fingerprint = "56:78";
+  crl.certificate_pem = "-----BEGIN X509 CRL-----\nMIIB\n-----END X509 CRL-----\n";
+  plan.peers[0].changes.insert(plan.peers[0].changes.begin() + 1, crl);
+  const auto j = PlanToJson(plan);
+  CHECK(j["summary"].dump() == R"({"add":1,"change":2,"remove":0,"restarts":2})");
+  CHECK(j["peers"][0]["changes"][1]["kind"] == "crl");
+  CHECK(j["peers"][0]["changes"][1]["action"] == "update");
+  auto back = PlanFromJson(json::parse(j.dump()));
+  INFO(back.status().ToString());
+  REQUIRE(back.ok());
+  const Change& read = back->peers.at(0).changes.at(1);
+  CHECK(read.kind == ChangeKind::kCrl);
+  CHECK(read.certificate_pem == crl.certificate_pem);
+  CHECK(read.before_fingerprint == "12:34");
+  CHECK(read.after_fingerprint == "56:78");
+}
+
 TEST_CASE("plan JSON layout", "[planner][json]") {
   const auto j = PlanToJson(SamplePlan());
   std::vector<std::string> keys;

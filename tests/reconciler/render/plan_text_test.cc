@@ -102,6 +102,41 @@ TEST_CASE("plan text: an update is a yellow tilde", "[planner][render]") {
   CHECK(RenderPlanText(plan, true).find("\x1b[33m~\x1b[0m crl") != std::string::npos);
 }
 
+TEST_CASE("plan text: a CRL file shows its CRLs and the file's fingerprints; the summary counts it",
+          "[planner][render][crl]") {
+  Plan plan;
+  plan.peers.push_back(PeerPlan{});
+  plan.peers[0].cluster = "web";
+  plan.peers[0].peer = "web1";
+  Change create = MakeChange(Action::kCreate, ChangeKind::kCrl, "/etc/crl.pem", "no CRL file on the host");
+  create.after = {"CN=Root: thisUpdate 2026-06-01, nextUpdate 2026-07-01, 0 revoked"};
+  create.after_fingerprint = "AB:CD:EF";
+  plan.peers[0].changes = {create};
+  plan.peers[0].restarts = {{RestartKind::kCommand, "nginx -s reload", create.address}};
+  plan.peers.push_back(plan.peers[0]);
+  plan.peers[1].peer = "web2";
+  Change& update = plan.peers[1].changes[0];
+  update.action = Action::kUpdate;
+  update.reason = "CRL of CN=Root is older on the host: thisUpdate 2026-05-01 < 2026-06-01";
+  update.before = {"CN=Root: thisUpdate 2026-05-01, nextUpdate 2026-06-01, 0 revoked"};
+  update.before_fingerprint = "12:34:56";
+  CHECK(RenderPlanText(plan, false) ==
+        "# web/web1\n"
+        "  + crl /etc/crl.pem  (AB:CD:\u2026)\n"
+        "      # no CRL file on the host\n"
+        "      + CN=Root: thisUpdate 2026-06-01, nextUpdate 2026-07-01, 0 revoked\n"
+        "  restarts: nginx -s reload\n"
+        "\n"
+        "# web/web2\n"
+        "  ~ crl /etc/crl.pem  (12:34:\u2026 -> AB:CD:\u2026)\n"
+        "      # CRL of CN=Root is older on the host: thisUpdate 2026-05-01 < 2026-06-01\n"
+        "      - CN=Root: thisUpdate 2026-05-01, nextUpdate 2026-06-01, 0 revoked\n"
+        "      + CN=Root: thisUpdate 2026-06-01, nextUpdate 2026-07-01, 0 revoked\n"
+        "  restarts: nginx -s reload\n"
+        "\n"
+        "Plan: 1 to add, 1 to change, 0 to remove, 2 restarts.\n");
+}
+
 TEST_CASE("plan text: one restart is singular", "[planner][render]") {
   Plan plan = SmallPlan();
   plan.peers.resize(1);
