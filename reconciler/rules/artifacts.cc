@@ -1,5 +1,6 @@
 #include "reconciler/rules/artifacts.h"
 
+#include "reconciler/pki/crl_bundle.h"
 #include "reconciler/pki/key_file.h"
 
 #include <cerrno>
@@ -68,13 +69,15 @@ const pki::CertificateFileInfo* Artifacts::CertificateInfo(const FileRef& ref, D
   return it->second ? &*it->second : nullptr;
 }
 
-const pki::Crl* Artifacts::Crl(const FileRef& ref, DiagnosticList& out) {
+const std::vector<pki::Crl>* Artifacts::Crls(const FileRef& ref, DiagnosticList& out) {
   auto it = crls_.find(ref.path);
   if (it == crls_.end()) {
-    std::optional<pki::Crl> parsed;
+    std::optional<std::vector<pki::Crl>> parsed;
     if (const std::string* bytes = Bytes(ref, out)) {
-      auto r = pki::Crl::Parse(*bytes);
+      auto r = pki::ParseCrlBundle(*bytes);
       if (r.ok()) parsed = std::move(r).value();
+      else if (bytes->find("-----BEGIN X509 CRL-----") != std::string::npos)
+        ReportOnce(ref, "a CRL in it cannot be read: " + r.status().message(), "crl", out);
       else ReportOnce(ref, "not a CRL: neither a PEM X509 CRL block nor DER", "crl", out);
     }
     it = crls_.emplace(ref.path, std::move(parsed)).first;

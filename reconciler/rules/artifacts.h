@@ -24,7 +24,8 @@ class Artifacts {
   const std::vector<pki::Certificate>* Certificates(const FileRef& ref, DiagnosticList& out);
   // How the certificate file is written (format, count, stray line endings), or null.
   const pki::CertificateFileInfo* CertificateInfo(const FileRef& ref, DiagnosticList& out);
-  const pki::Crl* Crl(const FileRef& ref, DiagnosticList& out);
+  // Every CRL in the file (a PEM bundle of several, or one DER CRL), or null.
+  const std::vector<pki::Crl>* Crls(const FileRef& ref, DiagnosticList& out);
   // A local CA issuer's private key, decrypted with the passphrase from its
   // passphraseEnv or passphraseFile when it is encrypted; or null. Passphrase
   // problems are reported where the passphrase is configured.
@@ -37,7 +38,7 @@ class Artifacts {
   std::map<std::string, std::optional<std::string>> bytes_;
   std::map<std::string, std::optional<std::vector<pki::Certificate>>> certificates_;
   std::map<std::string, std::optional<pki::CertificateFileInfo>> infos_;
-  std::map<std::string, std::optional<pki::Crl>> crls_;
+  std::map<std::string, std::optional<std::vector<pki::Crl>>> crls_;
   std::map<std::string, std::optional<pki::PrivateKey>> keys_;
   std::map<std::string, bool> reported_;
 };

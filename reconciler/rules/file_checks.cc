@@ -118,6 +118,28 @@ void CheckTrustFiles(const CheckContext& ctx, DiagnosticList& out) {
       }
 }
 
+namespace {
+
+// One CRL of an upload file: its nextUpdate (V12) and who signed it.
+void CheckCrl(const FileRef& ref, const pki::Crl& crl, const CrlSettings& settings,
+              const std::vector<pki::Certificate>& trusted, pki::TimePoint now, DiagnosticList& out) {
+  std::string who = ref.written + ": CRL of '" + crl.Issuer().ToString() + "'";
+  if (auto next = crl.NextUpdate()) {
+    if (now > *next)
+      out.Error(ref.where, who + " passed its nextUpdate on " + pki::FormatDate(*next) +
+                               ": every certificate that CA issued is treated as revoked", "V12");
+    else if (now + settings.warn_before.length > *next)
+      out.Warning(ref.where, who + " reaches its nextUpdate on " + pki::FormatDate(*next) + ", within warnBefore (" +
+                                 settings.warn_before.text + ")", "V12");
+  }
+  bool signed_by_trusted = false;
+  for (const auto& ca : trusted) signed_by_trusted = signed_by_trusted || crl.VerifySignature(ca).ok();
+  if (!trusted.empty() && !signed_by_trusted)
+    out.Warning(ref.where, who + " is not signed by any CA in this cluster's trust stores", "crl");
+}
+
+}  // namespace
+
 void CheckCrlFiles(const CheckContext& ctx, DiagnosticList& out) {
   pki::TimePoint now = ctx.clock.Now();
   for (const auto& c : ctx.desired().clusters) {
@@ -128,21 +150,9 @@ void CheckCrlFiles(const CheckContext& ctx, DiagnosticList& out) {
       for (const auto& ref : t.certificates)
         if (const auto* certs = ctx.artifacts.Certificates(ref, out)) trusted.insert(trusted.end(), certs->begin(), certs->end());
     for (const auto& ref : settings.upload) {
-      const pki::Crl* crl = ctx.artifacts.Crl(ref, out);
-      if (!crl) continue;
-      std::string who = ref.written + ": CRL of '" + crl->Issuer().ToString() + "'";
-      if (auto next = crl->NextUpdate()) {
-        if (now > *next)
-          out.Error(ref.where, who + " passed its nextUpdate on " + pki::FormatDate(*next) +
-                                   ": every certificate that CA issued is treated as revoked", "V12");
-        else if (now + settings.warn_before.length > *next)
-          out.Warning(ref.where, who + " reaches its nextUpdate on " + pki::FormatDate(*next) + ", within warnBefore (" +
-                                     settings.warn_before.text + ")", "V12");
-      }
-      bool signed_by_trusted = false;
-      for (const auto& ca : trusted) signed_by_trusted = signed_by_trusted || crl->VerifySignature(ca).ok();
-      if (!trusted.empty() && !signed_by_trusted)
-        out.Warning(ref.where, who + " is not signed by any CA in this cluster's trust stores", "crl");
+      const std::vector<pki::Crl>* crls = ctx.artifacts.Crls(ref, out);
+      if (!crls) continue;
+      for (const pki::Crl& crl : *crls) CheckCrl(ref, crl, settings, trusted, now, out);
     }
   }
 }

@@ -153,9 +153,11 @@ int main(int argc, char** argv) {
   };
   Crl good = crl(root, "crl-good.pem", "2026-05-25T00:00:00Z", "2026-07-01T00:00:00Z");
   Write("crl-good.der", good.ToDer());
-  crl(root, "crl-stale.pem", "2026-04-01T00:00:00Z", "2026-05-01T00:00:00Z");
+  Crl stale = crl(root, "crl-stale.pem", "2026-04-01T00:00:00Z", "2026-05-01T00:00:00Z");
   crl(root, "crl-soon.pem", "2026-05-25T00:00:00Z", "2026-06-03T00:00:00Z");
-  crl(ecdsa, "crl-foreign.pem", "2026-05-25T00:00:00Z", "2026-07-01T00:00:00Z");
+  Crl foreign = crl(ecdsa, "crl-foreign.pem", "2026-05-25T00:00:00Z", "2026-07-01T00:00:00Z");
+  // A bundle (as nginx ssl_crl reads it) whose second CRL is stale: every CRL of a file is checked.
+  Write("crl-bundle-second-stale.pem", foreign.ToPem() + stale.ToPem());
   std::printf("fixtures written to %s\n", g_out.c_str());
   return 0;
 }
