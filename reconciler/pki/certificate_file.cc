@@ -6,6 +6,8 @@
 
 #include <climits>
 
+#include "reconciler/pki/pem_blocks.h"
+
 namespace pkiform::pki {
 namespace {
 
@@ -55,52 +57,21 @@ std::string_view AfterLastEndLine(std::string_view text) {
   return text.substr(close + 5);
 }
 
-// The last "-----BEGIN <label>-----" line when no END line follows it, else "".
-std::string UnterminatedBeginLine(std::string_view text) {
-  const size_t begin = text.rfind("-----BEGIN ");
-  const size_t end = text.rfind("-----END ");
-  if (begin == std::string_view::npos || (end != std::string_view::npos && end > begin)) return {};
-  const size_t close = text.find("-----", begin + 11);
-  return std::string(text.substr(begin, close == std::string_view::npos ? 40 : close + 5 - begin));
-}
-
 Status ReadPemBlocks(std::string_view text, ParsedFile* file) {
-  Result<BioPtr> bio = ReadOnlyBio(text);
-  if (!bio.ok()) return bio.status();
   bool sawPkcs7 = false;
   bool sawCertificate = false;
-  ERR_clear_error();
-  for (int block = 1;; ++block) {
-    char* rawLabel = nullptr;
-    char* rawHeader = nullptr;
-    unsigned char* rawData = nullptr;
-    long length = 0;
-    if (PEM_read_bio(bio->get(), &rawLabel, &rawHeader, &rawData, &length) != 1) {
-      const unsigned long error = ERR_peek_last_error();
-      if (ERR_GET_LIB(error) == ERR_LIB_PEM && ERR_GET_REASON(error) == PEM_R_NO_START_LINE) {
-        ERR_clear_error();  // no further block: the normal end
-        break;
-      }
-      const std::string reason = OpensslErrorString();
-      if (std::string begin = UnterminatedBeginLine(text); !begin.empty()) {
-        return Status::InvalidInput("truncated PEM: block #" + std::to_string(block) + " (" + begin +
-                                    ") has no END line");
-      }
-      return Status::InvalidInput("malformed PEM block #" + std::to_string(block) + ": " + reason);
-    }
-    OpensslCharsPtr label(rawLabel), header(rawHeader);
-    OpensslBytesPtr data(rawData);
-    const std::string name = label.get();
-    const std::string_view der(reinterpret_cast<const char*>(data.get()), static_cast<size_t>(length));
+  Status walked = ForEachPemBlock(text, [&](std::string_view label, std::string_view der, int block) -> Status {
+    const std::string name(label);
+    const auto* bytes = reinterpret_cast<const unsigned char*>(der.data());
     if (name == "CERTIFICATE" || name == "X509 CERTIFICATE" || name == "TRUSTED CERTIFICATE") {
       // TRUSTED CERTIFICATE carries trust settings after the certificate: read the certificate only.
-      const auto* cursor = data.get();
-      X509Ptr x509(d2i_X509(nullptr, &cursor, length));
+      const unsigned char* cursor = bytes;
+      X509Ptr x509(d2i_X509(nullptr, &cursor, static_cast<long>(der.size())));
       if (!x509) {
         return Status::InvalidInput("PEM block #" + std::to_string(block) +
                                     " is not a valid certificate: " + OpensslErrorString());
       }
-      if (name != "TRUSTED CERTIFICATE" && cursor != data.get() + length) {
+      if (name != "TRUSTED CERTIFICATE" && cursor != bytes + der.size()) {
         return Status::InvalidInput("PEM block #" + std::to_string(block) + " has bytes after the certificate");
       }
       Result<Certificate> certificate = Certificate::Adopt(std::move(x509));
@@ -108,14 +79,16 @@ Status ReadPemBlocks(std::string_view text, ParsedFile* file) {
       file->certificates.push_back(std::move(certificate).value());
       sawCertificate = true;
     } else if (name == "PKCS7" || name == "CERTIFICATE CHAIN") {
-      Result<Pkcs7Ptr> bundle = DecodePkcs7(data.get(), der.size());
+      Result<Pkcs7Ptr> bundle = DecodePkcs7(bytes, der.size());
       if (!bundle.ok()) return bundle.status().WithContext("PEM block #" + std::to_string(block));
       if (Status s = AppendPkcs7Certificates(bundle->get(), &file->certificates); !s.ok()) return s;
       sawPkcs7 = true;
     } else {
       file->info.otherPemBlocks.push_back(name);
     }
-  }
+    return Status::Ok();
+  });
+  if (!walked.ok()) return walked;
   if (file->certificates.empty()) {
     std::string found;
     for (const auto& other : file->info.otherPemBlocks) found += (found.empty() ? "" : ", ") + other;
