@@ -277,21 +277,24 @@ bool FleetRun::Execute(const Plan& plan) {
     // for a moment after new ones do: poll until a verifying handshake meets the new certificate.
     std::vector<pki::Certificate> anchors = chain.empty() ? std::vector<pki::Certificate>{expected}
                                                           : std::vector<pki::Certificate>{chain.back()};
+    // One good handshake is not enough: an old worker that has not yet seen the reload can
+    // answer the next connection. The new certificate must be served several times in a row.
+    constexpr int kConsecutive = 3;
     std::string last = "no answer";
-    for (int attempt = 0; attempt < 50; ++attempt) {
-      if (attempt) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    int in_a_row = 0;
+    for (int attempt = 0; attempt < 60; ++attempt) {
+      if (attempt) std::this_thread::sleep_for(std::chrono::milliseconds(in_a_row ? 50 : 200));
       auto got = tls::FetchServedIdentity(ep, std::chrono::milliseconds(2000));
-      if (!got.ok()) {
-        last = got.status().message();
+      Status seen = !got.ok() ? got.status()
+                    : got->leaf.FingerprintSha256() != expected.FingerprintSha256()
+                        ? Status::Failed("it serves " + got->leaf.FingerprintSha256())
+                        : tls::VerifyHandshake(ep, anchors, std::chrono::milliseconds(5000));
+      if (!seen.ok()) {
+        last = seen.message();
+        in_a_row = 0;
         continue;
       }
-      if (got->leaf.FingerprintSha256() != expected.FingerprintSha256()) {
-        last = "it serves " + got->leaf.FingerprintSha256();
-        continue;
-      }
-      Status verified = tls::VerifyHandshake(ep, anchors, std::chrono::milliseconds(5000));
-      if (verified.ok()) return verified;
-      last = verified.message();
+      if (++in_a_row == kConsecutive) return Status::Ok();
     }
     return Status::Failed(ep.host + ":" + std::to_string(ep.port) + " does not serve the new certificate (" + last + ")");
   };
