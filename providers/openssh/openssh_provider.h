@@ -58,6 +58,9 @@ class OpensshProvider : public Provider {
   Status Fail(const std::string& subject, const std::string& step, const Status& cause) const;
   Result<SlotToObserve> SlotNamed(const std::string& name, const std::string& step) const;
   Status CheckStore(const std::string& store, const std::string& step) const;
+  // The trust store's file or directory (nullopt: absent), after CheckStore; fails for
+  // anything that is neither a regular file nor a directory.
+  Result<std::optional<ssh::FileStat>> StatStore(const std::string& store, const std::string& step);
   // Builds a script for the slot's key file path, runs it and returns the data of its
   // section `kind`; fails for a slot without a key file, a non-zero exit status,
   // output holding private key material, or no such section.

@@ -25,20 +25,26 @@ bool IsSha256Hex(const std::string& normalized) {
 
 }  // namespace
 
-Status OpensshProvider::AddTrust(const std::string& store, const std::string& certificate_pem) {
-  auto certificate = pki::Certificate::FromPem(certificate_pem);
-  if (!certificate.ok()) return Fail(Subject(store), "add certificate", certificate.status());
-  const std::string fingerprint = certificate->FingerprintSha256();
-  const std::string step = AddStep(fingerprint);
+Result<std::optional<ssh::FileStat>> OpensshProvider::StatStore(const std::string& store, const std::string& step) {
   Status checked = CheckStore(store, step);
   if (!checked.ok()) return checked;
   auto sftp = Sftp(Subject(store), step);
   if (!sftp.ok()) return sftp.status();
   auto stat = (*sftp)->Stat(store);
   if (!stat.ok()) return Fail(Subject(store), step, stat.status());
-  if (*stat && (*stat)->isDirectory) return AddToDirectory(store, certificate->ToPem(), fingerprint);
-  if (*stat && !(*stat)->isRegular)
+  if (*stat && !(*stat)->isDirectory && !(*stat)->isRegular)
     return Status::Failed(Where(Subject(store), step) + ": neither a regular file nor a directory");
+  return std::move(stat).value();
+}
+
+Status OpensshProvider::AddTrust(const std::string& store, const std::string& certificate_pem) {
+  auto certificate = pki::Certificate::FromPem(certificate_pem);
+  if (!certificate.ok()) return Fail(Subject(store), "add certificate", certificate.status());
+  const std::string fingerprint = certificate->FingerprintSha256();
+  const std::string step = AddStep(fingerprint);
+  auto stat = StatStore(store, step);
+  if (!stat.ok()) return stat.status();
+  if (*stat && (*stat)->isDirectory) return AddToDirectory(store, certificate->ToPem(), fingerprint);
   return AddToBundle(store, certificate->ToPem(), fingerprint, *stat);
 }
 
@@ -73,16 +79,10 @@ Status OpensshProvider::RemoveTrust(const std::string& store, const std::string&
   const std::string step = RemoveStep(fingerprint_sha256);
   if (!IsSha256Hex(normalized))
     return Status::InvalidInput(Where(Subject(store), step) + ": not a SHA-256 fingerprint");
-  Status checked = CheckStore(store, step);
-  if (!checked.ok()) return checked;
-  auto sftp = Sftp(Subject(store), step);
-  if (!sftp.ok()) return sftp.status();
-  auto stat = (*sftp)->Stat(store);
-  if (!stat.ok()) return Fail(Subject(store), step, stat.status());
+  auto stat = StatStore(store, step);
+  if (!stat.ok()) return stat.status();
   if (!*stat) return Status::Ok();  // no store, nothing to remove
   if ((*stat)->isDirectory) return RemoveFromDirectory(store, fingerprint_sha256);
-  if (!(*stat)->isRegular)
-    return Status::Failed(Where(Subject(store), step) + ": neither a regular file nor a directory");
   return RemoveFromBundle(store, fingerprint_sha256, **stat);
 }
 

@@ -18,20 +18,12 @@
 #include <vector>
 
 #include "reconciler/util/result.h"
+#include "tests/support/must.h"
 
 namespace pkiform::state::testing {
 
-template <typename T>
-T Must(Result<T> result) {
-  INFO(result.status().ToString());
-  REQUIRE(result.ok());
-  return std::move(result).value();
-}
-
-inline void MustOk(const Status& status) {
-  INFO(status.ToString());
-  REQUIRE(status.ok());
-}
+using pkiform::testing::Must;
+using pkiform::testing::MustOk;
 
 // A forked child running `body`; its return value is the exit code. The child
 // never returns into Catch (it ends with _exit), so it uses no test macros.

@@ -5,6 +5,7 @@
 // Addresses: 127.0.77.x, a different block per test case so that test cases
 // run in parallel by ctest do not share nginx's port on one address.
 #include "tests/support/fleet_harness.h"
+#include "tests/support/must.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -39,17 +40,8 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 
-template <typename T>
-T Must(Result<T> result) {
-  INFO(result.status().ToString());
-  REQUIRE(result.ok());
-  return std::move(result).value();
-}
-
-void MustOk(const Status& status) {
-  INFO(status.ToString());
-  REQUIRE(status.ok());
-}
+using pkiform::testing::Must;
+using pkiform::testing::MustOk;
 
 std::unique_ptr<FleetHarness> StartFleet(const FleetOptions& options) {
   auto fleet = FleetHarness::Start(options);

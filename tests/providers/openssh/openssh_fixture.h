@@ -23,15 +23,9 @@
 #include "reconciler/pki/key.h"
 #include "reconciler/pki/signer.h"
 #include "tests/providers/ssh/ssh_fixture.h"
+#include "tests/support/must.h"
 
 namespace pkiform::testing {
-
-template <typename T>
-T MustOk(Result<T> result) {
-  INFO(result.status().ToString());
-  REQUIRE(result.ok());
-  return std::move(result).value();
-}
 
 inline std::string ReadLocal(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -16,15 +16,11 @@
 #include "reconciler/pki/csr.h"
 #include "reconciler/pki/key.h"
 #include "reconciler/pki/signer.h"
+#include "tests/support/must.h"
 
 namespace pkiform::pki::testing {
 
-template <typename T>
-T Must(Result<T> result) {
-  INFO(result.status().ToString());
-  REQUIRE(result.ok());
-  return std::move(result).value();
-}
+using pkiform::testing::Must;
 
 // A file in /tmp removed when the test ends.
 class TempFile {
