@@ -11,6 +11,7 @@
 
 #include "reconciler/cli/global_options.h"
 #include "reconciler/cli/handlers.h"
+#include "reconciler/log/log.h"
 
 namespace pkiform::cli {
 namespace {
@@ -120,6 +121,7 @@ int Run(int argc, char** argv) {
     std::fprintf(stderr, "pkiform: error: %s\nRun 'pkiform --help' for usage.\n", e.what());
     return kExitError;
   }
+  log::ConfigureLogging(global.log_format == "json" ? log::Format::kJson : log::Format::kText, global.verbose);
   for (const auto& [sub, cmd] : subs)
     if (sub->parsed()) return cmd->handler(global, args);
   return kExitError;
