@@ -4,6 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <mutex>
@@ -16,13 +19,6 @@ namespace {
 std::mutex& KnownHostsMutex() {
   static std::mutex m;
   return m;
-}
-
-// The name libssh looks the key up under: "alias" or "[alias]:port".
-std::string KnownHostsName(const SshTarget& target) {
-  const std::string& name = target.hostKeyAlias.empty() ? target.host : target.hostKeyAlias;
-  if (target.port == 22) return name;
-  return "[" + name + "]:" + std::to_string(target.port);
 }
 
 // "ssh-ed25519 key SHA256:..." for the key the server presented.
@@ -44,25 +40,42 @@ Result<std::string> DescribeServerKey(ssh_session session) {
   return std::string(type ? type : "unknown") + " key " + fingerprint.get();
 }
 
+// The server's key as known_hosts writes it.
+Result<HostKey> ServerHostKey(ssh_session session) {
+  ssh_key raw = nullptr;
+  if (ssh_get_server_publickey(session, &raw) != SSH_OK) {
+    return Status::Failed(std::string("cannot read the server's host key: ") + ssh_get_error(session));
+  }
+  SshKeyPtr key(raw);
+  char* b64 = nullptr;
+  if (ssh_pki_export_pubkey_base64(key.get(), &b64) != SSH_OK || b64 == nullptr) {
+    return Status::Failed("cannot encode the server's host key");
+  }
+  SshCharPtr owned(b64);
+  const char* type = ssh_key_type_to_char(ssh_key_type(key.get()));
+  if (type == nullptr) return Status::Failed("the server's host key is of an unknown type");
+  return HostKey{type, owned.get()};
+}
+
 Status AppendUnlocked(const std::string& path, const std::string& line);
 
-Status RecordHostKey(ssh_session session, const SshTarget& target, const std::string& peer,
+Status RecordHostKey(const SshTarget& target, const std::string& peer, const HostKey& key,
                      const std::string& keyText) {
   std::lock_guard<std::mutex> lock(KnownHostsMutex());
   // Another thread may have recorded it (or a different key) meanwhile.
-  enum ssh_known_hosts_e state = ssh_session_is_known_server(session);
-  if (state == SSH_KNOWN_HOSTS_OK) return Status::Ok();
-  if (state == SSH_KNOWN_HOSTS_CHANGED || state == SSH_KNOWN_HOSTS_OTHER) {
+  auto known = ReadKnownHosts(target.knownHostsFile);
+  if (!known.ok()) return known.status();
+  const std::vector<std::string> names = HostKeyNames(target);
+  const HostKeyVerdict verdict = LookUpHostKey(*known, names, key);
+  if (verdict.kind == HostKeyVerdict::Kind::kKnown) return Status::Ok();
+  if (verdict.kind != HostKeyVerdict::Kind::kUnknown) {
     return Status::Failed("host key for " + peer + " has changed while it was being recorded; refusing " + keyText);
   }
-  char* rawEntry = nullptr;
-  if (ssh_session_export_known_hosts_entry(session, &rawEntry) != SSH_OK || rawEntry == nullptr) {
-    return Status::Failed("cannot format the known_hosts entry for " + peer + ": " + ssh_get_error(session));
-  }
-  SshCharPtr entry(rawEntry);
-  std::string line = entry.get();
-  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-  return AppendUnlocked(target.knownHostsFile, line);
+  auto lines = KnownHostsLinesFor(names, key, known->has_hashed);
+  if (!lines.ok()) return lines.status();
+  std::string text;
+  for (const auto& l : *lines) text += (text.empty() ? "" : "\n") + l;
+  return AppendUnlocked(target.knownHostsFile, text);
 }
 
 Status AppendUnlocked(const std::string& path, const std::string& line) {
@@ -131,41 +144,81 @@ Status AppendKnownHostsLine(const std::string& path, const std::string& line) {
   return AppendUnlocked(path, line);
 }
 
-Status VerifyHostKey(ssh_session session, const SshTarget& target, const std::string& peer) {
+std::vector<std::string> HostKeyNames(const SshTarget& target) {
+  std::vector<std::string> names;
+  if (!target.hostKeyAlias.empty()) names.push_back(KnownHostsName(target.hostKeyAlias, target.port));
+  const std::string address = KnownHostsName(target.host, target.port);
+  if (names.empty() || names.front() != address) names.push_back(address);
+  return names;
+}
+
+std::string HostKeyAlgorithms(const std::vector<std::string>& recordedTypes, bool legacy) {
+  std::vector<std::string> all = {"ssh-ed25519",  "ecdsa-sha2-nistp521", "ecdsa-sha2-nistp384",
+                                  "ecdsa-sha2-nistp256", "rsa-sha2-512", "rsa-sha2-256"};
+  if (legacy) all.push_back("ssh-rsa");
+  std::vector<std::string> ordered;
+  auto take = [&](const std::string& algorithm) {
+    auto it = std::find(all.begin(), all.end(), algorithm);
+    if (it == all.end()) return;
+    ordered.push_back(*it);
+    all.erase(it);
+  };
+  for (const auto& type : recordedTypes) {
+    if (type == "ssh-rsa") {
+      for (const char* a : {"rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"}) take(a);
+    } else {
+      take(type);
+    }
+  }
+  ordered.insert(ordered.end(), all.begin(), all.end());
+  std::string list;
+  for (const auto& a : ordered) list += (list.empty() ? "" : ",") + a;
+  return list;
+}
+
+Status VerifyHostKey(ssh_session session, const SshTarget& target, const std::string& peer, const KnownHosts& known) {
   auto keyText = DescribeServerKey(session);
   if (!keyText.ok()) return keyText.status().WithContext(peer);
-  const std::string name = KnownHostsName(target);
+  auto key = ServerHostKey(session);
+  if (!key.ok()) return key.status().WithContext(peer);
+  const std::vector<std::string> names = HostKeyNames(target);
+  std::string nameList;
+  for (const auto& n : names) nameList += (nameList.empty() ? "" : " or ") + n;
   const std::string& file = target.knownHostsFile;
+  const HostKeyVerdict verdict = LookUpHostKey(known, names, *key);
+  const std::string at = file + ":" + std::to_string(verdict.line);
 
-  switch (ssh_session_is_known_server(session)) {
-    case SSH_KNOWN_HOSTS_OK:
+  switch (verdict.kind) {
+    case HostKeyVerdict::Kind::kKnown:
       return Status::Ok();
-    case SSH_KNOWN_HOSTS_CHANGED:
-      return Status::Failed("host key for " + name + " (" + peer + ") has changed: the server presented " + *keyText +
-                            ", which does not match the key recorded in " + file +
+    case HostKeyVerdict::Kind::kRevoked:
+      return Status::Failed("host key for " + verdict.name + " (" + peer + ") is revoked: the server presented " +
+                            *keyText + ", which " + at + " marks @revoked. Refusing to connect");
+    case HostKeyVerdict::Kind::kChanged:
+      return Status::Failed("host key for " + verdict.name + " (" + peer + ") has changed: the server presented " +
+                            *keyText + ", which does not match the key recorded at " + at +
                             "; this is a possible man-in-the-middle attack. Refusing to connect (even with "
                             "--accept-new-host-keys); if the change is expected, remove the old entry for " +
-                            name + " from " + file);
-    case SSH_KNOWN_HOSTS_OTHER:
-      return Status::Failed("host key for " + name + " (" + peer + ") has changed: the server presented " + *keyText +
-                            " but " + file + " records a key of another type for " + name +
+                            verdict.name + " (line " + std::to_string(verdict.line) + ") from " + file);
+    case HostKeyVerdict::Kind::kOtherType:
+      return Status::Failed("host key for " + verdict.name + " (" + peer + ") has changed: the server presented " +
+                            *keyText + " but " + at + " records a key of another type for " + verdict.name +
                             "; this is a possible man-in-the-middle attack. Refusing to connect; if the change is "
-                            "expected, remove the old entry for " + name + " from " + file);
-    case SSH_KNOWN_HOSTS_UNKNOWN:
-    case SSH_KNOWN_HOSTS_NOT_FOUND:
-      if (target.acceptNewHostKeys) {
-        Status s = RecordHostKey(session, target, peer, *keyText);
-        if (!s.ok()) return s.WithContext(peer);
-        return Status::Ok();
-      }
-      return Status::Failed("host key for " + name + " (" + peer + ") is not in known_hosts file " + file +
-                            ": the server presented " + *keyText +
-                            ". If this fingerprint is right, run again with --accept-new-host-keys or add the key "
-                            "to " + file);
-    case SSH_KNOWN_HOSTS_ERROR:
-    default:
-      return Status::IoError(peer + ": cannot check the host key against " + file + ": " + ssh_get_error(session));
+                            "expected, remove the old entry for " + verdict.name + " (line " +
+                            std::to_string(verdict.line) + ") from " + file);
+    case HostKeyVerdict::Kind::kUnknown:
+      break;
   }
+  if (target.acceptNewHostKeys) {
+    Status s = RecordHostKey(target, peer, *key, *keyText);
+    if (!s.ok()) return s.WithContext(peer);
+    spdlog::info("{}: recorded host key {} under {} in {}", peer, *keyText, nameList, file);
+    return Status::Ok();
+  }
+  return Status::Failed("host key for " + nameList + " (" + peer + ") is not in known_hosts file " + file +
+                        ": the server presented " + *keyText +
+                        ". If this fingerprint is right, run again with --accept-new-host-keys or add the key "
+                        "to " + file);
 }
 
 }  // namespace pkiform::ssh

@@ -92,16 +92,24 @@ Result<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget& target)
   if (opt.ok()) opt = SetOption(s, SSH_OPTIONS_HOST, keyName.c_str(), "host");
   if (opt.ok()) opt = SetOption(s, SSH_OPTIONS_PORT, &port, "port");
   if (opt.ok() && !target.user.empty()) opt = SetOption(s, SSH_OPTIONS_USER, target.user.c_str(), "user");
-  if (opt.ok()) opt = SetOption(s, SSH_OPTIONS_KNOWNHOSTS, target.knownHostsFile.c_str(), "known_hosts");
+  // pkiform reads known_hosts itself (known_hosts.h); libssh must not consult any file.
+  if (opt.ok()) opt = SetOption(s, SSH_OPTIONS_KNOWNHOSTS, "/dev/null", "known_hosts");
   if (opt.ok()) opt = SetOption(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null", "global known_hosts");
   if (opt.ok() && target.legacyAlgorithms) {
     opt = SetOption(s, SSH_OPTIONS_KEY_EXCHANGE, kLegacyKex, "key exchange algorithms");
-    if (opt.ok()) opt = SetOption(s, SSH_OPTIONS_HOSTKEYS, kLegacyKeyTypes, "host key algorithms");
     if (opt.ok()) {
       opt = SetOption(s, SSH_OPTIONS_PUBLICKEY_ACCEPTED_TYPES, kLegacyKeyTypes, "public key algorithms");
     }
   }
   if (!opt.ok()) return opt.WithContext(peer);
+  auto known = ReadKnownHosts(target.knownHostsFile);
+  if (!known.ok()) return known.status().WithContext(peer);
+  const std::vector<std::string> recordedTypes = RecordedKeyTypes(*known, HostKeyNames(target));
+  if (!recordedTypes.empty() || target.legacyAlgorithms) {
+    const std::string algorithms = HostKeyAlgorithms(recordedTypes, target.legacyAlgorithms);
+    opt = SetOption(s, SSH_OPTIONS_HOSTKEYS, algorithms.c_str(), "host key algorithms");
+    if (!opt.ok()) return opt.WithContext(peer);
+  }
 
   auto fd = TcpConnect(target.host, target.port, deadline);
   if (!fd.ok()) return fd.status().WithContext(peer);
@@ -120,7 +128,7 @@ Result<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget& target)
     }
     return Status::IoError(peer + ": SSH handshake failed: " + why);
   }
-  Status hostKey = VerifyHostKey(s, target, peer);
+  Status hostKey = VerifyHostKey(s, target, peer, *known);
   if (!hostKey.ok()) return hostKey;
 
   ArmSessionTimeout(s, deadline);

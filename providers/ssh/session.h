@@ -29,7 +29,7 @@ namespace pkiform::ssh {
 struct SshTarget {
   std::string host;            // address (or resolvable name) to connect to
   int port = 22;
-  std::string hostKeyAlias;    // the FQDN under which the host key is recorded in known_hosts; default host
+  std::string hostKeyAlias;    // the FQDN: the host key may be recorded under it or under `host` (known_hosts.h)
   std::string user;            // empty: the local user name
   std::string identityFile;    // private key file; empty: none
   std::string identityPassphraseEnv;  // environment variable holding the identity file's passphrase, if encrypted

@@ -1,0 +1,114 @@
+#include "providers/ssh/known_hosts_file.h"
+
+#include <catch2/catch.hpp>
+
+using namespace pkiform::ssh;
+
+namespace {
+
+const char* kKeyA = "AAAAC3NzaC1lZDI1NTE5AAAAIIOgnhS0vGxFq7XJ8pZlYS5XJw1Wm0GGz9QFGMMqkg0s";
+const char* kKeyB = "AAAAC3NzaC1lZDI1NTE5AAAAIEZZgF8+ek7fcWbcx2HbZsfAqoHQd7dQ0PiN6kvX8aj1";
+
+HostKey Ed(const char* b64) { return {"ssh-ed25519", b64}; }
+
+}  // namespace
+
+TEST_CASE("known_hosts lines parse as OpenSSH writes them", "[known_hosts]") {
+  const std::string text = std::string("# comment\n\n   \n") + "web1.example.test,[10.0.0.1]:2222 ssh-ed25519 " + kKeyA +
+                           " root@web1\r\n" + "@revoked * ssh-ed25519 " + kKeyB + "\n" +
+                           "@cert-authority *.example.test ssh-ed25519 " + kKeyB + "\n";
+  KnownHosts k = ParseKnownHosts(text);
+  REQUIRE(k.problems.empty());
+  REQUIRE(k.entries.size() == 3);
+  CHECK(k.entries[0].line == 4);
+  CHECK(k.entries[0].patterns == std::vector<std::string>{"web1.example.test", "[10.0.0.1]:2222"});
+  CHECK(k.entries[0].key_base64 == kKeyA);
+  CHECK(k.entries[1].marker == KnownHostsEntry::Marker::kRevoked);
+  CHECK(k.entries[2].marker == KnownHostsEntry::Marker::kCertAuthority);
+  CHECK_FALSE(k.has_hashed);
+}
+
+TEST_CASE("malformed known_hosts lines are problems with their line, not entries", "[known_hosts]") {
+  const std::string text = std::string("root:x:0:0:root:/root:/bin/bash\n") +   // /etc/passwd is not known_hosts
+                           "host ssh-ed25519\n" +                               // no key
+                           "host ssh-ed25519 not*base64\n" +                    // bad key
+                           "|1|c2FsdA==|aGFzaA== ssh-ed25519 " + kKeyA + "\n" +  // salt too short
+                           "@weird host ssh-ed25519 " + kKeyA + "\n" + ",host ssh-ed25519 " + kKeyA + "\n" +
+                           "ok.example.test ssh-ed25519 " + kKeyA + "\n";
+  KnownHosts k = ParseKnownHosts(text);
+  REQUIRE(k.entries.size() == 1);
+  CHECK(k.entries[0].line == 7);
+  REQUIRE(k.problems.size() == 6);
+  for (int i = 0; i < 6; ++i) CHECK(k.problems[static_cast<size_t>(i)].line == i + 1);
+  CHECK(k.problems[0].message == "expected host names, a key type and a base64 key");
+  CHECK(k.problems[2].message == "the key is not base64");
+  CHECK(k.problems[3].message == "malformed hashed host name");
+  CHECK(k.problems[4].message == "unknown marker '@weird'");
+}
+
+TEST_CASE("names are matched case-insensitively, with wildcards and negation", "[known_hosts]") {
+  KnownHosts k = ParseKnownHosts(std::string("*.Example.test,!bad.example.test,[10.0.0.?]:2222 ssh-ed25519 ") + kKeyA +
+                                 "\n");
+  REQUIRE(k.entries.size() == 1);
+  const auto& e = k.entries[0];
+  CHECK(EntryNames(e, "web1.example.test"));
+  CHECK(EntryNames(e, "WEB1.EXAMPLE.TEST"));
+  CHECK_FALSE(EntryNames(e, "bad.example.test"));
+  CHECK(EntryNames(e, "[10.0.0.7]:2222"));
+  CHECK_FALSE(EntryNames(e, "[10.0.0.17]:2222"));
+  CHECK_FALSE(EntryNames(e, "10.0.0.7"));
+  CHECK(KnownHostsName("Web1.Example.TEST", 22) == "web1.example.test");
+  CHECK(KnownHostsName("10.0.0.7", 2222) == "[10.0.0.7]:2222");
+}
+
+TEST_CASE("the verdict over the FQDN and the address", "[known_hosts]") {
+  using Kind = HostKeyVerdict::Kind;
+  const std::vector<std::string> names = {"[web2.example.test]:2222", "[127.0.1.2]:2222"};
+  auto verdict = [&](const std::string& text, const HostKey& key) { return LookUpHostKey(ParseKnownHosts(text), names, key); };
+  const std::string a = std::string(" ssh-ed25519 ") + kKeyA + "\n", b = std::string(" ssh-ed25519 ") + kKeyB + "\n";
+
+  CHECK(verdict("", Ed(kKeyA)).kind == Kind::kUnknown);
+  CHECK(verdict("other.example.test" + a, Ed(kKeyA)).kind == Kind::kUnknown);
+  CHECK(verdict("[127.0.1.2]:2222" + a, Ed(kKeyA)).kind == Kind::kKnown);
+  CHECK(verdict("[web2.example.test]:2222" + a, Ed(kKeyA)).kind == Kind::kKnown);
+  // Two keys of one type for a name (a rotation in progress): the matching one wins, as in OpenSSH.
+  CHECK(verdict("[127.0.1.2]:2222" + b + "[127.0.1.2]:2222" + a, Ed(kKeyA)).kind == Kind::kKnown);
+  auto changed = verdict("[127.0.1.2]:2222" + a + "[web2.example.test]:2222" + b, Ed(kKeyA));
+  CHECK(changed.kind == Kind::kChanged);
+  CHECK(changed.name == "[web2.example.test]:2222");
+  CHECK(changed.line == 2);
+  CHECK(verdict("[127.0.1.2]:2222 ecdsa-sha2-nistp256 " + std::string(kKeyB) + "\n", Ed(kKeyA)).kind ==
+        Kind::kOtherType);
+  CHECK(verdict("[127.0.1.2]:2222" + a + "@revoked *" + a, Ed(kKeyA)).kind == Kind::kRevoked);
+  CHECK(verdict("@cert-authority *" + a, Ed(kKeyA)).kind == Kind::kUnknown);
+}
+
+TEST_CASE("hashed lines written for a key are found again, and only under their names", "[known_hosts]") {
+  const std::vector<std::string> names = {"[web2.example.test]:2222", "[127.0.1.2]:2222"};
+  auto lines = KnownHostsLinesFor(names, Ed(kKeyA), true);
+  REQUIRE(lines.ok());
+  REQUIRE(lines->size() == 2);
+  std::string text;
+  for (const auto& l : *lines) {
+    CHECK(l.rfind("|1|", 0) == 0);
+    CHECK(l.find("web2") == std::string::npos);
+    text += l + "\n";
+  }
+  KnownHosts k = ParseKnownHosts(text);
+  REQUIRE(k.problems.empty());
+  CHECK(k.has_hashed);
+  CHECK(LookUpHostKey(k, {names[0]}, Ed(kKeyA)).kind == HostKeyVerdict::Kind::kKnown);
+  CHECK(LookUpHostKey(k, {names[1]}, Ed(kKeyA)).kind == HostKeyVerdict::Kind::kKnown);
+  CHECK(LookUpHostKey(k, {"[127.0.1.3]:2222"}, Ed(kKeyA)).kind == HostKeyVerdict::Kind::kUnknown);
+  auto plain = KnownHostsLinesFor(names, Ed(kKeyA), false);
+  REQUIRE(plain.ok());
+  CHECK(*plain == std::vector<std::string>{"[web2.example.test]:2222,[127.0.1.2]:2222 ssh-ed25519 " +
+                                           std::string(kKeyA)});
+}
+
+TEST_CASE("recorded key types for the host, in file order", "[known_hosts]") {
+  KnownHosts k = ParseKnownHosts(std::string("h1 ssh-rsa ") + kKeyA + "\nh2 ssh-ed25519 " + kKeyA + "\nh1 ecdsa-sha2-nistp256 " +
+                                 kKeyB + "\n@revoked h1 ssh-ed25519 " + kKeyB + "\n");
+  CHECK(RecordedKeyTypes(k, {"h1"}) == std::vector<std::string>{"ssh-rsa", "ecdsa-sha2-nistp256"});
+  CHECK(RecordedKeyTypes(k, {"h3"}).empty());
+}
