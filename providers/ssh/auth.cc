@@ -1,11 +1,14 @@
 #include "providers/ssh/auth.h"
 
 #include <fcntl.h>
+#include <pwd.h>
+#include <spdlog/spdlog.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
+#include <functional>
 #include <vector>
 
 namespace pkiform::ssh {
@@ -136,15 +139,113 @@ int KeyboardInteractive(ssh_session session, const Secret& password) {
 }  // namespace
 
 Status ValidateAuthSettings(const SshTarget& t) {
-  if (t.identityFile.empty() && !t.useAgent && t.passwordEnv.empty() && t.passwordFile.empty()) {
-    return Status::InvalidInput("no SSH authentication configured: give an identity file, the agent, or a password "
-                                "environment variable or file");
-  }
   if (!t.passwordEnv.empty() && !t.passwordFile.empty()) {
     return Status::InvalidInput("give the password either in an environment variable or in a file, not both");
   }
   return Status::Ok();
 }
+
+bool UsesDefaultAuthentication(const SshTarget& t) {
+  return t.identityFile.empty() && !t.useAgent && t.passwordEnv.empty() && t.passwordFile.empty();
+}
+
+std::vector<std::string> DefaultIdentityFiles() {
+  std::string home;
+  if (const char* env = std::getenv("HOME"); env && *env) {
+    home = env;
+  } else if (const passwd* pw = getpwuid(geteuid()); pw && pw->pw_dir) {
+    home = pw->pw_dir;
+  }
+  if (home.empty()) return {};
+  std::vector<std::string> files;
+  for (const char* name : {"id_ed25519", "id_ecdsa", "id_rsa"}) files.push_back(home + "/.ssh/" + name);
+  return files;
+}
+
+namespace {
+
+// One authentication method after another, remembering why each failed.
+class Attempts {
+ public:
+  Attempts(ssh_session session, std::string who) : session_(session), who_(std::move(who)) {}
+
+  // An outcome of libssh: true when authenticated; a refusal is noted, an error is fatal.
+  Result<bool> Outcome(int rc, const std::string& method) {
+    if (rc == SSH_AUTH_SUCCESS) {
+      spdlog::debug("{}: authenticated with {}", who_, method);
+      return true;
+    }
+    if (rc == SSH_AUTH_ERROR) return Status::IoError(who_ + " failed: " + method + ": " + ssh_get_error(session_));
+    Note(method + " (refused)");
+    return false;
+  }
+  void Note(std::string attempt) { tried_.push_back(std::move(attempt)); }
+
+  Status Refused() const {
+    std::string list;
+    for (const auto& m : tried_) list += (list.empty() ? "" : "; ") + m;
+    if (list.empty()) list = "nothing";
+    return Status::Failed(who_ + " was refused: tried " + list + "; the server accepts " +
+                          MethodsToString(ssh_userauth_list(session_, nullptr)));
+  }
+
+ private:
+  ssh_session session_;
+  std::string who_;
+  std::vector<std::string> tried_;
+};
+
+Result<bool> TryIdentityFile(ssh_session session, const SshTarget& t, const std::string& path, bool isDefault,
+                             Attempts& attempts, const std::string& who) {
+  if (isDefault && access(path.c_str(), F_OK) != 0) {
+    attempts.Note("publickey with " + path + " (no such file)");
+    return false;
+  }
+  SshTarget withFile = t;
+  withFile.identityFile = path;
+  auto key = LoadIdentity(withFile);
+  if (!key.ok()) {
+    // A default key that cannot be used is one failed method among others, as in OpenSSH.
+    if (!isDefault) return key.status().WithContext(who);
+    const bool encrypted = key.status().message().find("encrypted") != std::string::npos;
+    attempts.Note("publickey with " + path +
+                  (encrypted ? " (encrypted: pkiform never asks for a passphrase; load the key into ssh-agent)"
+                             : " (" + key.status().message() + ")"));
+    return false;
+  }
+  return attempts.Outcome(ssh_userauth_publickey(session, nullptr, key->get()), "publickey with " + path);
+}
+
+Result<bool> TryAgent(ssh_session session, Attempts& attempts) {
+  if (std::getenv("SSH_AUTH_SOCK") == nullptr) {
+    attempts.Note("ssh-agent (SSH_AUTH_SOCK is not set)");
+    return false;
+  }
+  const int rc = ssh_userauth_agent(session, nullptr);
+  if (rc == SSH_AUTH_ERROR) {
+    // libssh reports an agent it cannot reach as an error; the server is still there.
+    attempts.Note(std::string("ssh-agent (") + ssh_get_error(session) + ")");
+    return false;
+  }
+  return attempts.Outcome(rc, "ssh-agent");
+}
+
+Result<bool> TryPassword(ssh_session session, const SshTarget& t, Attempts& attempts, const std::string& who) {
+  std::unique_ptr<Secret> password;
+  Status s = LoadPassword(t, &password);
+  if (!s.ok()) return s.WithContext(who);
+  const int methods = ssh_userauth_list(session, nullptr);
+  if (methods & SSH_AUTH_METHOD_PASSWORD) {
+    return attempts.Outcome(ssh_userauth_password(session, nullptr, password->c_str()), "password");
+  }
+  if (methods & SSH_AUTH_METHOD_INTERACTIVE) {
+    return attempts.Outcome(KeyboardInteractive(session, *password), "keyboard-interactive password");
+  }
+  attempts.Note("password (not offered by the server)");
+  return false;
+}
+
+}  // namespace
 
 Status Authenticate(ssh_session session, const SshTarget& t, const std::string& peer) {
   char* rawUser = nullptr;
@@ -154,60 +255,35 @@ Status Authenticate(ssh_session session, const SshTarget& t, const std::string& 
     ssh_string_free_char(rawUser);
   }
   const std::string who = "authentication as " + user + " to " + peer;
-  auto error = [&](const std::string& what) {
-    return Status::IoError(who + " failed: " + what + ": " + ssh_get_error(session));
-  };
 
   int rc = ssh_userauth_none(session, nullptr);
   if (rc == SSH_AUTH_SUCCESS) return Status::Ok();
-  if (rc == SSH_AUTH_ERROR) return error("the server did not answer");
+  if (rc == SSH_AUTH_ERROR) {
+    return Status::IoError(who + " failed: the server did not answer: " + ssh_get_error(session));
+  }
 
-  std::vector<std::string> tried;
-  if (!t.identityFile.empty()) {
-    auto key = LoadIdentity(t);
-    if (!key.ok()) return key.status().WithContext(who);
-    rc = ssh_userauth_publickey(session, nullptr, key->get());
-    if (rc == SSH_AUTH_SUCCESS) return Status::Ok();
-    if (rc == SSH_AUTH_ERROR) return error("publickey with " + t.identityFile);
-    tried.push_back("publickey with " + t.identityFile);
+  // What the connection names, in this order; nothing named means OpenSSH's
+  // defaults: the agent, then the default identity files.
+  using Step = std::function<Result<bool>()>;
+  std::vector<Step> steps;
+  Attempts attempts(session, who);
+  if (UsesDefaultAuthentication(t)) {
+    steps.push_back([&] { return TryAgent(session, attempts); });
+    for (const auto& file : DefaultIdentityFiles())
+      steps.push_back([&, file] { return TryIdentityFile(session, t, file, true, attempts, who); });
+  } else {
+    if (!t.identityFile.empty())
+      steps.push_back([&] { return TryIdentityFile(session, t, t.identityFile, false, attempts, who); });
+    if (t.useAgent) steps.push_back([&] { return TryAgent(session, attempts); });
+    if (!t.passwordEnv.empty() || !t.passwordFile.empty())
+      steps.push_back([&] { return TryPassword(session, t, attempts, who); });
   }
-  if (t.useAgent) {
-    if (std::getenv("SSH_AUTH_SOCK") == nullptr) {
-      tried.push_back("ssh-agent (SSH_AUTH_SOCK is not set)");
-    } else {
-      rc = ssh_userauth_agent(session, nullptr);
-      if (rc == SSH_AUTH_SUCCESS) return Status::Ok();
-      if (rc == SSH_AUTH_ERROR) {
-        // libssh reports an agent it cannot reach as an error; the server is still there.
-        tried.push_back(std::string("ssh-agent (") + ssh_get_error(session) + ")");
-      } else {
-        tried.push_back("ssh-agent");
-      }
-    }
+  for (const auto& step : steps) {
+    auto done = step();
+    if (!done.ok()) return done.status();
+    if (*done) return Status::Ok();
   }
-  if (!t.passwordEnv.empty() || !t.passwordFile.empty()) {
-    std::unique_ptr<Secret> password;
-    Status s = LoadPassword(t, &password);
-    if (!s.ok()) return s.WithContext(who);
-    int methods = ssh_userauth_list(session, nullptr);
-    if (methods & SSH_AUTH_METHOD_PASSWORD) {
-      rc = ssh_userauth_password(session, nullptr, password->c_str());
-      if (rc == SSH_AUTH_SUCCESS) return Status::Ok();
-      if (rc == SSH_AUTH_ERROR) return error("password");
-      tried.push_back("password");
-    } else if (methods & SSH_AUTH_METHOD_INTERACTIVE) {
-      rc = KeyboardInteractive(session, *password);
-      if (rc == SSH_AUTH_SUCCESS) return Status::Ok();
-      if (rc == SSH_AUTH_ERROR) return error("keyboard-interactive password");
-      tried.push_back("keyboard-interactive password");
-    } else {
-      tried.push_back("password (not offered by the server)");
-    }
-  }
-  std::string list;
-  for (const auto& m : tried) list += (list.empty() ? "" : "; ") + m;
-  return Status::Failed(who + " was refused: tried " + list + "; the server accepts " +
-                        MethodsToString(ssh_userauth_list(session, nullptr)));
+  return attempts.Refused();
 }
 
 }  // namespace pkiform::ssh

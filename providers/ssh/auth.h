@@ -4,19 +4,30 @@
 // file (an encrypted one takes its passphrase only from the environment variable
 // named by identityPassphraseEnv), the keys of ssh-agent, then a password read
 // from an environment variable or a file (sent with "password" or answered to
-// "keyboard-interactive" prompts, which many appliances use instead). Secrets
-// never come from argv and never appear in messages; they are wiped after use.
+// "keyboard-interactive" prompts, which many appliances use instead). When the
+// target names none of them, OpenSSH's defaults: the agent when SSH_AUTH_SOCK is
+// set, then ~/.ssh/id_ed25519, id_ecdsa and id_rsa (those that exist and are not
+// encrypted: pkiform never prompts). When every method fails, the error names
+// each one and why. Secrets never come from argv and never appear in messages;
+// they are wiped after use.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "providers/ssh/session.h"
 #include "reconciler/util/result.h"
 
 namespace pkiform::ssh {
 
-// Checks that the target names at least one authentication method.
+// Checks that the target's authentication settings are consistent.
 Status ValidateAuthSettings(const SshTarget& target);
+
+// Whether the target names no method, so that OpenSSH's defaults apply.
+bool UsesDefaultAuthentication(const SshTarget& target);
+
+// ~/.ssh/id_ed25519, id_ecdsa, id_rsa ($HOME, else the user's home directory).
+std::vector<std::string> DefaultIdentityFiles();
 
 // Authenticates the connected, host-key-verified `session`.
 Status Authenticate(ssh_session session, const SshTarget& target, const std::string& peer);

@@ -96,8 +96,7 @@ void CheckPlatformFields(const CheckContext& ctx, DiagnosticList& out) {
 void CheckConnections(const CheckContext& ctx, DiagnosticList& out) {
   for (const auto& c : ctx.desired().clusters) {
     const Connection& k = c.connection;
-    if (!k.identity_file && !k.agent && k.password_env.empty() && !k.password_file)
-      out.Error(k.where, "no way to authenticate: set identityFile, agent, passwordEnv or passwordFile", "ssh");
+    // Naming no method is fine: OpenSSH's defaults apply (providers/ssh/auth.h).
     if (!k.password_env.empty() && k.password_file)
       out.Error(k.at("passwordFile"), "set passwordEnv or passwordFile, not both", "ssh");
     for (const auto* ref : {&k.identity_file, &k.password_file})

@@ -152,12 +152,13 @@ TEST_CASE("connection settings are checked before connecting", "[ssh]") {
     CHECK(r.status().code() == Status::Code::kInvalidInput);
     CHECK(r.status().message().find("known_hosts") != std::string::npos);
   }
-  SECTION("some authentication is required") {
-    target.identityFile.clear();
+  SECTION("a password in the environment and in a file is one too many") {
+    target.passwordEnv = "SOME_PASSWORD";
+    target.passwordFile = "/some/file";
     auto r = SshSession::Connect(target);
     REQUIRE_FALSE(r.ok());
     CHECK(r.status().code() == Status::Code::kInvalidInput);
-    CHECK(r.status().message().find("authentication") != std::string::npos);
+    CHECK(r.status().message().find("not both") != std::string::npos);
   }
   SECTION("a missing identity file is named") {
     target.identityFile = "/nonexistent/key";
