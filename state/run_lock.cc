@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <fcntl.h>
 #include <nlohmann/json.hpp>
-#include <pwd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <thread>
@@ -13,20 +12,12 @@
 #include <vector>
 
 #include "reconciler/pki/clock.h"
+#include "state/current_user.h"
 #include "state/paths.h"
 
 namespace pkiform::state {
 
 namespace {
-
-std::string CurrentUser() {
-  std::vector<char> buffer(16384);
-  struct passwd pw {};
-  struct passwd* found = nullptr;
-  if (::getpwuid_r(::geteuid(), &pw, buffer.data(), buffer.size(), &found) == 0 && found) return found->pw_name;
-  if (const char* user = std::getenv("USER"); user && *user) return user;
-  return "uid " + std::to_string(::geteuid());
-}
 
 std::string HostName() {
   char name[256] = {};
@@ -36,7 +27,7 @@ std::string HostName() {
 
 std::string HolderRecord() {
   const nlohmann::json record = {{"pid", static_cast<long>(::getpid())},
-                                 {"user", CurrentUser()},
+                                 {"user", CurrentUserName()},
                                  {"host", HostName()},
                                  {"since", pki::FormatRfc3339Utc(std::chrono::system_clock::now())}};
   return record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";

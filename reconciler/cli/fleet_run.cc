@@ -19,6 +19,7 @@
 #include "reconciler/rules/load_and_check.h"
 #include "reconciler/tls/probe.h"
 #include "state/atomic_file.h"
+#include "state/current_user.h"
 
 namespace pkiform::cli {
 namespace {
@@ -218,7 +219,7 @@ bool FleetRun::Execute(const Plan& plan) {
   const auto& catalogue = *catalogue::BuiltinCatalogue();
   std::map<std::string, std::unique_ptr<CertificateIssuer>> issuers;
   std::map<std::string, std::vector<pki::Certificate>> issuer_certificates;  // read once per run, not per peer
-  std::string user = std::getenv("USER") ? std::getenv("USER") : "";
+  const std::string user = state::CurrentUserName();
   std::string commit = state::ManifestCommit(loaded_.files.empty() ? "." : std::filesystem::path(loaded_.files[0]).parent_path().string());
   std::mutex out_mu;
 

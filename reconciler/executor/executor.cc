@@ -17,6 +17,7 @@ std::vector<const Change*> Ordered(const PeerPlan& p) {
 }
 
 struct InstalledIdentity {
+  const Change* change;
   const IdentitySlot* slot;
   const Issuer* issuer;
   IdentityBackup backup;
@@ -129,7 +130,7 @@ class PeerRun {
     identity.install.private_key_pem = identity.generated_key ? &*identity.generated_key : nullptr;
     auto backup = provider_.InstallIdentity(identity.install);
     if (!backup.ok()) return backup.status();
-    installed_.push_back({slot, issuer, *backup, identity.certificate, identity.chain});
+    installed_.push_back({&c, slot, issuer, *backup, identity.certificate, identity.chain});
     return Status::Ok();
   }
 
@@ -141,11 +142,21 @@ class PeerRun {
     return Status::Ok();
   }
 
+  // Restores every identity installed so far (trust and CRL changes stand: they
+  // are additive and the plan asked for them); what was restored no longer
+  // counts as applied, and the history says it was rolled back.
   Status Rollback(const Status& cause, PeerOutcome& outcome) {
     if (installed_.empty()) return cause;
     std::string problems;
-    for (auto it = installed_.rbegin(); it != installed_.rend(); ++it)
-      if (Status s = provider_.RestoreIdentity(it->backup); !s.ok()) problems += "; restore " + it->slot->slot + ": " + s.message();
+    for (auto it = installed_.rbegin(); it != installed_.rend(); ++it) {
+      if (Status s = provider_.RestoreIdentity(it->backup); !s.ok()) {
+        problems += "; restore " + it->slot->slot + ": " + s.message();
+        continue;
+      }
+      --outcome.applied;
+      outcome.restored.push_back(it->change->address);
+      if (hooks_.record) hooks_.record(plan_, *it->change, "rolled-back", it->change->before_fingerprint, cause.message());
+    }
     for (const auto& r : plan_.restarts)
       if (Status s = provider_.Restart(r); !s.ok()) problems += "; restart " + r.target + ": " + s.message();
     outcome.rolled_back = problems.empty();
@@ -179,17 +190,30 @@ bool ApplyReport::ok() const {
 }
 
 std::string ApplyReport::Summary() const {
-  int applied = 0, changed_peers = 0;
+  auto count = [](int n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); };
+  int applied = 0, changed_peers = 0, restored = 0, restored_peers = 0;
   std::vector<std::string> failures;
   for (const auto& p : peers) {
     applied += p.applied;
     if (p.applied) ++changed_peers;
-    if (!p.ok && !p.skipped) failures.push_back(p.cluster + "/" + p.peer + ": " + p.error);
-    if (p.skipped) failures.push_back(p.cluster + "/" + p.peer + ": skipped (an earlier peer of the cluster failed)");
+    restored += static_cast<int>(p.restored.size());
+    if (!p.restored.empty()) ++restored_peers;
+    if (p.skipped) {
+      failures.push_back(p.cluster + "/" + p.peer + ": skipped (an earlier peer of the cluster failed)");
+    } else if (!p.ok) {
+      std::string line = p.cluster + "/" + p.peer + ": " + p.error;
+      if (!p.restored.empty()) {
+        line += "\n    restored:";
+        for (const auto& address : p.restored) line += " " + address;
+      }
+      failures.push_back(line);
+    }
   }
-  std::string s = (failures.empty() ? "Apply complete: " : "Apply failed: ") + std::to_string(applied) +
-                  (applied == 1 ? " change" : " changes") + " applied on " + std::to_string(changed_peers) +
-                  (changed_peers == 1 ? " peer." : " peers.");
+  // Count what stands: a change that was rolled back is not applied.
+  std::string s = (failures.empty() ? "Apply complete: " : "Apply failed: ") + count(applied, "change", "changes") +
+                  " applied on " + count(changed_peers, "peer", "peers");
+  if (restored) s += "; " + count(restored, "change", "changes") + " rolled back on " + count(restored_peers, "peer", "peers");
+  s += ".";
   for (const auto& f : failures) s += "\n  " + f;
   return s;
 }

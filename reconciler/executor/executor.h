@@ -57,14 +57,17 @@ struct PeerOutcome {
   bool ok = true;
   bool rolled_back = false;
   bool skipped = false;  // an earlier peer of the cluster failed
-  int applied = 0;
+  int applied = 0;                   // changes that stand (rolled-back ones are not counted)
+  std::vector<std::string> restored;  // addresses of changes undone by the rollback
   std::string error;
 };
 
 struct ApplyReport {
   std::vector<PeerOutcome> peers;
   bool ok() const;
-  // "Apply complete: 3 changes on 2 peers." or "Apply failed: ... ".
+  // "Apply complete: 3 changes applied on 2 peers." or "Apply failed: 1 change applied
+  // on 1 peer; 1 change rolled back on 1 peer." and a line per failed peer naming
+  // what was restored.
   std::string Summary() const;
 };
 

@@ -52,9 +52,16 @@ cp ssh/known_hosts.good ssh/known_hosts
 before=$(host_ssh 127.0.80.11 'openssl x509 -noout -fingerprint -sha256 -in /srv/pkiform-host/tls/server.pem')
 sed -i -e 's/      renewBefore: 31d/      renewBefore: 30d/' \
   -e "s#      reload: nginx .*#      reload: 'true'#" -e 's/extraDnsNames: \[www.fleet.test\]/extraDnsNames: [www.fleet.test, api.fleet.test]/' $M
-expect 1 "apply with a reload that does not reload" -- $P apply --auto-approve
+expect 1 "apply with a reload that does not reload" -- env -u USER $P apply --auto-approve
 contains "does not serve the new certificate"
 contains "(rolled back)"
+# The summary counts what stands, and names what was restored.
+contains "Apply failed: 0 changes applied on 0 peers; 1 change rolled back on 1 peer."
+contains "restored: web/web1.fleet.test/identity/nginx"
+grep -q '"outcome":"rolled-back"' .pkiform/history.jsonl && ok "history records the rollback" || fail "history lacks the rollback"
+# Without $USER (root in a container, a systemd unit) the history names the user by uid.
+tail -n 1 .pkiform/history.jsonl | grep -q "\"user\":\"$(id -un)\"" && ok "history names the user without \$USER" \
+  || { fail "history user"; tail -n 1 .pkiform/history.jsonl; }
 contains "web/web2.fleet.test: skipped (an earlier peer of the cluster failed)"
 after=$(host_ssh 127.0.80.11 'openssl x509 -noout -fingerprint -sha256 -in /srv/pkiform-host/tls/server.pem')
 [ "$before" = "$after" ] && ok "web1 has its previous certificate back" || fail "web1 certificate not restored"
