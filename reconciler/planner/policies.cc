@@ -141,11 +141,11 @@ std::optional<std::string> IssuerMismatch(const SlotInput& in) {
 }
 
 std::optional<std::string> ChainIncomplete(const SlotInput& in) {
-  if (!in.certificate || !in.chain_installed_with_identity) return std::nullopt;
+  if (!in.certificate) return std::nullopt;
   std::set<std::string> installed;
   for (const auto& c : in.chain) installed.insert(c.FingerprintSha256());
   std::vector<std::string> missing;
-  for (const auto& c : in.issuer_certificates)
+  for (const auto& c : in.expected_chain)
     if (!installed.count(c.FingerprintSha256())) missing.push_back(c.Subject().ToString());
   if (missing.empty()) return std::nullopt;
   return "installed chain lacks " + Join(missing, "; ") + " of issuer " + in.issuer_name;
