@@ -151,10 +151,17 @@ std::optional<std::string> ChainIncomplete(const SlotInput& in) {
   return "installed chain lacks " + Join(missing, "; ") + " of issuer " + in.issuer_name;
 }
 
+// A root issuer's chain file is empty, so its absence would otherwise go unseen
+// while the service that reads it (Apache's SSLCertificateChainFile) fails to start.
+std::optional<std::string> SlotFileMissing(const SlotInput& in) {
+  if (!in.certificate || in.observed.missing_files.empty()) return std::nullopt;
+  return "missing on the peer: " + Join(in.observed.missing_files);
+}
+
 const std::vector<IdentityPolicy>& IdentityPolicies() {
   static const std::vector<IdentityPolicy> kPolicies = {
-      MissingCertificate, KeyMismatch,  Expired,      NotYetValid,    WithinRenewBefore, SubjectMismatch,
-      SanMismatch,        KeyTypeMismatch, UsageMissing, IssuerMismatch, ChainIncomplete,
+      MissingCertificate, KeyMismatch,     Expired,      NotYetValid,    WithinRenewBefore, SubjectMismatch,
+      SanMismatch,        KeyTypeMismatch, UsageMissing, IssuerMismatch, ChainIncomplete,   SlotFileMissing,
   };
   return kPolicies;
 }

@@ -79,6 +79,7 @@ std::optional<std::string> KeyTypeMismatch(const SlotInput& in);     // algorith
 std::optional<std::string> UsageMissing(const SlotInput& in);        // key usage, extended key usage (U2, V3)
 std::optional<std::string> IssuerMismatch(const SlotInput& in);      // chain to the issuer; self-signed
 std::optional<std::string> ChainIncomplete(const SlotInput& in);     // expected_chain not all installed (D11)
+std::optional<std::string> SlotFileMissing(const SlotInput& in);     // a chain or fullchain file the slot names
 
 // Every policy above, in that order.
 const std::vector<IdentityPolicy>& IdentityPolicies();

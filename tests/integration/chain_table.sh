@@ -136,4 +136,13 @@ contains "Plan: 0 to add, 1 to change, 0 to remove, 1 restart."
 contains "installed chain lacks CN=pkiform fleet intermediate CA, O=Example Ltd of issuer fleet-int1"
 expect 0 "apply puts it right" -- $P apply --auto-approve --no-color
 expect 0 "then nothing to do" -- $P plan --detailed-exitcode --no-color
+
+# A root issuer's chain file is empty; gone, it is written again (a service may require it).
+host_ssh "$(address 1 chain)" "rm $T/chain.pem"
+expect 2 "a removed empty chain file is a change" -- $P plan --detailed-exitcode --no-color
+contains "Plan: 0 to add, 1 to change, 0 to remove, 1 restart."
+contains "missing on the peer: $T/chain.pem"
+expect 0 "apply writes it again" -- $P apply --auto-approve --no-color
+[ "$(certs "$(address 1 chain)" chain chain.pem)" = 0 ] && ok "the chain file is back, empty" || fail "no chain file"
+expect 0 "then nothing to do" -- $P plan --detailed-exitcode --no-color
 finish

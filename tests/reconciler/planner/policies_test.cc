@@ -178,6 +178,12 @@ TEST_CASE("policy: a chain file without the root is complete; a server never sen
   CHECK(Changes(f.MustPlan()).empty());
 }
 
+TEST_CASE("policy: a chain or fullchain file the slot names is missing on the peer", "[planner]") {
+  Fleet f;
+  f.slot().missing_files = {"/etc/nginx/tls/nginx-chain.pem"};
+  CHECK(Reason(f) == "missing on the peer: /etc/nginx/tls/nginx-chain.pem");
+}
+
 TEST_CASE("policy: the chain is not judged where it goes into a trust store", "[planner][rule:D11]") {
   // vcs delivers the chain through the trusted CA list, not with the identity.
   Fleet f;
@@ -246,7 +252,7 @@ TEST_CASE("policies fire in order: the first wins", "[planner]") {
 TEST_CASE("IdentityPolicies lists every policy in the documented order", "[planner]") {
   const std::vector<IdentityPolicy> expected = {
       MissingCertificate, KeyMismatch,     Expired,      NotYetValid,    WithinRenewBefore, SubjectMismatch,
-      SanMismatch,        KeyTypeMismatch, UsageMissing, IssuerMismatch, ChainIncomplete,
+      SanMismatch,        KeyTypeMismatch, UsageMissing, IssuerMismatch, ChainIncomplete,   SlotFileMissing,
   };
   CHECK(IdentityPolicies() == expected);
 }

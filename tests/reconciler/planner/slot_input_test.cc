@@ -217,6 +217,29 @@ TEST_CASE("chain table: a root in the installed chain is neither missing nor a r
     }
 }
 
+TEST_CASE("chain table: a chain or fullchain file gone from the peer is written again, root issuer included",
+          "[planner]") {
+  for (const Depth& depth : Depths())
+    for (const FileSet& set : FileSets())
+      for (bool chain_file : {true, false}) {
+        if (chain_file ? !set.chain : !set.fullchain) continue;
+        INFO(depth.name << ", " << set.name << ", without the " << (chain_file ? "chain" : "fullchain") << " file");
+        Case c(depth, set);
+        auto files = AsApplied(c.files, c.leaf, depth.issuer_certificates);
+        const std::string gone = chain_file ? c.files.chain : c.files.fullchain;
+        files.erase(gone);
+        c.Install(files);
+        const Change change = OnlyChange(c.fleet.MustPlan());
+        CHECK(change.action == Action::kReplace);
+        // Without the file the chain is read from, an intermediate issuer's chain is incomplete, which says more.
+        const bool chain_source = chain_file || !set.chain;
+        if (chain_source && depth.issuer_certificates.size() > 1)
+          CHECK_THAT(change.reason, Catch::StartsWith("installed chain lacks "));
+        else
+          CHECK(change.reason == "missing on the peer: " + gone);
+      }
+}
+
 TEST_CASE("expected chain: files drop the root, imports keep it, trust-store delivery judges none", "[planner]") {
   Fleet f;
   const Cluster& c = f.cluster();
