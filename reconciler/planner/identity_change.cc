@@ -45,6 +45,7 @@ std::optional<std::string> CommittedProblem(const SlotInput& in, const pki::Cert
   next.certificate = committed;
   next.certificate_error.clear();
   next.chain = in.expected_chain;
+  next.observed.missing_files.clear();  // installing writes every file the slot names
   return FirstReason(next);
 }
 
