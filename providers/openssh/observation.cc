@@ -109,12 +109,18 @@ Result<ObservedSlot> ReadSlot(const Indexed& idx, int i, const SlotToObserve& sl
     if (!read.ok()) return read.status();
     full = std::move(read).value();
   }
+  std::optional<std::string> chainText;
+  if (!f.chain.empty()) {
+    auto read = FileContent(idx, "chain", i, "chain file", f.chain);
+    if (!read.ok()) return read.status();
+    chainText = std::move(read).value();
+    if (!chainText) out.missing_files.push_back(f.chain);
+  }
+  if (!f.fullchain.empty() && !full) out.missing_files.push_back(f.fullchain);
   // The chain as installed: the chain file, else what follows the leaf in the
   // fullchain file, else what follows it in the certificate file.
   if (!f.chain.empty()) {
-    auto chain = FileContent(idx, "chain", i, "chain file", f.chain);
-    if (!chain.ok()) return chain.status();
-    if (chain->has_value()) out.chain_pems = CertificatePems(**chain);
+    if (chainText) out.chain_pems = CertificatePems(*chainText);
   } else if (full) {
     auto pems = CertificatePems(*full);
     if (!pems.empty()) out.chain_pems.assign(pems.begin() + 1, pems.end());

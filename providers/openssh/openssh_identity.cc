@@ -10,6 +10,7 @@
 #include "providers/openssh/openssh_provider.h"
 #include "providers/openssh/pem_text.h"
 #include "providers/openssh/remote_script.h"
+#include "providers/openssh/slot_contents.h"
 #include "providers/openssh/script_output.h"
 #include "providers/ssh/sftp.h"
 #include "reconciler/pki/certificate.h"
@@ -57,14 +58,14 @@ Result<IdentityBackup> OpensshProvider::InstallIdentity(const IdentityInstall& i
 
   auto leaf = pki::Certificate::FromPem(install.certificate_pem);
   if (!leaf.ok()) return Fail(name, "install identity: read the certificate", leaf.status());
-  std::string chain;
+  std::vector<pki::Certificate> issuer_certificates;
   for (const auto& pem : install.chain_pems) {
     auto c = pki::Certificate::FromPem(pem);
     if (!c.ok()) return Fail(name, "install identity: read the chain", c.status());
-    chain += c->ToPem();
+    issuer_certificates.push_back(std::move(c).value());
   }
-  const std::string certificate = leaf->ToPem();
-  const std::string fullchain = certificate + chain;
+  // What goes in which file, the root never among them: slot_contents.h.
+  const SlotContents contents = ContentsOf(files, *leaf, issuer_certificates);
 
   PrepareRequest prepare;
   prepare.files = files;
@@ -116,10 +117,11 @@ Result<IdentityBackup> OpensshProvider::InstallIdentity(const IdentityInstall& i
   backup.had_identity = outcome->existed[0];
 
   std::vector<Upload> uploads;
-  uploads.push_back({"install certificate", files.certificate, &certificate, files.certificate_mode});
-  if (!files.chain.empty()) uploads.push_back({"install chain", files.chain, &chain, files.certificate_mode});
+  uploads.push_back({"install certificate", files.certificate, &contents.certificate, files.certificate_mode});
+  if (!files.chain.empty())
+    uploads.push_back({"install chain", files.chain, &contents.chain, files.certificate_mode});
   if (!files.fullchain.empty())
-    uploads.push_back({"install fullchain", files.fullchain, &fullchain, files.certificate_mode});
+    uploads.push_back({"install fullchain", files.fullchain, &contents.fullchain, files.certificate_mode});
   if (prepare.key == KeySource::kUpload)
     uploads.push_back({"install private key", files.private_key, &key.str(), kPrivateKeyMode});
 

@@ -35,6 +35,10 @@ std::string Actual::Digest() const {
     for (const auto& c : s.chain_pems) field(c);
     field(s.key_public_digest);
     field(s.pending_csr_pem.value_or("-"));
+    if (!s.missing_files.empty()) {  // only then, so that digests of complete slots stay as they were
+      field("missing");
+      for (const auto& f : s.missing_files) field(f);
+    }
   }
   for (const auto& t : trust) {
     field("trust");

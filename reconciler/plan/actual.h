@@ -18,6 +18,10 @@ struct ObservedSlot {
   // (pki::PublicKeyDigestOf), empty when there is no key or it is unreadable.
   std::string key_public_digest;
   std::optional<std::string> pending_csr_pem;  // a CSR made on the appliance and not yet answered
+  // Files the slot names besides the certificate and the key that are not on the
+  // peer (openssh: the chain and fullchain files), in slot order. An empty chain
+  // file (a root issuer's) and a missing one differ only here.
+  std::vector<std::string> missing_files;
 };
 
 struct ObservedTrustStore {

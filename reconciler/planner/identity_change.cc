@@ -38,13 +38,14 @@ std::optional<std::string> CommittedProblem(const SlotInput& in, const pki::Cert
     // Without a readable key file the appliance holds its key; the executor checks it there.
     if (in.key_readable) return std::string("no key on the peer belongs to it (no pending request answers it)");
   }
-  // Judge it as if installed, with the issuer's chain that goes in with it.
+  // Judge it as if installed, with the chain that goes in with it.
   SlotInput next = in;
   next.observed.certificate_pem = committed.ToPem();
   if (pending_key) next.observed.key_public_digest = key;
   next.certificate = committed;
   next.certificate_error.clear();
-  next.chain = in.issuer_certificates;
+  next.chain = in.expected_chain;
+  next.observed.missing_files.clear();  // installing writes every file the slot names
   return FirstReason(next);
 }
 

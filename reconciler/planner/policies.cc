@@ -141,20 +141,27 @@ std::optional<std::string> IssuerMismatch(const SlotInput& in) {
 }
 
 std::optional<std::string> ChainIncomplete(const SlotInput& in) {
-  if (!in.certificate || !in.chain_installed_with_identity) return std::nullopt;
+  if (!in.certificate) return std::nullopt;
   std::set<std::string> installed;
   for (const auto& c : in.chain) installed.insert(c.FingerprintSha256());
   std::vector<std::string> missing;
-  for (const auto& c : in.issuer_certificates)
+  for (const auto& c : in.expected_chain)
     if (!installed.count(c.FingerprintSha256())) missing.push_back(c.Subject().ToString());
   if (missing.empty()) return std::nullopt;
   return "installed chain lacks " + Join(missing, "; ") + " of issuer " + in.issuer_name;
 }
 
+// A root issuer's chain file is empty, so its absence would otherwise go unseen
+// while the service that reads it (Apache's SSLCertificateChainFile) fails to start.
+std::optional<std::string> SlotFileMissing(const SlotInput& in) {
+  if (!in.certificate || in.observed.missing_files.empty()) return std::nullopt;
+  return "missing on the peer: " + Join(in.observed.missing_files);
+}
+
 const std::vector<IdentityPolicy>& IdentityPolicies() {
   static const std::vector<IdentityPolicy> kPolicies = {
-      MissingCertificate, KeyMismatch,  Expired,      NotYetValid,    WithinRenewBefore, SubjectMismatch,
-      SanMismatch,        KeyTypeMismatch, UsageMissing, IssuerMismatch, ChainIncomplete,
+      MissingCertificate, KeyMismatch,     Expired,      NotYetValid,    WithinRenewBefore, SubjectMismatch,
+      SanMismatch,        KeyTypeMismatch, UsageMissing, IssuerMismatch, ChainIncomplete,   SlotFileMissing,
   };
   return kPolicies;
 }

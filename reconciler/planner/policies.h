@@ -44,9 +44,12 @@ struct SlotInput {
   Issuer::Kind issuer_kind = Issuer::Kind::kSelfSigned;
   // ca and external: the issuer's certificate, then its chain; selfSigned: none.
   std::vector<pki::Certificate> issuer_certificates;
-  // The slot's chain is installed with the identity (files, import paths) rather than
-  // through a trust store, so the installed chain must hold the issuer's chain (D11).
-  bool chain_installed_with_identity = false;
+  // What the installed chain must hold, in any order (D11); empty: nothing to judge.
+  // Files a TLS server reads (openssh): the issuer's certificates without a
+  // self-signed root (pki/presented_chain.h), so a root issuer wants none and a root
+  // found there is neither missing nor wrong. Chains imported with the identity
+  // (dms): all of them. Chains delivered through a trust store: none.
+  std::vector<pki::Certificate> expected_chain;
   // The provider reads the slot's private key (a key file on the host), so an empty
   // key digest means there is no key. False for keys held inside an appliance.
   bool key_readable = false;
@@ -75,7 +78,8 @@ std::optional<std::string> SanMismatch(const SlotInput& in);         // DNS name
 std::optional<std::string> KeyTypeMismatch(const SlotInput& in);     // algorithm, size, curve
 std::optional<std::string> UsageMissing(const SlotInput& in);        // key usage, extended key usage (U2, V3)
 std::optional<std::string> IssuerMismatch(const SlotInput& in);      // chain to the issuer; self-signed
-std::optional<std::string> ChainIncomplete(const SlotInput& in);     // D11
+std::optional<std::string> ChainIncomplete(const SlotInput& in);     // expected_chain not all installed (D11)
+std::optional<std::string> SlotFileMissing(const SlotInput& in);     // a chain or fullchain file the slot names
 
 // Every policy above, in that order.
 const std::vector<IdentityPolicy>& IdentityPolicies();

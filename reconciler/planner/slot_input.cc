@@ -2,6 +2,7 @@
 #include "reconciler/planner/slot_input.h"
 
 #include "reconciler/manifest/certificate_names.h"
+#include "reconciler/pki/presented_chain.h"
 #include "reconciler/planner/cluster_facts.h"
 
 namespace pkiform::planner {
@@ -61,7 +62,11 @@ Result<SlotInput> MakeSlotInput(const Cluster& cluster, const Peer& peer, const 
   in.issuer_name = issuer.name;
   in.issuer_kind = issuer.kind;
   if (issuer.kind != Issuer::Kind::kSelfSigned) in.issuer_certificates = issuer_certificates;
-  in.chain_installed_with_identity = spec->chain_delivery != catalogue::ChainDelivery::kTrustStoreFirst;
+  switch (spec->chain_delivery) {
+    case catalogue::ChainDelivery::kFiles: in.expected_chain = pki::WithoutRoots(in.issuer_certificates); break;
+    case catalogue::ChainDelivery::kWithIdentity: in.expected_chain = in.issuer_certificates; break;
+    case catalogue::ChainDelivery::kTrustStoreFirst: break;
+  }
   in.key_readable = slot.files && !slot.files->private_key.empty();
 
   if (observed) in.observed = *observed;

@@ -21,6 +21,7 @@ const std::vector<CheckEntry>& AllChecks() {
       {"cluster SANs", "V1", CheckClusterSans},
       {"Unified Communications names", "V6", CheckUnifiedCommunications},
       {"issuer files", "D11 U5", CheckIssuerFiles},
+      {"chain placement", "", CheckChainPlacement},
       {"trust store files", "V17", CheckTrustFiles},
       {"CRL files", "V12", CheckCrlFiles},
       {"revocation settings", "V10 V13 U16", CheckRevocationSettings},

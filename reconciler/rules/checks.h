@@ -56,6 +56,7 @@ void CheckCountry(const CheckContext&, DiagnosticList&);
 void CheckClusterSans(const CheckContext&, DiagnosticList&);
 void CheckUnifiedCommunications(const CheckContext&, DiagnosticList&);
 void CheckIssuerFiles(const CheckContext&, DiagnosticList&);
+void CheckChainPlacement(const CheckContext&, DiagnosticList&);
 void CheckTrustFiles(const CheckContext&, DiagnosticList&);
 void CheckCrlFiles(const CheckContext&, DiagnosticList&);
 void CheckRevocationSettings(const CheckContext&, DiagnosticList&);

@@ -106,6 +106,15 @@ int main(int argc, char** argv) {
   WriteEncrypted(issuing_key, "issuing-encrypted.key", "fixture-pass");
   Write("passphrase.txt", "fixture-pass\n");
   Write("wrong-passphrase.txt", "not-the-pass\n");
+  // Two intermediates under the root (policy CA, then team CA): an issuer of depth 3.
+  PrivateKey policy_key = Must(PrivateKey::Generate(KeySpec::Ecdsa("P-256")), "policy key");
+  Certificate policy_ca = Issue(root, policy_key,
+                                CaPolicy("Fixture Policy CA", "2021-01-01T00:00:00Z", "2035-01-01T00:00:00Z", 1),
+                                "policy-ca");
+  PrivateKey team_key = Must(PrivateKey::Generate(KeySpec::Ecdsa("P-256")), "team key");
+  Issue({std::move(policy_key), policy_ca}, team_key,
+        CaPolicy("Fixture Team CA", "2022-01-01T00:00:00Z", "2034-01-01T00:00:00Z", 0), "team-ca");
+  Write("team-ca.key", std::string(Must(team_key.ToPem(), "team pem").view()));
   PrivateKey other = Must(PrivateKey::Generate(KeySpec::Rsa(2048)), "other key");
   Write("other.key", std::string(Must(other.ToPem(), "other pem").view()));
 

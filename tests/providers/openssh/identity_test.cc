@@ -3,7 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <map>
+#include <set>
 
 #include "tests/providers/openssh/openssh_fixture.h"
 
@@ -44,10 +46,10 @@ TEST_CASE("a CSR made on the host, signed locally and installed with the pending
   CHECK(backup.slot == "nginx");
   CHECK_FALSE(backup.had_identity);
 
-  const std::string ca = SharedCa().certificate.ToPem();
+  // The shared CA is a root: the trust anchor is never part of a chain, so the chain file is empty.
   CHECK(ReadLocal(host.certificate()) == leaf.ToPem());
-  CHECK(ReadLocal(host.chain()) == ca);
-  CHECK(ReadLocal(host.fullchain()) == leaf.ToPem() + ca);
+  CHECK(ReadLocal(host.chain()).empty());
+  CHECK(ReadLocal(host.fullchain()) == leaf.ToPem());
   CHECK(ModeOf(host.certificate()) == 0644);
   CHECK(ModeOf(host.chain()) == 0644);
   CHECK(ModeOf(host.fullchain()) == 0644);
@@ -60,9 +62,42 @@ TEST_CASE("a CSR made on the host, signed locally and installed with the pending
   const ObservedSlot& slot = actual.slots[0];
   REQUIRE(slot.certificate_pem.has_value());
   CHECK(*slot.certificate_pem == leaf.ToPem());
-  CHECK(slot.chain_pems == std::vector<std::string>{ca});
+  CHECK(slot.chain_pems.empty());
   CHECK(slot.key_public_digest == leaf.PublicKeyDigest());
   CHECK_FALSE(slot.pending_csr_pem.has_value());
+}
+
+TEST_CASE("with only a certificate file, an intermediate issuer's chain follows the leaf there and Observe "
+          "reads it back as the chain", "[openssh]") {
+  OpensshHost host;
+  host.slot().files->chain.clear();
+  host.slot().files->fullchain.clear();
+  auto provider = host.Provider();
+  pki::PrivateKey issuing_key = MustOk(pki::PrivateKey::Generate(pki::KeySpec::Ecdsa("P-256")));
+  pki::DistinguishedName issuing_name;
+  issuing_name.commonName = "openssh test issuing CA";
+  pki::Certificate issuing = MustOk(pki::SignPublicKey(issuing_key.get(), SharedCa().certificate, SharedCa().key,
+                                                       PolicyFor(issuing_name, {}, {}, true)));
+  pki::Csr csr = MustOk(pki::Csr::FromPem(MustOk(provider.GenerateCsr(OpensshHost::Request()))));
+  pki::Certificate leaf = MustOk(pki::SignCsr(csr, issuing, issuing_key,
+                                              PolicyFor(csr.Subject(), csr.DnsNames(), csr.IpAddresses(), false)));
+  IdentityInstall install;
+  install.slot = "nginx";
+  install.certificate_pem = leaf.ToPem();
+  install.chain_pems = {issuing.ToPem(), SharedCa().certificate.ToPem()};
+  install.use_pending_key = true;
+  IdentityBackup backup = MustOk(provider.InstallIdentity(install));
+  CHECK(backup.saved.size() == 2);  // the certificate and the key: no other file is named
+
+  CHECK(ReadLocal(host.certificate()) == leaf.ToPem() + issuing.ToPem());  // as nginx ssl_certificate wants it
+  std::set<std::string> written;
+  for (const auto& e : std::filesystem::directory_iterator(host.dir() + "/tls")) written.insert(e.path().filename());
+  CHECK(written == std::set<std::string>{"server.pem", "server.key"});
+  const ObservedSlot slot = MustOk(provider.Observe()).slots[0];
+  REQUIRE(slot.certificate_pem.has_value());
+  CHECK(*slot.certificate_pem == leaf.ToPem());
+  CHECK(slot.chain_pems == std::vector<std::string>{issuing.ToPem()});
+  CHECK(slot.key_public_digest == leaf.PublicKeyDigest());
 }
 
 TEST_CASE("a second install, then RestoreIdentity, brings the first files back byte for byte", "[openssh]") {

@@ -20,6 +20,7 @@ TEST_CASE("observe an empty host: the slot and both trust stores are empty", "[o
   CHECK(slot.chain_pems.empty());
   CHECK(slot.key_public_digest.empty());
   CHECK_FALSE(slot.pending_csr_pem.has_value());
+  CHECK(slot.missing_files == std::vector<std::string>{host.chain(), host.fullchain()});
   REQUIRE(actual.trust.size() == 2);
   CHECK(actual.trust[0].store == host.bundle());
   CHECK(actual.trust[0].certificate_pems.empty());
@@ -79,6 +80,23 @@ TEST_CASE("observe without a chain file takes the chain from the fullchain file"
   Actual actual = MustOk(provider.Observe());
   REQUIRE(actual.slots[0].chain_pems.size() == 1);
   CHECK(actual.slots[0].chain_pems[0] == ca.ToPem());
+}
+
+TEST_CASE("observe tells an empty chain file (a root issuer's) from a missing one, and so does the digest",
+          "[openssh]") {
+  OpensshHost host;
+  WriteLocal(host.certificate(), SharedCa().certificate.ToPem());
+  WriteLocal(host.chain(), "");
+  WriteLocal(host.fullchain(), SharedCa().certificate.ToPem());
+  auto provider = host.Provider();
+  Actual all_there = MustOk(provider.Observe());
+  CHECK(all_there.slots[0].missing_files.empty());
+  CHECK(all_there.slots[0].chain_pems.empty());
+  REQUIRE(::unlink(host.chain().c_str()) == 0);
+  Actual chain_gone = MustOk(provider.Observe());
+  CHECK(chain_gone.slots[0].missing_files == std::vector<std::string>{host.chain()});
+  CHECK(chain_gone.slots[0].chain_pems.empty());
+  CHECK(chain_gone.Digest() != all_there.Digest());  // a plan made before is stale
 }
 
 TEST_CASE("observe fails, naming store, peer and step, on a CA file it cannot read", "[openssh]") {

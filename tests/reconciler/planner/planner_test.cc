@@ -429,6 +429,17 @@ TEST_CASE("external issuer: a committed certificate is installed", "[planner]") 
   CHECK(RestartTargets(plan.peers[0]) == std::vector<std::string>{"nginx -s reload"});
 }
 
+TEST_CASE("external issuer: a committed certificate is installed where nothing was yet, files included",
+          "[planner][external]") {
+  Fleet f = ExternalFleet();  // nothing installed: the chain file is missing too
+  f.slot().missing_files = {f.cluster().identity[0].files->chain};
+  f.slot().chain_pems.clear();
+  f.external = Repository(IssueLeaf(LeafKey()).ToPem(), std::nullopt);
+  const Plan plan = f.MustPlan();
+  CHECK_FALSE(OnlyChange(plan).certificate_pem.empty());
+  CHECK(plan.peers[0].notes.empty());
+}
+
 TEST_CASE("external issuer: a stale committed certificate is not installed", "[planner]") {
   Fleet f = ExternalFleet();
   LeafSpec spec;

@@ -168,8 +168,20 @@ TEST_CASE("policy: a selfSigned issuer wants a self-signed certificate", "[plann
 
 TEST_CASE("policy: installed chain incomplete", "[planner][rule:D11]") {
   Fleet f;
+  f.slot().chain_pems = {Root().cert.ToPem()};
+  CHECK(Reason(f) == "installed chain lacks CN=Corp Issuing CA, O=Example Ltd, C=GB of issuer corp-ca");
+}
+
+TEST_CASE("policy: a chain file without the root is complete; a server never sends the root", "[planner][rule:D11]") {
+  Fleet f;
   f.slot().chain_pems = {Issuing().cert.ToPem()};
-  CHECK(Reason(f) == "installed chain lacks CN=Corp Root CA, O=Example Ltd, C=GB of issuer corp-ca");
+  CHECK(Changes(f.MustPlan()).empty());
+}
+
+TEST_CASE("policy: a chain or fullchain file the slot names is missing on the peer", "[planner]") {
+  Fleet f;
+  f.slot().missing_files = {"/etc/nginx/tls/nginx-chain.pem"};
+  CHECK(Reason(f) == "missing on the peer: /etc/nginx/tls/nginx-chain.pem");
 }
 
 TEST_CASE("policy: the chain is not judged where it goes into a trust store", "[planner][rule:D11]") {
@@ -240,7 +252,7 @@ TEST_CASE("policies fire in order: the first wins", "[planner]") {
 TEST_CASE("IdentityPolicies lists every policy in the documented order", "[planner]") {
   const std::vector<IdentityPolicy> expected = {
       MissingCertificate, KeyMismatch,     Expired,      NotYetValid,    WithinRenewBefore, SubjectMismatch,
-      SanMismatch,        KeyTypeMismatch, UsageMissing, IssuerMismatch, ChainIncomplete,
+      SanMismatch,        KeyTypeMismatch, UsageMissing, IssuerMismatch, ChainIncomplete,   SlotFileMissing,
   };
   CHECK(IdentityPolicies() == expected);
 }
