@@ -4,7 +4,11 @@
 #include <catch2/catch.hpp>
 #include <csignal>
 
+#include "reconciler/log/log.h"
+
 int main(int argc, char* argv[]) {
   std::signal(SIGPIPE, SIG_IGN);
+  // As pkiform without -v: warnings and errors only, on stderr.
+  pkiform::log::ConfigureLogging(pkiform::log::Format::kText, 0);
   return Catch::Session().run(argc, argv);
 }
