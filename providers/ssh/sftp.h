@@ -12,7 +12,7 @@
 // libssh 0.10 has no posix-rename call, so that one request is sent on the SFTP
 // channel directly (see sftp.cc).
 //
-// Download() reads at most downloadLimit() bytes.
+// Download() refuses a file larger than downloadLimit() (it stops reading there).
 //
 // One thread at a time; obtained from SshSession::Sftp() (or Files()) and owned by it.
 #pragma once
