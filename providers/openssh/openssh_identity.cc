@@ -12,7 +12,7 @@
 #include "providers/openssh/remote_script.h"
 #include "providers/openssh/slot_contents.h"
 #include "providers/openssh/script_output.h"
-#include "providers/ssh/sftp.h"
+#include "providers/ssh/remote_files.h"
 #include "reconciler/pki/certificate.h"
 #include "reconciler/pki/key.h"
 
@@ -125,12 +125,12 @@ Result<IdentityBackup> OpensshProvider::InstallIdentity(const IdentityInstall& i
   if (prepare.key == KeySource::kUpload)
     uploads.push_back({"install private key", files.private_key, &key.str(), kPrivateKeyMode});
 
-  auto sftp = Sftp(name, "install identity");
-  Status failed = sftp.status();
+  auto transport = Files(name, "install identity");
+  Status failed = transport.status();
   std::string failedStep = "install identity";
-  if (sftp.ok()) {
+  if (transport.ok()) {
     for (const auto& u : uploads) {
-      failed = (*sftp)->Upload(u.path, *u.data, u.mode, outcome->uid, outcome->gid);
+      failed = (*transport)->Upload(u.path, *u.data, u.mode, outcome->uid, outcome->gid);
       if (!failed.ok()) {
         failedStep = u.step;
         break;

@@ -10,7 +10,7 @@
 #include "providers/openssh/self_sign_script.h"
 #include "providers/openssh/script_output.h"
 #include "providers/openssh/trust_store_files.h"
-#include "providers/ssh/sftp.h"
+#include "providers/ssh/remote_files.h"
 #include "reconciler/pki/certificate.h"
 #include "reconciler/pki/crl_bundle.h"
 #include "reconciler/pki/csr.h"
@@ -57,10 +57,10 @@ const CrlSettings* OpensshProvider::CrlFile() const {
   return &*cluster_.revocation->crl;
 }
 
-Result<ssh::SftpClient*> OpensshProvider::Sftp(const std::string& subject, const std::string& step) {
-  auto sftp = session_.Sftp();
-  if (!sftp.ok()) return Fail(subject, step, sftp.status());
-  return sftp;
+Result<ssh::RemoteFiles*> OpensshProvider::Files(const std::string& subject, const std::string& step) {
+  auto files = session_.Files();
+  if (!files.ok()) return Fail(subject, step, files.status());
+  return files;
 }
 
 Result<Actual> OpensshProvider::Observe() {
@@ -158,9 +158,9 @@ Status OpensshProvider::InstallCrl(const std::string& location, const std::strin
   // Every CRL must parse: a service refuses to start on a CRL file it cannot read.
   auto crls = pki::ParseCrlBundle(crl_pem);
   if (!crls.ok()) return Fail(subject, step, crls.status());
-  auto sftp = Sftp(subject, step);
-  if (!sftp.ok()) return sftp.status();
-  return Fail(subject, step, (*sftp)->Upload(location, pki::CrlBundlePem(*crls), kCrlFileMode));
+  auto files = Files(subject, step);
+  if (!files.ok()) return files.status();
+  return Fail(subject, step, (*files)->Upload(location, pki::CrlBundlePem(*crls), kCrlFileMode));
 }
 
 Status OpensshProvider::Restart(const pkiform::Restart& restart) {

@@ -8,11 +8,13 @@
 //   GenerateCsr      one exec: openssl on the host makes the key and the CSR (csr_script.h)
 //   SelfSignPending  one exec: openssl on the host signs the pending CSR with its key (self_sign_script.h)
 //   InstallIdentity  one exec (checks, backups, pending key; identity_scripts.h), then one
-//                    SFTP upload per certificate file (and the key when pkiform made it)
+//                    upload per certificate file (and the key when pkiform made it)
 //   RestoreIdentity, DiscardBackup   one exec each
-//   AddTrust         SFTP: stat, (bundle: download,) upload
-//   RemoveTrust      bundle: SFTP stat, download, upload; directory: one exec to list, one to remove
-//   InstallCrl       one SFTP upload of the whole CRL file (revocation.crl.path), 0644
+//   AddTrust         stat, (bundle: download,) upload
+//   RemoveTrust      bundle: stat, download, upload; directory: one exec to list, one to remove
+//   InstallCrl       one upload of the whole CRL file (revocation.crl.path), 0644
+// Uploads, downloads and stat go through the session's file transport
+// (SshSession::Files()): SFTP, or one exec each on a host without the SFTP subsystem.
 //   Restart          one exec of the command itself
 // No private key crosses the connection except the one pkiform generated and
 // uploads (key location "generated").
@@ -30,7 +32,7 @@
 #include "providers/openssh/observation.h"
 #include "providers/provider.h"
 #include "providers/ssh/session.h"
-#include "providers/ssh/sftp.h"
+#include "providers/ssh/remote_files.h"
 #include "reconciler/manifest/model.h"
 
 namespace pkiform::openssh {
@@ -69,8 +71,8 @@ class OpensshProvider : public Provider {
                                    const std::string& kind);
   // The cluster's CRL settings when they name a CRL file on the host, else null.
   const CrlSettings* CrlFile() const;
-  // The SFTP client of the session.
-  Result<ssh::SftpClient*> Sftp(const std::string& subject, const std::string& step);
+  // The session's file transport: SFTP, or exec on a host without the SFTP subsystem.
+  Result<ssh::RemoteFiles*> Files(const std::string& subject, const std::string& step);
   // An IdentityBackup split against its slot's files: backups to move back, files to remove.
   struct SavedFiles {
     std::vector<std::pair<std::string, std::string>> restore;  // backup -> target

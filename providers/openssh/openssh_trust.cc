@@ -5,7 +5,7 @@
 #include "providers/openssh/remote_script.h"
 #include "providers/openssh/shell_quote.h"
 #include "providers/openssh/trust_store_files.h"
-#include "providers/ssh/sftp.h"
+#include "providers/ssh/remote_files.h"
 #include "reconciler/pki/certificate.h"
 
 namespace pkiform::openssh {
@@ -28,9 +28,9 @@ bool IsSha256Hex(const std::string& normalized) {
 Result<std::optional<ssh::FileStat>> OpensshProvider::StatStore(const std::string& store, const std::string& step) {
   Status checked = CheckStore(store, step);
   if (!checked.ok()) return checked;
-  auto sftp = Sftp(Subject(store), step);
-  if (!sftp.ok()) return sftp.status();
-  auto stat = (*sftp)->Stat(store);
+  auto files = Files(Subject(store), step);
+  if (!files.ok()) return files.status();
+  auto stat = (*files)->Stat(store);
   if (!stat.ok()) return Fail(Subject(store), step, stat.status());
   if (*stat && !(*stat)->isDirectory && !(*stat)->isRegular)
     return Status::Failed(Where(Subject(store), step) + ": neither a regular file nor a directory");
@@ -51,26 +51,26 @@ Status OpensshProvider::AddTrust(const std::string& store, const std::string& ce
 Status OpensshProvider::AddToDirectory(const std::string& store, const std::string& certificatePem,
                                        const std::string& fingerprint) {
   const std::string step = AddStep(fingerprint);
-  auto sftp = Sftp(Subject(store), step);
-  if (!sftp.ok()) return sftp.status();
+  auto files = Files(Subject(store), step);
+  if (!files.ok()) return files.status();
   return Fail(Subject(store), step,
-              (*sftp)->Upload(JoinPath(store, DirectoryEntryNameFor(fingerprint)), certificatePem, kTrustFileMode));
+              (*files)->Upload(JoinPath(store, DirectoryEntryNameFor(fingerprint)), certificatePem, kTrustFileMode));
 }
 
 Status OpensshProvider::AddToBundle(const std::string& store, const std::string& certificatePem,
                                     const std::string& fingerprint, const std::optional<ssh::FileStat>& stat) {
   const std::string step = AddStep(fingerprint);
   if (store.back() == '/') return Status::NotFound(Where(Subject(store), step) + ": the directory does not exist");
-  auto sftp = Sftp(Subject(store), step);
-  if (!sftp.ok()) return sftp.status();
-  if (!stat) return Fail(Subject(store), step, (*sftp)->Upload(store, certificatePem, kTrustFileMode));
+  auto files = Files(Subject(store), step);
+  if (!files.ok()) return files.status();
+  if (!stat) return Fail(Subject(store), step, (*files)->Upload(store, certificatePem, kTrustFileMode));
 
-  auto bundle = (*sftp)->Download(store);
+  auto bundle = (*files)->Download(store);
   if (!bundle.ok()) return Fail(Subject(store), step, bundle.status());
   if (ContainsFingerprint(*bundle, fingerprint)) return Status::Ok();
   const ssh::FileStat& attrs = *stat;
   return Fail(Subject(store), step,
-              (*sftp)->Upload(store, AppendPem(*bundle, certificatePem), static_cast<int>(attrs.mode & 07777),
+              (*files)->Upload(store, AppendPem(*bundle, certificatePem), static_cast<int>(attrs.mode & 07777),
                               attrs.uid, attrs.gid));
 }
 
@@ -89,13 +89,13 @@ Status OpensshProvider::RemoveTrust(const std::string& store, const std::string&
 Status OpensshProvider::RemoveFromBundle(const std::string& store, const std::string& fingerprint,
                                          const ssh::FileStat& attrs) {
   const std::string step = RemoveStep(fingerprint);
-  auto sftp = Sftp(Subject(store), step);
-  if (!sftp.ok()) return sftp.status();
-  auto bundle = (*sftp)->Download(store);
+  auto files = Files(Subject(store), step);
+  if (!files.ok()) return files.status();
+  auto bundle = (*files)->Download(store);
   if (!bundle.ok()) return Fail(Subject(store), step, bundle.status());
   if (!ContainsFingerprint(*bundle, fingerprint)) return Status::Ok();
   return Fail(Subject(store), step,
-              (*sftp)->Upload(store, RemoveFingerprint(*bundle, fingerprint), static_cast<int>(attrs.mode & 07777),
+              (*files)->Upload(store, RemoveFingerprint(*bundle, fingerprint), static_cast<int>(attrs.mode & 07777),
                               attrs.uid, attrs.gid));
 }
 
@@ -123,12 +123,12 @@ Status OpensshProvider::RemoveFromDirectory(const std::string& store, const std:
       continue;
     }
     // A file holding other CAs as well keeps them.
-    auto sftp = Sftp(Subject(store), step);
-    if (!sftp.ok()) return sftp.status();
-    auto stat = (*sftp)->Stat(path);
+    auto files = Files(Subject(store), step);
+    if (!files.ok()) return files.status();
+    auto stat = (*files)->Stat(path);
     if (!stat.ok()) return Fail(Subject(store), step, stat.status());
     if (!*stat) continue;
-    Status written = (*sftp)->Upload(path, rest, static_cast<int>((*stat)->mode & 07777), (*stat)->uid, (*stat)->gid);
+    Status written = (*files)->Upload(path, rest, static_cast<int>((*stat)->mode & 07777), (*stat)->uid, (*stat)->gid);
     if (!written.ok()) return Fail(Subject(store), step, written);
   }
   if (removeScript.empty()) return Status::Ok();

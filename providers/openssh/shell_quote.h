@@ -1,17 +1,13 @@
-// Shell words for the provider's remote scripts: every value that comes from a
-// manifest or a plan (paths, DN text, owner names) enters a script only as one
-// single-quoted POSIX sh word, so no character in it is ever interpreted.
+// Shell words for the provider's remote scripts: the session layer's quoting
+// (providers/ssh/shell_quote.h), which the exec file transport shares, under
+// the names the provider's scripts use.
 #pragma once
 
-#include <string>
-#include <string_view>
+#include "providers/ssh/shell_quote.h"
 
 namespace pkiform::openssh {
 
-// 'it'\''s' for it's. `text` must not contain NUL (see IsShellSafe).
-std::string ShellQuote(std::string_view text);
-
-// False for text that cannot travel as a shell word (it holds a NUL byte).
-bool IsShellSafe(std::string_view text);
+using ssh::IsShellSafe;
+using ssh::ShellQuote;
 
 }  // namespace pkiform::openssh

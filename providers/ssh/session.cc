@@ -2,8 +2,11 @@
 
 #include <mutex>
 
+#include <spdlog/spdlog.h>
+
 #include "providers/ssh/auth.h"
 #include "providers/ssh/channel_io.h"
+#include "providers/ssh/exec_files.h"
 #include "providers/ssh/known_hosts.h"
 #include "providers/ssh/sftp.h"
 #include "providers/ssh/shell.h"
@@ -153,7 +156,6 @@ Result<ExecResult> SshSession::Exec(const std::string& command, std::string_view
 
   auto channel = OpenSessionChannel(s, deadline);
   if (!channel.ok()) return channel.status().WithContext(what);
-  channelOpened_ = true;
   int rc = DriveNonBlocking(s, deadline, [&] { return ssh_channel_request_exec(channel->get(), command.c_str()); });
   if (rc == SSH_AGAIN) return timedOut("");
   if (rc != SSH_OK) return Status::IoError(what + ": the server refused the command: " + LastError());
@@ -174,29 +176,31 @@ Result<ExecResult> SshSession::Exec(const std::string& command, std::string_view
   return result;
 }
 
-Result<std::unique_ptr<InteractiveShell>> SshSession::OpenShell() {
-  auto shell = InteractiveShell::Open(*this);
-  if (shell.ok()) channelOpened_ = true;
-  return shell;
-}
+Result<std::unique_ptr<InteractiveShell>> SshSession::OpenShell() { return InteractiveShell::Open(*this); }
 
 Result<SftpClient*> SshSession::Sftp() {
   if (!sftp_) {
-    if (!channelOpened_) {
-      // libssh's sftp_new() opens its channel with a blocking wait, which pays
-      // the ~40 ms delayed-ACK stall described at DriveNonBlocking when it is
-      // the session's first channel. Opening (and dropping) one channel our
-      // way first costs one round trip instead.
-      Deadline deadline = NewDeadline();
-      auto primer = OpenSessionChannel(session_.get(), deadline);
-      if (!primer.ok()) return primer.status().WithContext(peer_ + ": starting SFTP");
-      channelOpened_ = true;
-    }
     auto client = SftpClient::Open(*this);
     if (!client.ok()) return client.status();
     sftp_ = std::move(client).value();
   }
   return sftp_.get();
+}
+
+Result<RemoteFiles*> SshSession::Files() {
+  if (files_) return files_;
+  auto sftp = Sftp();
+  if (sftp.ok()) {
+    files_ = *sftp;
+    spdlog::debug("{}: files are written over SFTP", peer_);
+  } else if (sftp.status().code() == Status::Code::kUnsupported) {
+    spdlog::info("{}: the host has no SFTP subsystem; files are written over exec", peer_);
+    execFiles_ = std::make_unique<ExecFiles>(*this);
+    files_ = execFiles_.get();
+  } else {
+    return sftp.status();
+  }
+  return files_;
 }
 
 }  // namespace pkiform::ssh

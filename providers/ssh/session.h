@@ -4,15 +4,16 @@
 // explicit known_hosts file (never ~/.ssh implicitly), authenticates with an
 // identity file, ssh-agent or a password taken from the environment or a file,
 // and returns a session that the provider reuses for every step of a run:
-// exec channels, an interactive shell (shell.h) and SFTP (sftp.h).
+// exec channels, an interactive shell (shell.h) and file transfer (Files():
+// SFTP, sftp.h, or exec, exec_files.h, when the host has no SFTP subsystem).
 //
 // Every operation is bounded by SshTarget::timeout and its errors name the
 // peer ("vcs1.example.com (192.0.2.11:22)") and what was being done.
 //
 // Thread-safety: a session, and the shell or SFTP client obtained from it, are
 // used by one thread at a time (libssh sessions are not thread-safe). Different
-// sessions may be used concurrently from different threads. Shells and the SFTP
-// client must not outlive the session they came from.
+// sessions may be used concurrently from different threads. Shells and the file
+// transports must not outlive the session they came from.
 #pragma once
 
 #include <chrono>
@@ -49,6 +50,7 @@ struct ExecResult {
 };
 
 class InteractiveShell;
+class RemoteFiles;
 class SftpClient;
 
 class SshSession {
@@ -71,7 +73,14 @@ class SshSession {
   Result<std::unique_ptr<InteractiveShell>> OpenShell();
 
   // The session's SFTP client, opened on first use and then reused.
+  // Unsupported when the host refuses the SFTP subsystem (see SftpClient::Open).
   Result<SftpClient*> Sftp();
+
+  // How this session reads and writes files on the host, chosen on first use
+  // and then kept: SFTP when the host offers the subsystem; exec (ExecFiles)
+  // when it refuses it, which is logged at info ("-v"). Any other failure to
+  // start SFTP is an error, not a reason to fall back.
+  Result<RemoteFiles*> Files();
 
   const SshTarget& target() const { return target_; }
   // How errors name the peer: "host:port", or "alias (host:port)" when an alias is set.
@@ -90,8 +99,10 @@ class SshSession {
   std::string peer_;
   UniqueFd socket_;        // declared before session_: closed after libssh is done with it
   SshSessionPtr session_;
-  bool channelOpened_ = false;        // see Sftp()
-  std::unique_ptr<SftpClient> sftp_;  // declared after session_: destroyed first
+  // Declared after session_: destroyed first.
+  std::unique_ptr<SftpClient> sftp_;
+  std::unique_ptr<RemoteFiles> execFiles_;
+  RemoteFiles* files_ = nullptr;  // sftp_ or execFiles_, once Files() has chosen
 };
 
 // "host:port", or "alias (host:port)"; used in every error message.

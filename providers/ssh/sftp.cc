@@ -5,6 +5,7 @@
 
 #include <random>
 
+#include "providers/ssh/channel_io.h"
 #include "providers/ssh/deadline.h"
 #include "providers/ssh/session.h"
 
@@ -78,10 +79,31 @@ SftpClient::~SftpClient() = default;
 Result<std::unique_ptr<SftpClient>> SftpClient::Open(SshSession& session) {
   const std::string what = session.peer() + ": starting SFTP";
   Deadline deadline = session.NewDeadline();
-  ArmSessionTimeout(session.raw(), deadline);
-  SftpSessionPtr sftp(sftp_new(session.raw()));
-  if (!sftp) return Status::IoError(what + ": cannot open the SFTP channel: " + session.LastError());
-  ArmSessionTimeout(session.raw(), deadline);
+  ssh_session s = session.raw();
+  // The channel and the subsystem request are ours rather than sftp_new()'s:
+  // only the request's own answer tells "this host has no SFTP subsystem" apart
+  // from a channel that could not be opened, which sftp_new() reports alike
+  // (SSH_REQUEST_DENIED). Driven non-blocking, they also avoid the delayed-ACK
+  // stall of a session's first channel (see DriveNonBlocking).
+  auto channel = OpenSessionChannel(s, deadline);
+  if (!channel.ok()) return channel.status().WithContext(what + ": cannot open the SFTP channel");
+  int rc = DriveNonBlocking(s, deadline, [&] { return ssh_channel_request_subsystem(channel->get(), "sftp"); });
+  if (rc == SSH_AGAIN) {
+    return Status::IoError(what + ": the subsystem request timed out after " +
+                           std::to_string(deadline.budget().count()) + " ms");
+  }
+  if (rc != SSH_OK) {
+    if (ssh_get_error_code(s) == SSH_REQUEST_DENIED) {
+      return Status::Unsupported(what + ": the server refused the SFTP subsystem: " + session.LastError());
+    }
+    return Status::IoError(what + ": cannot open the SFTP channel: " + session.LastError());
+  }
+  // sftp_new_channel() takes the channel (sftp_free() frees it). In Debian 12's
+  // libssh 0.10.6 it allocates everything sftp_new() does (checked in the binary).
+  SftpSessionPtr sftp(sftp_new_channel(s, channel->get()));
+  if (!sftp) return Status::IoError(what + ": cannot allocate the SFTP session: " + session.LastError());
+  (void)channel->release();
+  ArmSessionTimeout(s, deadline);
   if (sftp_init(sftp.get()) != SSH_OK) {
     return Status::IoError(what + ": the server's SFTP subsystem did not start (" +
                            SftpErrorText(sftp_get_error(sftp.get())) + "): " + session.LastError());
@@ -173,12 +195,8 @@ Status SftpClient::Rename(const std::string& from, const std::string& to) {
 
 Status SftpClient::Upload(const std::string& remotePath, std::string_view data, int mode,
                           std::optional<uint32_t> uid, std::optional<uint32_t> gid) {
-  if (remotePath.empty() || remotePath.back() == '/') {
-    return Status::InvalidInput(session_.peer() + ": cannot upload to '" + remotePath + "': not a file path");
-  }
-  if (mode < 0 || mode > 07777) {
-    return Status::InvalidInput(session_.peer() + ": invalid mode " + std::to_string(mode) + " for " + remotePath);
-  }
+  Status valid = CheckUploadArguments(session_.peer(), remotePath, mode);
+  if (!valid.ok()) return valid;
   const std::string tmp = TempPathFor(remotePath);
   Deadline deadline = session_.NewDeadline();
   ssh_session s = session_.raw();
@@ -268,6 +286,7 @@ Result<std::string> SftpClient::Download(const std::string& remotePath) {
     if (n < 0) return Fail("cannot read", remotePath);
     if (n == 0) break;
     content.append(buf.data(), static_cast<size_t>(n));
+    if (content.size() > downloadLimit()) return TooLarge(session_.peer(), remotePath);
   }
   return content;
 }

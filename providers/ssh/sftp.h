@@ -1,4 +1,4 @@
-// SftpClient: file transfer over an SshSession's SFTP subsystem.
+// SftpClient: RemoteFiles (remote_files.h) over an SshSession's SFTP subsystem.
 //
 // Upload() is atomic for readers of the target: the data goes to a temporary
 // file in the same directory (".<name>.pkiform-tmp-<random>"), created with
@@ -12,7 +12,9 @@
 // libssh 0.10 has no posix-rename call, so that one request is sent on the SFTP
 // channel directly (see sftp.cc).
 //
-// One thread at a time; obtained from SshSession::Sftp() and owned by it.
+// Download() refuses a file larger than downloadLimit() (it stops reading there).
+//
+// One thread at a time; obtained from SshSession::Sftp() (or Files()) and owned by it.
 #pragma once
 
 #include <cstdint>
@@ -23,38 +25,27 @@
 #include <string_view>
 
 #include "providers/ssh/handles.h"
+#include "providers/ssh/remote_files.h"
 #include "reconciler/util/result.h"
 
 namespace pkiform::ssh {
 
 class SshSession;
 
-struct FileStat {
-  uint32_t mode = 0;  // permission bits (07777)
-  uint32_t uid = 0;
-  uint32_t gid = 0;
-  uint64_t size = 0;
-  bool isDirectory = false;
-  bool isRegular = false;
-};
-
-class SftpClient {
+class SftpClient : public RemoteFiles {
  public:
+  // Opens an SFTP channel. Unsupported when the server refuses the "sftp"
+  // subsystem (it has none configured): the caller may then write over exec.
+  // Any other failure is an IoError.
   static Result<std::unique_ptr<SftpClient>> Open(SshSession& session);
-  ~SftpClient();
-  SftpClient(const SftpClient&) = delete;
-  SftpClient& operator=(const SftpClient&) = delete;
+  ~SftpClient() override;
 
-  // Replaces `remotePath` with `data`, mode `mode` (e.g. 0600) and, when given,
-  // numeric owner and group. The directory must exist.
-  Status Upload(const std::string& remotePath, std::string_view data, int mode,
-                std::optional<uint32_t> uid = std::nullopt, std::optional<uint32_t> gid = std::nullopt);
-
-  // The whole content of `remotePath`; NotFound when it does not exist.
-  Result<std::string> Download(const std::string& remotePath);
-
-  // The attributes of `remotePath` (following symlinks), or nullopt when it does not exist.
-  Result<std::optional<FileStat>> Stat(const std::string& remotePath);
+  using RemoteFiles::Upload;
+  Status Upload(const std::string& remotePath, std::string_view data, int mode, std::optional<uint32_t> uid,
+                std::optional<uint32_t> gid) override;
+  Result<std::string> Download(const std::string& remotePath) override;
+  Result<std::optional<FileStat>> Stat(const std::string& remotePath) override;
+  std::string_view transport() const override { return "SFTP"; }
 
   // Whether the server offers an atomic replacing rename (posix-rename@openssh.com).
   bool hasPosixRename() const { return posixRename_; }

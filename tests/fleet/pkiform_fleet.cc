@@ -5,6 +5,8 @@
 // key), runs COMMAND with FLEET_DIR set, and tears everything down.
 //
 // Usage: pkiform_fleet DIR FQDN=ADDRESS[,FQDN=ADDRESS...] -- COMMAND [ARGS...]
+// With PKIFORM_FLEET_NO_SFTP=1 in the environment, sshd has no SFTP subsystem
+// (like hardened hosts), so pkiform writes files over exec.
 #include <grp.h>
 #include <pwd.h>
 #include <sys/wait.h>
@@ -86,6 +88,8 @@ int main(int argc, char** argv) {
   testing::FleetOptions options;
   options.hosts = hosts;
   options.hostShell = std::string(PKIFORM_SOURCE_DIR) + "/tests/fleet/host-shell";
+  const char* noSftp = std::getenv("PKIFORM_FLEET_NO_SFTP");
+  options.sftp = noSftp == nullptr || std::string(noSftp) != "1";
   auto fleet = testing::FleetHarness::Start(options);
   if (!fleet.ok()) return Fail(fleet.status().message());
 

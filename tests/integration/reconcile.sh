@@ -2,9 +2,15 @@
 # plan / apply / plan again against two nginx hosts, then one change at a time:
 # each produces exactly the expected changes and restarts, and nothing else.
 # Usage: reconcile.sh PKIFORM PKIFORM_FLEET
+# The environment may set the hosts' addresses, WEB1_ADDRESS and WEB2_ADDRESS
+# (default 127.0.79.11 and .12), and PKIFORM_FLEET_NO_SFTP=1 for a fleet without
+# the SFTP subsystem: reconcile_no_sftp.sh runs these same checks that way.
+: "${WEB1_ADDRESS:=127.0.79.11}" "${WEB2_ADDRESS:=127.0.79.12}"
 if [ -z "${FLEET_DIR:-}" ]; then
   work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-  exec "$2" "$work/repo" web1.fleet.test=127.0.79.11,web2.fleet.test=127.0.79.12 -- "$0" "$1" "$2"
+  # Not exec: the trap must outlive the fleet to remove the repository (it holds the CA key).
+  "$2" "$work/repo" "web1.fleet.test=$WEB1_ADDRESS,web2.fleet.test=$WEB2_ADDRESS" -- "$0" "$1" "$2"
+  exit
 fi
 . "$(dirname "$0")/lib.sh"
 P=$1
@@ -13,13 +19,21 @@ M=manifests/web.yaml
 
 expect 2 "first plan has changes" -- $P plan --detailed-exitcode --no-color
 contains "Plan: 4 to add, 0 to change, 0 to remove, 2 restarts."
-expect 0 "apply" -- $P apply --auto-approve
+expect 0 "apply" -- $P apply --auto-approve -v
 contains "Apply complete: 4 changes applied on 2 peers."
+# -v says how each host's files are written: over exec only when the host has no SFTP subsystem.
+if [ "${PKIFORM_FLEET_NO_SFTP:-}" = 1 ]; then
+  for h in web1:$WEB1_ADDRESS web2:$WEB2_ADDRESS; do
+    contains "${h%%:*}.fleet.test (${h#*:}:$FLEET_SSH_PORT): the host has no SFTP subsystem; files are written over exec"
+  done
+else
+  lacks "no SFTP subsystem"
+fi
 expect 0 "plan after apply: nothing to do" -- $P plan --detailed-exitcode
 contains "No changes. The fleet matches the manifests."
 
 # A real TLS client checks what nginx serves: it verifies against the CA, with the expected name.
-for h in web1:127.0.79.11 web2:127.0.79.12; do
+for h in web1:$WEB1_ADDRESS web2:$WEB2_ADDRESS; do
   name=${h%%:*}.fleet.test addr=${h#*:}
   expect 0 "curl verifies $name against the CA" -- curl -sS --cacert ca/root.pem \
     --resolve "$name:$FLEET_NGINX_PORT:$addr" -o /dev/null "https://$name:$FLEET_NGINX_PORT/"

@@ -368,7 +368,8 @@ Status FleetHarness::Init() {
   SshdOptions sshd;
   sshd.listenAddress = "0.0.0.0";
   sshd.user = options_.user;
-  sshd.forceCommand = "'" + hostShell + "' '" + dir_ + "'";
+  sshd.forceCommand = "'" + hostShell + "' '" + dir_ + "'" + (options_.sftp ? "" : " --no-sftp");
+  sshd.sftpSubsystem = options_.sftp;
   sshd.knownHostsNames.clear();
   for (const auto& host : options_.hosts) {
     sshd.knownHostsNames.push_back(host.address);

@@ -5,7 +5,8 @@
 // FLEET/hosts/127.0.X.Y/ (owned by the login user, with tls/ in it). One sshd
 // listens on 0.0.0.0:port() with `ForceCommand tests/fleet/host-shell FLEET`:
 // the script reads which address the client reached from SSH_CONNECTION and
-// runs the command (or sftp-server, or an interactive sh) in an unprivileged
+// runs the command (or sftp-server, unless FleetOptions::sftp is false; or an
+// interactive sh) in an unprivileged
 // user+mount namespace where that host's directory is bind-mounted at
 // kHostRoot ("/srv/pkiform-host"). So each host sees its own files at the same
 // absolute paths, as real hosts do, and is "root" there (uid 0 mapped to the
@@ -57,6 +58,8 @@ struct FleetOptions {
   int nginxPort = 8443;
   std::string user = "pkiform-test";  // login user; also runs nginx
   std::string hostShell;              // empty: PKIFORM_SOURCE_DIR/tests/fleet/host-shell
+  // false: sshd has no SFTP subsystem (host-shell --no-sftp), as on hardened hosts.
+  bool sftp = true;
   // Bounds sshd's start, and each nginx's start until it completes a TLS handshake.
   std::chrono::milliseconds startTimeout{10000};
 };

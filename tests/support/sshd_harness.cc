@@ -193,8 +193,8 @@ Status SshdHarness::Launch() {
       << "PrintLastLog no\n"
       << "X11Forwarding no\n"
       << "UseDNS no\n"
-      << "LogLevel VERBOSE\n"
-      << "Subsystem sftp internal-sftp\n";
+      << "LogLevel VERBOSE\n";
+    if (options_.sftpSubsystem) c << "Subsystem sftp internal-sftp\n";
     if (!options_.forceCommand.empty()) c << "ForceCommand " << options_.forceCommand << "\n";
     for (const auto& line : options_.extraConfig) c << line << "\n";
     Status s = WriteFile(config_, c.str(), 0644);

@@ -3,8 +3,8 @@
 //
 // Start() creates a temporary directory with an ed25519 host key, an ed25519
 // client key (no passphrase) authorised for every user, an sshd_config (key-only
-// auth, UsePAM no, StrictModes no, MaxStartups 1000:30:2000, internal-sftp,
-// optional ForceCommand) and a known_hosts file; makes sure /run/sshd and the
+// auth, UsePAM no, StrictModes no, MaxStartups 1000:30:2000, internal-sftp unless
+// SshdOptions::sftpSubsystem is false, optional ForceCommand) and a known_hosts file; makes sure /run/sshd and the
 // dedicated login user (default "pkiform-test", shell /bin/sh, password field
 // "*") exist; starts `/usr/sbin/sshd -D -e -f CONFIG` on a free port; and waits
 // until it answers with its banner. The destructor stops sshd and removes the
@@ -32,6 +32,9 @@ struct SshdOptions {
   std::string listenAddress = "127.0.0.1";  // "0.0.0.0" to serve every 127.x.y.z address
   std::string user = "pkiform-test";        // created if missing
   std::string forceCommand;                  // empty: none
+  // false: no Subsystem line, so sshd refuses SFTP as hardened hosts do
+  // (OpenSSH does not allow Subsystem inside a Match block: it is per sshd).
+  bool sftpSubsystem = true;
   std::vector<std::string> extraConfig;     // sshd_config lines appended verbatim (Match blocks go last)
   // Names written to known_hosts as "[name]:port": addresses and/or host key aliases.
   std::vector<std::string> knownHostsNames = {"127.0.0.1"};

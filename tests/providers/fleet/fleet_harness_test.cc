@@ -23,6 +23,7 @@
 #include <sstream>
 #include <thread>
 
+#include "providers/ssh/remote_files.h"
 #include "providers/ssh/session.h"
 #include "providers/ssh/sftp.h"
 #include "providers/ssh/shell.h"
@@ -194,6 +195,40 @@ TEST_CASE("SFTP uploads through host-shell replace files atomically", "[fleet]")
   REQUIRE(pw != nullptr);
   CHECK(local.st_uid == pw->pw_uid);
   CHECK((local.st_mode & 07777) == 0600);
+}
+
+TEST_CASE("a fleet without SFTP refuses it everywhere; files go over exec into the host's namespace", "[fleet]") {
+  FleetOptions options;
+  options.hosts = {{"a.fleet.test", "127.0.83.101", false}};
+  options.sftp = false;
+  auto fleet = StartFleet(options);
+  const std::string localDir = Must(fleet->hostDir("a.fleet.test")) + "/tls";
+  const std::string remote = std::string(FleetHarness::kHostRoot) + "/tls/server.key";
+  std::ofstream(localDir + "/server.key") << "old key";
+
+  auto session = Connect(Must(fleet->Target("a.fleet.test")));
+  auto sftp = session->Sftp();  // sshd has no Subsystem line: refused before host-shell runs
+  REQUIRE_FALSE(sftp.ok());
+  CHECK(sftp.status().code() == Status::Code::kUnsupported);
+  // Nor does host-shell start an SFTP server for a command that names one.
+  for (const std::string command : {"internal-sftp", "/usr/lib/openssh/sftp-server"}) {
+    auto r = Must(session->Exec(command));
+    CHECK(r.exitStatus == 1);
+    CHECK(r.err.find("this fleet has no SFTP subsystem") != std::string::npos);
+  }
+
+  ssh::RemoteFiles* files = Must(session->Files());
+  REQUIRE(files->transport() == "exec");
+  MustOk(files->Upload(remote, "new key\n", 0600));
+  CHECK(Slurp(localDir + "/server.key") == "new key\n");
+  std::vector<std::string> names;
+  for (auto& e : fs::directory_iterator(localDir)) names.push_back(e.path().filename().string());
+  CHECK(names == std::vector<std::string>{"server.key"});
+  auto st = Must(files->Stat(remote));
+  REQUIRE(st.has_value());
+  CHECK(st->uid == 0);  // root on the host, the login user here
+  CHECK(st->mode == 0600);
+  CHECK(Must(files->Download(remote)) == "new key\n");
 }
 
 TEST_CASE("nginx on each host serves the identity installed over SSH after a reload", "[fleet]") {

@@ -12,9 +12,17 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include "providers/ssh/remote_files.h"
+#include "providers/ssh/sftp.h"
+#include "tests/providers/ssh/file_fixture.h"
 #include "tests/providers/ssh/ssh_fixture.h"
+#include "tests/support/must.h"
 
 using namespace pkiform;
 using namespace pkiform::ssh;
@@ -378,6 +386,72 @@ TEST_CASE("a server that never speaks SSH fails the handshake at the deadline", 
   CHECK(r.status().message().find("timed out") != std::string::npos);
   CHECK(elapsed >= std::chrono::milliseconds(450));
   CHECK(elapsed < std::chrono::milliseconds(1500));
+}
+
+namespace {
+
+// Collects what is logged while it lives (info and above), as -v shows it.
+class LogCapture {
+ public:
+  LogCapture() : previous_(spdlog::default_logger()) {
+    auto logger = std::make_shared<spdlog::logger>("capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(out_));
+    logger->set_level(spdlog::level::info);
+    logger->set_pattern("%v");
+    spdlog::set_default_logger(std::move(logger));
+  }
+  ~LogCapture() { spdlog::set_default_logger(previous_); }
+  std::string text() const { return out_.str(); }
+
+ private:
+  std::ostringstream out_;
+  std::shared_ptr<spdlog::logger> previous_;
+};
+
+}  // namespace
+
+TEST_CASE("Files() uses SFTP when the host offers it, exec when it refuses it, once per session", "[ssh][files]") {
+  LogCapture log;
+  auto withSftp = ConnectOrFail(SharedSshd().Target());
+  RemoteFiles* sftpFiles = testing::Must(withSftp->Files());
+  CHECK(sftpFiles->transport() == "SFTP");
+  CHECK(sftpFiles == testing::Must(withSftp->Sftp()));
+  CHECK(log.text().find("no SFTP subsystem") == std::string::npos);
+
+  auto& bare = testing::files::SharedSshdWithoutSftp();
+  auto target = bare.Target();
+  target.hostKeyAlias = "appliance.example.com";
+  target.knownHostsFile = bare.tempDir() + "/known_hosts_appliance";
+  REQUIRE(bare.WriteKnownHosts(target.knownHostsFile, {"appliance.example.com"}).ok());
+  auto without = ConnectOrFail(target);
+  auto refused = without->Sftp();
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().code() == Status::Code::kUnsupported);
+  CHECK(refused.status().message().find("refused the SFTP subsystem") != std::string::npos);
+
+  RemoteFiles* execFiles = testing::Must(without->Files());
+  CHECK(execFiles->transport() == "exec");
+  CHECK(testing::Must(without->Files()) == execFiles);  // decided once
+  const std::string announced = "appliance.example.com (127.0.0.1:" + std::to_string(bare.port()) +
+                                "): the host has no SFTP subsystem; files are written over exec";
+  INFO(log.text());
+  CHECK(log.text().find(announced) != std::string::npos);
+  CHECK(log.text().find(announced) == log.text().rfind(announced));  // said once
+  CHECK(testing::Must(execFiles->Stat("/")).has_value());
+}
+
+TEST_CASE("Files() does not fall back to exec when SFTP starts but fails", "[ssh][files]") {
+  // The subsystem is granted, but what runs is not an SFTP server.
+  auto sshd = testing::StartSshd([] {
+    testing::SshdOptions options;
+    options.forceCommand = "exit 1";
+    return options;
+  }());
+  auto session = ConnectOrFail(sshd->Target());
+  auto files = session->Files();
+  REQUIRE_FALSE(files.ok());
+  INFO(files.status().message());
+  CHECK(files.status().code() == Status::Code::kIoError);
+  CHECK(files.status().message().find("SFTP subsystem did not start") != std::string::npos);
 }
 
 // Not run by default: ./pkiform_unit_tests "[ssh-bench]"

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "tests/providers/ssh/ssh_fixture.h"
+#include "tests/providers/ssh/file_fixture.h"
 
 using namespace pkiform;
 using namespace pkiform::ssh;
@@ -20,37 +20,7 @@ using pkiform::testing::SharedSshd;
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-mode_t ModeOf(const std::string& path) {
-  struct stat st{};
-  REQUIRE(::stat(path.c_str(), &st) == 0);
-  return st.st_mode & 07777;
-}
-
-// A fresh directory owned by the login user, seen locally and remotely at the same path.
-std::string FreshDir(const testing::SshdHarness& sshd, const std::string& name) {
-  std::string dir = sshd.dataDir() + "/" + name;
-  fs::remove_all(dir);
-  REQUIRE(fs::create_directory(dir));
-  struct passwd* pw = ::getpwnam(sshd.user().c_str());
-  REQUIRE(pw != nullptr);
-  REQUIRE(::chown(dir.c_str(), pw->pw_uid, pw->pw_gid) == 0);
-  return dir;
-}
-
-std::vector<std::string> Listing(const std::string& dir) {
-  std::vector<std::string> names;
-  for (auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
+using namespace pkiform::testing::files;
 
 SftpClient& SftpOf(SshSession& session) {
   auto sftp = session.Sftp();
@@ -85,13 +55,13 @@ TEST_CASE("upload writes a hidden temporary file and renames it over the target"
         INFO(tmp);
         CHECK(fs::path(tmp).parent_path() == fs::path(dir));
         CHECK(fs::path(tmp).filename().string().rfind(".server.key.pkiform-tmp-", 0) == 0);
-        CHECK(ModeOf(tmp) == 0600);  // a secret is private from its first byte
+        CHECK(LocalMode(tmp) == 0600);  // a secret is private from its first byte
         CHECK(fs::file_size(tmp) == 0);
       },
       [&](const std::string& tmp) {
         ++beforeRenameCalls;
         CHECK(Slurp(tmp) == secret);  // complete before it becomes visible
-        CHECK(ModeOf(tmp) == 0600);
+        CHECK(LocalMode(tmp) == 0600);
         // Readers of the target still see the old state.
         CHECK(fs::exists(target) == existed);
         if (existed) CHECK(Slurp(target) == before);
@@ -103,59 +73,8 @@ TEST_CASE("upload writes a hidden temporary file and renames it over the target"
   CHECK(afterCreateCalls == 1);
   CHECK(beforeRenameCalls == 1);
   CHECK(Slurp(target) == secret);
-  CHECK(ModeOf(target) == 0600);
+  CHECK(LocalMode(target) == 0600);
   CHECK(Listing(dir) == std::vector<std::string>{"server.key"});
-}
-
-TEST_CASE("upload sets the final mode and owner", "[ssh]") {
-  auto& sshd = SharedSshd();
-  auto session = ConnectOrFail(sshd.Target());
-  SftpClient& sftp = SftpOf(*session);
-  const std::string dir = FreshDir(sshd, "modes");
-  struct passwd* pw = ::getpwnam(sshd.user().c_str());
-  REQUIRE(pw != nullptr);
-
-  REQUIRE(sftp.Upload(dir + "/cert.pem", "certificate\n", 0644).ok());
-  CHECK(ModeOf(dir + "/cert.pem") == 0644);  // beyond the owner-only create mode
-  REQUIRE(sftp.Upload(dir + "/group.key", "key\n", 0640, pw->pw_uid, pw->pw_gid).ok());
-  CHECK(ModeOf(dir + "/group.key") == 0640);
-  REQUIRE(sftp.Upload(dir + "/empty", "", 0400).ok());
-  CHECK(ModeOf(dir + "/empty") == 0400);
-  CHECK(fs::file_size(dir + "/empty") == 0);
-
-  auto st = sftp.Stat(dir + "/group.key");
-  REQUIRE(st.ok());
-  REQUIRE(st->has_value());
-  CHECK((*st)->mode == 0640);
-  CHECK((*st)->uid == pw->pw_uid);
-  CHECK((*st)->gid == pw->pw_gid);
-  CHECK((*st)->size == 4);
-  CHECK((*st)->isRegular);
-  CHECK_FALSE((*st)->isDirectory);
-}
-
-TEST_CASE("a failed upload leaves the target and the directory untouched", "[ssh]") {
-  auto& sshd = SharedSshd();
-  auto session = ConnectOrFail(sshd.Target());
-  SftpClient& sftp = SftpOf(*session);
-  const std::string dir = FreshDir(sshd, "failing");
-  std::ofstream(dir + "/server.pem") << "old";
-
-  SECTION("chown to root is refused for an unprivileged user") {
-    Status s = sftp.Upload(dir + "/server.pem", "new", 0644, 0u, 0u);
-    REQUIRE_FALSE(s.ok());
-    INFO(s.message());
-    CHECK(s.message().find("127.0.0.1:" + std::to_string(sshd.port())) != std::string::npos);
-    CHECK(s.message().find("owner") != std::string::npos);
-    CHECK(s.message().find("permission denied") != std::string::npos);
-  }
-  SECTION("the directory does not exist") {
-    Status s = sftp.Upload(dir + "/missing/server.pem", "new", 0644);
-    REQUIRE_FALSE(s.ok());
-    CHECK(s.message().find(dir + "/missing/") != std::string::npos);
-  }
-  CHECK(Slurp(dir + "/server.pem") == "old");
-  CHECK(Listing(dir) == std::vector<std::string>{"server.pem"});
 }
 
 TEST_CASE("download returns exact content, stat and download report absent files", "[ssh]") {

@@ -1,6 +1,6 @@
-#include "providers/openssh/shell_quote.h"
+#include "providers/ssh/shell_quote.h"
 
-namespace pkiform::openssh {
+namespace pkiform::ssh {
 
 std::string ShellQuote(std::string_view text) {
   std::string out = "'";
@@ -17,4 +17,4 @@ std::string ShellQuote(std::string_view text) {
 
 bool IsShellSafe(std::string_view text) { return text.find('\0') == std::string_view::npos; }
 
-}  // namespace pkiform::openssh
+}  // namespace pkiform::ssh
