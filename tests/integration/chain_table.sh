@@ -15,7 +15,9 @@ if [ -z "${FLEET_DIR:-}" ]; then
   work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
   hosts=""
   for d in $depths; do for s in $sets; do hosts="$hosts${hosts:+,}d$d-$s.fleet.test=$(address $d $s)"; done; done
-  exec "$2" "$work/repo" "$hosts" -- "$0" "$1" "$2"
+  # Not exec: the trap must outlive the fleet to remove the repository (it holds the CA key).
+  "$2" "$work/repo" "$hosts" -- "$0" "$1" "$2"
+  exit
 fi
 . "$(dirname "$0")/lib.sh"
 P=$1

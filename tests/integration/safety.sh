@@ -4,7 +4,9 @@
 # Usage: safety.sh PKIFORM PKIFORM_FLEET
 if [ -z "${FLEET_DIR:-}" ]; then
   work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-  exec "$2" "$work/repo" web1.fleet.test=127.0.80.11,web2.fleet.test=127.0.80.12 -- "$0" "$1" "$2"
+  # Not exec: the trap must outlive the fleet to remove the repository (it holds the CA key).
+  "$2" "$work/repo" web1.fleet.test=127.0.80.11,web2.fleet.test=127.0.80.12 -- "$0" "$1" "$2"
+  exit
 fi
 . "$(dirname "$0")/lib.sh"
 P=$1
