@@ -72,6 +72,10 @@ class Provider {
   virtual Status RestoreIdentity(const IdentityBackup& backup) = 0;
   // Drops the backup copies once the new identity is verified.
   virtual Status DiscardBackup(const IdentityBackup& backup) = 0;
+  // Removes backup files an interrupted apply left next to a slot's files (exactly
+  // `files`, as Observe reported them in ObservedSlot::leftover_backups); refuses
+  // any path that is not the name of such a backup of that slot.
+  virtual Status RemoveLeftoverBackups(const std::string& slot, const std::vector<std::string>& files) = 0;
   virtual Status AddTrust(const std::string& store, const std::string& certificate_pem) = 0;
   virtual Status RemoveTrust(const std::string& store, const std::string& fingerprint_sha256) = 0;
   virtual Status InstallCrl(const std::string& location, const std::string& crl_pem) = 0;

@@ -20,7 +20,8 @@ keydigest() {
 }
 backup() {
   if [ -e "$2" ] || [ -L "$2" ]; then
-    cp -p "$2" "$2.pkiform-backup.tmp" && mv -f "$2.pkiform-backup.tmp" "$2.pkiform-backup" ||
+    rm -f "$2.pkiform-backup.tmp" &&
+      cp -p "$2" "$2.pkiform-backup.tmp" && mv -f "$2.pkiform-backup.tmp" "$2.pkiform-backup" ||
       { rm -f "$2.pkiform-backup.tmp"; fail "cannot back up $2"; }
     mark backup "$1" saved
   else

@@ -9,6 +9,12 @@
 // umask 077); then, for a key made by GenerateCsr, gives the pending key its
 // owner and mode 0600 and renames it over the key. The certificate files come
 // afterwards, by SFTP.
+//
+// A backup left by an earlier, interrupted apply never stands in for the file:
+// a file that exists is copied over it (the temporary name removed first, so
+// nothing is written through whatever is there), and a file that does not exist
+// is reported absent, so a restore removes it rather than bringing the old
+// backup back.
 #pragma once
 
 #include <cstdint>
@@ -59,7 +65,8 @@ std::string RefusalMessage(const PrepareRequest& request, const std::string& ref
 std::string BuildRestoreScript(const std::vector<std::pair<std::string, std::string>>& restore,
                                const std::vector<std::string>& created);
 
-// Removes the backup copies.
+// Removes the backup copies (DiscardBackup), or the backups an interrupted apply
+// left (RemoveLeftoverBackups): `rm -f` of exactly these paths.
 std::string BuildDiscardScript(const std::vector<std::string>& backups);
 
 }  // namespace pkiform::openssh

@@ -2,6 +2,7 @@
 
 #include <openssl/x509.h>
 
+#include <charconv>
 #include <map>
 #include <utility>
 
@@ -22,6 +23,9 @@ pubkey() {
     mark "$1" "$2" present
     openssl pkey -in "$3" -passin pass: -pubout -outform DER </dev/null 2>/dev/null | enc
   fi
+}
+leftover() {
+  if [ -e "$3" ] || [ -L "$3" ]; then mark leftover "$1" "$2"; fi
 }
 store() {
   if [ -d "$2" ]; then
@@ -52,6 +56,9 @@ std::string BuildObserveScript(const std::vector<SlotToObserve>& slots, const st
       script += "pubkey pendingkey " + n + " " + ShellQuote(PendingKeyPathOf(f.private_key)) + "\n";
       script += "dump pendingcsr " + n + " " + ShellQuote(PendingCsrPathOf(f.private_key)) + "\n";
     }
+    const std::vector<std::string> backups = BackupPathsOf(f);
+    for (size_t k = 0; k < backups.size(); ++k)
+      script += "leftover " + n + " " + std::to_string(k) + " " + ShellQuote(backups[k]) + "\n";
   }
   for (size_t j = 0; j < stores.size(); ++j)
     script += "store " + std::to_string(j) + " " + ShellQuote(stores[j]) + "\n";
@@ -201,6 +208,23 @@ Result<std::optional<std::string>> ReadCrlSection(const std::vector<ScriptSectio
   return std::optional<std::string>(found->data);
 }
 
+// A `leftover` i k marker: backup name k of slot i exists. Only names the script
+// asked about are taken, each once.
+Status ReadLeftover(const ScriptSection& s, std::vector<std::vector<bool>>& found, const std::string& peer) {
+  int k = -1;
+  auto [end, ec] = std::from_chars(s.state.data(), s.state.data() + s.state.size(), k);
+  const bool number = ec == std::errc() && end == s.state.data() + s.state.size();
+  if (s.index < 0 || static_cast<size_t>(s.index) >= found.size() || !number || k < 0 ||
+      static_cast<size_t>(k) >= found[s.index].size())
+    return Status::Failed(peer + ": observe: the output names backup file '" + s.state + "' of slot #" +
+                          std::to_string(s.index) + ", which was not asked for");
+  if (found[s.index][k])
+    return Status::Failed(peer + ": observe: the output repeats backup file " + s.state + " of slot #" +
+                          std::to_string(s.index));
+  found[s.index][k] = true;
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<ObservedStore>> ReadStores(std::string_view output, const std::vector<std::string>& stores,
@@ -216,7 +240,14 @@ Result<Actual> ReadObservation(std::string_view output, const std::vector<SlotTo
   auto sections = ParseScriptOutput(output);
   if (!sections.ok()) return sections.status().WithContext(peer + ": observe");
   Indexed idx;
+  std::vector<std::vector<bool>> leftovers(slots.size());
+  for (size_t i = 0; i < slots.size(); ++i) leftovers[i].assign(BackupPathsOf(slots[i].files).size(), false);
   for (const auto& s : *sections) {
+    if (s.kind == "leftover") {
+      Status read = ReadLeftover(s, leftovers, peer);
+      if (!read.ok()) return read;
+      continue;
+    }
     if (s.kind == "crl" && crl_file.empty())
       return Status::Failed(peer + ": observe: the output names a CRL file, which was not asked for");
     if (s.kind == "store" || s.kind == "entryname" || s.kind == "entry" || s.kind == "crl") continue;
@@ -236,6 +267,9 @@ Result<Actual> ReadObservation(std::string_view output, const std::vector<SlotTo
       return Status::Failed(slots[i].name + " on " + peer + ": observe: the output lacks the certificate file");
     auto slot = ReadSlot(idx, static_cast<int>(i), slots[i]);
     if (!slot.ok()) return slot.status().WithContext(slots[i].name + " on " + peer + ": observe");
+    const std::vector<std::string> backups = BackupPathsOf(slots[i].files);
+    for (size_t k = 0; k < backups.size(); ++k)
+      if (leftovers[i][k]) slot->leftover_backups.push_back(backups[k]);
     actual.slots.push_back(std::move(slot).value());
   }
 

@@ -5,7 +5,9 @@
 // (`cert`, `chain`, `fullchain` i), the public key of the private key file
 // computed on the host with `openssl pkey -pubout` (`key` i: the private key
 // itself never leaves the host), the same for a pending key left by GenerateCsr
-// (`pendingkey` i) and that pending key's CSR (`pendingcsr` i). Per trust store
+// (`pendingkey` i) and that pending key's CSR (`pendingcsr` i), and a marker
+// `leftover` i k for each backup name k of BackupPathsOf(files) that exists (the
+// name is known from k, nothing of the file is read). Per trust store
 // j: either the bundle file (`store` j present|absent) or `store` j directory
 // followed by `entryname` j / `entry` j for each *.pem and *.crt file in it.
 // The cluster's CRL file (revocation.crl.path), when it has one: `crl` 0.

@@ -9,7 +9,7 @@
 //   SelfSignPending  one exec: openssl on the host signs the pending CSR with its key (self_sign_script.h)
 //   InstallIdentity  one exec (checks, backups, pending key; identity_scripts.h), then one
 //                    upload per certificate file (and the key when pkiform made it)
-//   RestoreIdentity, DiscardBackup   one exec each
+//   RestoreIdentity, DiscardBackup, RemoveLeftoverBackups   one exec each
 //   AddTrust         stat, (bundle: download,) upload
 //   RemoveTrust      bundle: stat, download, upload; directory: one exec to list, one to remove
 //   InstallCrl       one upload of the whole CRL file (revocation.crl.path), 0644
@@ -48,6 +48,7 @@ class OpensshProvider : public Provider {
   Result<IdentityBackup> InstallIdentity(const IdentityInstall& install) override;
   Status RestoreIdentity(const IdentityBackup& backup) override;
   Status DiscardBackup(const IdentityBackup& backup) override;
+  Status RemoveLeftoverBackups(const std::string& slot, const std::vector<std::string>& files) override;
   Status AddTrust(const std::string& store, const std::string& certificate_pem) override;
   Status RemoveTrust(const std::string& store, const std::string& fingerprint_sha256) override;
   Status InstallCrl(const std::string& location, const std::string& crl_pem) override;

@@ -1,5 +1,6 @@
 #include "providers/openssh/slot_files.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace pkiform::openssh {
@@ -67,6 +68,15 @@ Result<SlotFileSet> SlotFilesOf(const IdentitySlot& slot) {
 }
 
 std::string BackupPathOf(const std::string& file) { return file + ".pkiform-backup"; }
+std::string BackupTempPathOf(const std::string& file) { return BackupPathOf(file) + ".tmp"; }
+
+std::vector<std::string> BackupPathsOf(const SlotFileSet& files) {
+  std::vector<std::string> paths;
+  for (const auto& f : files.All())
+    for (const std::string& p : {BackupPathOf(f), BackupTempPathOf(f)})
+      if (std::find(paths.begin(), paths.end(), p) == paths.end()) paths.push_back(p);
+  return paths;
+}
 std::string PendingKeyPathOf(const std::string& privateKey) { return privateKey + ".pkiform-new"; }
 std::string PendingCsrPathOf(const std::string& privateKey) { return privateKey + ".pkiform-new.csr"; }
 

@@ -1,7 +1,8 @@
 // The files of an openssh identity slot on the host, checked once, and the names
 // pkiform gives its own files next to them: the backups InstallIdentity makes
-// (`<file>.pkiform-backup`), the key GenerateCsr makes (`<key>.pkiform-new`)
-// and the CSR that goes with it (`<key>.pkiform-new.csr`, public).
+// (`<file>.pkiform-backup`, written as `<file>.pkiform-backup.tmp` first), the
+// key GenerateCsr makes (`<key>.pkiform-new`) and the CSR that goes with it
+// (`<key>.pkiform-new.csr`, public).
 #pragma once
 
 #include <optional>
@@ -37,6 +38,11 @@ std::optional<int> ParseFileMode(std::string_view text);
 Status CheckRemoteFilePath(const std::string& path);
 
 std::string BackupPathOf(const std::string& file);
+std::string BackupTempPathOf(const std::string& file);
+// Every name a backup of the slot's files can have, both kinds per file, in the
+// order of All(), each once. An apply that completes leaves none of them; one
+// killed between its backups and DiscardBackup can leave any.
+std::vector<std::string> BackupPathsOf(const SlotFileSet& files);
 std::string PendingKeyPathOf(const std::string& privateKey);
 std::string PendingCsrPathOf(const std::string& privateKey);
 

@@ -1,5 +1,6 @@
 #include "reconciler/executor/executor.h"
 
+#include <initializer_list>
 #include <set>
 
 #include "reconciler/executor/new_identity.h"
@@ -7,12 +8,18 @@
 namespace pkiform {
 namespace {
 
-// A peer's changes in the order they must happen: trust, then CRLs, then identities.
-std::vector<const Change*> Ordered(const PeerPlan& p) {
+// A peer's changes of these kinds, in that order.
+std::vector<const Change*> Ordered(const PeerPlan& p, std::initializer_list<ChangeKind> kinds) {
   std::vector<const Change*> out;
-  for (ChangeKind kind : {ChangeKind::kTrust, ChangeKind::kCrl, ChangeKind::kIdentity})
+  for (ChangeKind kind : kinds)
     for (const auto& c : p.changes)
       if (c.kind == kind) out.push_back(&c);
+  return out;
+}
+
+std::string Joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
   return out;
 }
 
@@ -40,7 +47,7 @@ class PeerRun {
       return Status::Failed("stale plan: " + peer_.fqdn +
                             " has changed since the plan was made; run plan again");
     observed_ = std::move(actual).value();
-    for (const Change* c : Ordered(plan_)) {
+    for (const Change* c : Ordered(plan_, {ChangeKind::kTrust, ChangeKind::kCrl, ChangeKind::kIdentity})) {
       Status s = Apply(*c);
       Record(*c, s);
       if (!s.ok()) return Rollback(s, outcome);
@@ -56,6 +63,14 @@ class PeerRun {
       if (Status s = provider_.DiscardBackup(done.backup); !s.ok())
         Progress("warning: could not remove the backup of " + done.slot->slot + ": " + s.message());
       if (done.issuer->kind == Issuer::Kind::kExternal && hooks_.answered) hooks_.answered(plan_, *done.slot);
+    }
+    // Last: backups an interrupted apply left are removed only once nothing here can
+    // roll back any more; a failure leaves the new identities in place.
+    for (const Change* c : Ordered(plan_, {ChangeKind::kBackups})) {
+      Status s = Apply(*c);
+      Record(*c, s);
+      if (!s.ok()) return s;
+      ++outcome.applied;
     }
     return Status::Ok();
   }
@@ -74,7 +89,9 @@ class PeerRun {
     else if (s.ok() && !requested)
       fingerprint = c.after_fingerprint;  // trust and CRL changes: what the plan said goes in
     const char* outcome = !s.ok() ? "failed" : requested ? "requested" : "applied";
-    if (hooks_.record) hooks_.record(plan_, c, outcome, fingerprint, s.ok() ? "" : s.message());
+    std::string detail = s.ok() ? "" : s.message();
+    if (s.ok() && c.kind == ChangeKind::kBackups) detail = "removed " + Joined(c.remove_files);
+    if (hooks_.record) hooks_.record(plan_, c, outcome, fingerprint, detail);
   }
 
   const IdentitySlot* FindSlot(const std::string& name) const {
@@ -99,6 +116,8 @@ class PeerRun {
         return provider_.InstallCrl(c.slot_or_store, c.certificate_pem);
       case ChangeKind::kIdentity:
         return InstallIdentity(c);
+      case ChangeKind::kBackups:  // Run applies these last
+        return provider_.RemoveLeftoverBackups(c.slot_or_store, c.remove_files);
     }
     return Status::Failed("unknown change kind");
   }

@@ -3,7 +3,9 @@
 // Per cluster, peers roll one at a time. For each peer: re-observe and refuse
 // it if its state no longer matches the digest the plan recorded (stale plan);
 // trust changes first, then identities, then the restarts (each once), then a
-// real TLS handshake per changed identity that must serve the new certificate.
+// real TLS handshake per changed identity that must serve the new certificate;
+// then, once nothing can roll back any more, the removal of backups an
+// interrupted apply left (a failure there is reported, the new identities stay).
 // How each new identity is made (by issuer kind and key location) is in
 // new_identity.h; an external issuer's change may only hand a request over.
 // When a step fails, the peer's identities are restored from the backups the

@@ -39,6 +39,10 @@ std::string Actual::Digest() const {
       field("missing");
       for (const auto& f : s.missing_files) field(f);
     }
+    if (!s.leftover_backups.empty()) {  // likewise: a slot without leftovers keeps its digest
+      field("leftover");
+      for (const auto& f : s.leftover_backups) field(f);
+    }
   }
   for (const auto& t : trust) {
     field("trust");

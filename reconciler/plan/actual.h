@@ -22,6 +22,10 @@ struct ObservedSlot {
   // peer (openssh: the chain and fullchain files), in slot order. An empty chain
   // file (a root issuer's) and a missing one differ only here.
   std::vector<std::string> missing_files;
+  // Backup files pkiform made while installing this slot and an interrupted apply
+  // left behind (openssh: `<file>.pkiform-backup` and `.pkiform-backup.tmp`),
+  // their paths only, in slot file order. The planner has them removed, never restored.
+  std::vector<std::string> leftover_backups;
 };
 
 struct ObservedTrustStore {

@@ -28,6 +28,7 @@ const char* ChangeKindName(ChangeKind k) {
     case ChangeKind::kIdentity: return "identity";
     case ChangeKind::kTrust: return "trust";
     case ChangeKind::kCrl: return "crl";
+    case ChangeKind::kBackups: return "backups";
   }
   return "?";
 }

@@ -13,23 +13,26 @@ enum class Action {
   kCreate,   // + something that is missing
   kUpdate,   // ~ changed in place (settings)
   kReplace,  // -/+ a certificate replaced by a new one
-  kDelete,   // - something that must go (pruned trust entries)
+  kDelete,   // - something that must go (pruned trust entries, backup files left behind)
 };
 
 // "+", "~", "-/+", "-".
 const char* ActionSymbol(Action a);
 const char* ActionName(Action a);  // "create", "update", "replace", "delete"
 
-enum class ChangeKind { kIdentity, kTrust, kCrl };
+// kBackups: backup files an interrupted apply left next to a slot's files; always
+// kDelete, never restored, no restart; applied after the peer's identities are verified.
+enum class ChangeKind { kIdentity, kTrust, kCrl, kBackups };
 
-const char* ChangeKindName(ChangeKind k);  // "identity", "trust", "crl"
+const char* ChangeKindName(ChangeKind k);  // "identity", "trust", "crl", "backups"
 
 struct Change {
-  // "web-eu/web1.example.com/identity/nginx", ".../trust/<store>/<sha256 fingerprint>", ".../crl/<location>"
+  // "web-eu/web1.example.com/identity/nginx", ".../trust/<store>/<sha256 fingerprint>", ".../crl/<location>",
+  // ".../backups/nginx"
   std::string address;
   Action action = Action::kCreate;
   ChangeKind kind = ChangeKind::kIdentity;
-  std::string slot_or_store;  // the slot name, the trust store, or the CRL location
+  std::string slot_or_store;  // the slot name (identity, backups), the trust store, or the CRL location
   std::string reason;         // "certificate expires 2026-12-01, within renewBefore 30d"
   // Before/after as people read them: subject, SANs, key, issuer, expiry, fingerprint.
   std::vector<std::string> before, after;
@@ -39,6 +42,7 @@ struct Change {
   std::string certificate_pem;  // trust/CRL: the exact bytes to install
   std::string waiting_for;      // external issuer: "signed certificate for ..." (nothing installed yet)
   std::string request_pem;      // waiting: the CSR pending on the peer to hand over; empty: apply makes one
+  std::vector<std::string> remove_files;  // backups: exactly the files to remove on the peer
 };
 
 enum class RestartKind {

@@ -29,7 +29,7 @@ std::optional<Enum> ParseEnum(const std::string& text, const Enum (&values)[N], 
 }
 
 constexpr Action kActions[] = {Action::kCreate, Action::kUpdate, Action::kReplace, Action::kDelete};
-constexpr ChangeKind kKinds[] = {ChangeKind::kIdentity, ChangeKind::kTrust, ChangeKind::kCrl};
+constexpr ChangeKind kKinds[] = {ChangeKind::kIdentity, ChangeKind::kTrust, ChangeKind::kCrl, ChangeKind::kBackups};
 constexpr RestartKind kRestartKinds[] = {RestartKind::kService, RestartKind::kAppliance, RestartKind::kCommand};
 
 ojson Strings(const std::vector<std::string>& v) {
@@ -52,6 +52,7 @@ ojson ChangeToJson(const Change& c) {
   j["certificate_pem"] = c.certificate_pem;
   j["waiting_for"] = c.waiting_for;
   j["request_pem"] = c.request_pem;
+  j["remove_files"] = Strings(c.remove_files);
   return j;
 }
 
@@ -89,8 +90,13 @@ class ObjectReader {
     return v ? v->get<int>() : 0;
   }
 
-  std::vector<std::string> Strs(const char* key) {
+  // `optional`: an absent field reads as empty (fields added after plans were first saved).
+  std::vector<std::string> Strs(const char* key, bool optional = false) {
     std::vector<std::string> out;
+    if (optional && j_.is_object() && !j_.contains(key)) {
+      known_.insert(key);
+      return out;
+    }
     const json* v = Get(key, json::value_t::array, "an array of strings");
     if (!v) return out;
     for (size_t i = 0; i < v->size(); ++i) {
@@ -182,6 +188,7 @@ Change ReadChange(const json& j, const std::string& path, Status& error) {
   c.certificate_pem = r.Str("certificate_pem");
   c.waiting_for = r.Str("waiting_for");
   c.request_pem = r.Str("request_pem");
+  c.remove_files = r.Strs("remove_files", /*optional=*/true);
   r.Done();
   return c;
 }

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "reconciler/pki/certificate_file.h"
+#include "reconciler/planner/backups_change.h"
 #include "reconciler/planner/cluster_facts.h"
 #include "reconciler/planner/crl_change.h"
 #include "reconciler/planner/identity_change.h"
@@ -119,8 +120,11 @@ Status PlanIdentities(const PeerContext& ctx, const Peer& peer, const Actual& ac
     if (issuer->kind == Issuer::Kind::kExternal && ctx.in.external_files)
       external = ctx.in.external_files(issuer->name, ctx.cluster.name, peer.fqdn, slot.slot);
     IdentityDecision d = PlanIdentity(*input, external);
+    const bool installs = d.change && d.change->waiting_for.empty();
     if (d.change) out.changes.push_back(std::move(*d.change));
     if (!d.note.empty()) out.notes.push_back(std::move(d.note));
+    if (auto backups = PlanLeftoverBackups(ctx.cluster.name, peer.fqdn, actual.FindSlot(slot.slot), installs))
+      out.changes.push_back(std::move(*backups));
   }
   return Status::Ok();
 }

@@ -6,7 +6,8 @@
 // issuers' certificates and requests, observes the peers, and pins `now`.
 //
 // Per peer, in manifest order: trust store changes first (additions, then
-// prunes), then the CRL file (crl_change.h), then identity changes; then the
+// prunes), then the CRL file (crl_change.h), then identity changes, each slot's
+// followed by the removal of backups an interrupted apply left (backups_change.h); then the
 // restarts and follow-ups those changes need, from the platform catalogue; and the
 // digest of the observation, so that `apply PLANFILE` can refuse a peer that
 // changed since.

@@ -103,6 +103,43 @@ TEST_CASE("a CRL file change round-trips and counts as a change", "[planner][jso
   CHECK(read.after_fingerprint == "56:78");
 }
 
+TEST_CASE("a change removing leftover backups round-trips with its files and counts as a removal",
+          "[planner][json][backups]") {
+  Plan plan = SamplePlan();
+  Change backups;
+  backups.address = "web-eu/web1.example.com/backups/nginx";
+  backups.action = Action::kDelete;
+  backups.kind = ChangeKind::kBackups;
+  backups.slot_or_store = "nginx";
+  backups.reason = "backup files left by an interrupted apply; removed, never restored";
+  backups.before = {"/etc/nginx/tls/server.key.pkiform-backup"};
+  backups.remove_files = backups.before;
+  plan.peers[0].changes.push_back(backups);
+  const auto j = PlanToJson(plan);
+  CHECK(j["summary"].dump() == R"({"add":1,"change":1,"remove":1,"restarts":2})");
+  CHECK(j["peers"][0]["changes"][2]["kind"] == "backups");
+  CHECK(j["peers"][0]["changes"][2]["remove_files"].dump() == R"(["/etc/nginx/tls/server.key.pkiform-backup"])");
+  auto back = PlanFromJson(json::parse(j.dump()));
+  INFO(back.status().ToString());
+  REQUIRE(back.ok());
+  const Change& read = back->peers.at(0).changes.at(2);
+  CHECK(read.kind == ChangeKind::kBackups);
+  CHECK(read.action == Action::kDelete);
+  CHECK(read.remove_files == backups.remove_files);
+  CHECK(back->peers.at(0).changes.at(0).remove_files.empty());
+}
+
+TEST_CASE("a plan saved before remove_files existed still reads", "[planner][json][backups]") {
+  json j = ToPlainJson(SamplePlan());
+  for (auto& c : j["peers"][0]["changes"]) c.erase("remove_files");
+  auto plan = PlanFromJson(j);
+  INFO(plan.status().ToString());
+  REQUIRE(plan.ok());
+  CHECK(plan->peers.at(0).changes.at(1).remove_files.empty());
+  j["peers"][0]["changes"][0]["remove_files"] = "/etc/x";
+  CHECK(ReadError(j).message() == "plan: peers[0].changes[0].remove_files must be an array of strings");
+}
+
 TEST_CASE("plan JSON layout", "[planner][json]") {
   const auto j = PlanToJson(SamplePlan());
   std::vector<std::string> keys;

@@ -137,6 +137,26 @@ TEST_CASE("plan text: a CRL file shows its CRLs and the file's fingerprints; the
         "Plan: 1 to add, 1 to change, 0 to remove, 2 restarts.\n");
 }
 
+TEST_CASE("plan text: leftover backups are a removal listing each file", "[planner][render][backups]") {
+  Plan plan;
+  plan.peers.push_back(PeerPlan{});
+  plan.peers[0].cluster = "web";
+  plan.peers[0].peer = "web1";
+  Change backups = MakeChange(Action::kDelete, ChangeKind::kBackups, "nginx",
+                              "backup files left by an interrupted apply; removed, never restored");
+  backups.before = {"/etc/nginx/tls/server.pem.pkiform-backup", "/etc/nginx/tls/server.key.pkiform-backup"};
+  backups.remove_files = backups.before;
+  plan.peers[0].changes = {backups};
+  CHECK(RenderPlanText(plan, false) ==
+        "# web/web1\n"
+        "  - backups nginx\n"
+        "      # backup files left by an interrupted apply; removed, never restored\n"
+        "      - /etc/nginx/tls/server.pem.pkiform-backup\n"
+        "      - /etc/nginx/tls/server.key.pkiform-backup\n"
+        "\n"
+        "Plan: 0 to add, 0 to change, 1 to remove, 0 restarts.\n");
+}
+
 TEST_CASE("plan text: one restart is singular", "[planner][render]") {
   Plan plan = SmallPlan();
   plan.peers.resize(1);
