@@ -13,10 +13,15 @@ constexpr std::string_view kEnd = "-----END CERTIFICATE-----";
 std::vector<PemCertificate> FindCertificates(std::string_view text) {
   std::vector<PemCertificate> found;
   size_t pos = 0;
+  // The END line the last search found: after a truncated block the next BEGIN
+  // still ends there, so the text is searched for END lines once in all, not once
+  // per BEGIN line (hosts' files are untrusted; that was quadratic).
+  size_t endMarker = std::string_view::npos;
   while (true) {
     size_t begin = text.find(kBegin, pos);
     if (begin == std::string_view::npos) break;
-    size_t endMarker = text.find(kEnd, begin + kBegin.size());
+    if (endMarker == std::string_view::npos || endMarker < begin + kBegin.size())
+      endMarker = text.find(kEnd, begin + kBegin.size());
     if (endMarker == std::string_view::npos) break;
     size_t end = endMarker + kEnd.size();
     size_t nl = text.find('\n', end);

@@ -219,6 +219,20 @@ PeerPlan ReadPeer(const json& j, const std::string& path, Status& error) {
   return p;
 }
 
+// A plan is six levels deep (plan, peers, peer, changes, change, before). The
+// walks below recurse, so a file nested thousands of levels deep is refused
+// first, by a walk that stops at this depth.
+constexpr int kMaxPlanDepth = 32;
+
+bool NestedDeeperThan(const json& j, int levels) {
+  if (!j.is_structured()) return false;
+  if (levels == 0) return true;
+  for (const auto& child : j) {
+    if (NestedDeeperThan(child, levels - 1)) return true;
+  }
+  return false;
+}
+
 // The path of the first string holding a PEM private key, or "".
 template <typename Json>
 std::string PrivateKeyIn(const Json& j, const std::string& path) {
@@ -258,6 +272,9 @@ ojson PlanToJson(const Plan& plan) {
 
 Result<Plan> PlanFromJson(const json& j) {
   if (!j.is_object()) return Status::InvalidInput("plan: the plan must be a JSON object");
+  if (NestedDeeperThan(j, kMaxPlanDepth))
+    return Status::InvalidInput("plan: values nested deeper than " + std::to_string(kMaxPlanDepth) +
+                                " levels; this is not a plan");
   auto version = j.find("format_version");
   if (version == j.end()) return Status::InvalidInput("plan: format_version: missing field");
   if (!version->is_number_integer() || version->get<long long>() != kPlanFormatVersion)

@@ -222,6 +222,19 @@ TEST_CASE("plans never carry private keys", "[planner][json]") {
   CHECK(ReadError(j).message() == "plan: peers[0].notes[0] holds a private key; plans never carry private keys");
 }
 
+// Walking (private keys) or printing (format_version) a value nested 200,000 levels deep
+// overflowed the stack (seen reading the reader while fuzzing, shown with
+// tests/fuzz/fuzz_plan_file on such an input: the short runs' inputs are too small for it).
+TEST_CASE("the plan reader refuses deep nesting without exhausting the stack", "[planner][json]") {
+  const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  for (const std::string& text : {R"({"format_version": 1, "peers": [], "x": )" + deep + "}",
+                                  R"({"format_version": )" + deep + "}"}) {
+    const json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    REQUIRE_FALSE(j.is_discarded());
+    CHECK(ReadError(j).message() == "plan: values nested deeper than 32 levels; this is not a plan");
+  }
+}
+
 TEST_CASE("plan files are written atomically, mode 0600, and read back", "[planner][json]") {
   testing::TempDir dir;
   const std::string path = (dir.path() / "plan.json").string();
