@@ -7,6 +7,7 @@ const std::vector<CheckEntry>& AllChecks() {
       {"issuer references", "", CheckIssuerReferences},
       {"platform-specific fields", "", CheckPlatformFields},
       {"SSH connection settings", "", CheckConnections},
+      {"files outside the repository", "", CheckFileLocations},
       {"peers", "V1 V16", CheckPeers},
       {"key and lifetime fields", "", CheckKeyFields},
       {"identity slot names", "U1", CheckSlotNames},

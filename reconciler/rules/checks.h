@@ -42,6 +42,7 @@ const std::vector<CheckEntry>& AllChecks();
 void CheckIssuerReferences(const CheckContext&, DiagnosticList&);
 void CheckPlatformFields(const CheckContext&, DiagnosticList&);
 void CheckConnections(const CheckContext&, DiagnosticList&);
+void CheckFileLocations(const CheckContext&, DiagnosticList&);
 void CheckPeers(const CheckContext&, DiagnosticList&);
 void CheckKeyFields(const CheckContext&, DiagnosticList&);
 void CheckSlotNames(const CheckContext&, DiagnosticList&);
