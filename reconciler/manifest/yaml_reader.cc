@@ -1,14 +1,13 @@
 #include "reconciler/manifest/yaml_reader.h"
 
 #include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
 
 #include <cctype>
 #include <cstdio>
 #include <optional>
-#include <sstream>
 
 #include "reconciler/manifest/yaml_limits.h"
+#include "reconciler/manifest/yaml_loop_guard.h"
 #include "reconciler/util/input_limits.h"
 #include "reconciler/util/utf8.h"
 
@@ -86,53 +85,6 @@ bool HasTabIndentation(const std::string& text) {
   return false;
 }
 
-// Builds nothing: it only sees where each document starts.
-class DocumentStarts : public YAML::EventHandler {
- public:
-  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
-
-  YAML::Mark start = YAML::Mark::null_mark();
-};
-
-// yaml-cpp 0.7's LoadAll loops forever, adding an empty document each turn, when
-// a ',' (a flow entry token) comes where a document's top node would start: the
-// parser reads it as an empty node and does not consume the token, and LoadAll
-// asks for the next document again. Found by trying inputs: ",", ",\n", " ,",
-// ",a", "# c\n,", "---\n,", "...\n,", "&a ,", "!t ,", and after a complete top
-// node: "[a],", "{a: 1},", "\"a\" ,", "[a]\n,", "- a\n,", "a: 1\n---\n,". Inside
-// a block mapping or sequence it is an ordinary error instead ("a: 1\n,", "- ,");
-// in a plain scalar it is text ("a ,"). (Fixed upstream after 0.7.)
-//
-// This pass runs the same parser with a handler that builds nothing: a document
-// that starts where the previous one started consumed nothing, and the next would
-// do the same forever. It also bounds how many documents one file may hold.
-std::optional<Diagnostic> CheckDocumentsEnd(const std::string& text, const std::string& file) {
-  std::istringstream in(text);
-  YAML::Parser parser(in);
-  DocumentStarts starts;
-  std::optional<YAML::Mark> previous;
-  for (size_t count = 0; parser.HandleNextDocument(starts); ++count) {
-    if (previous && previous->pos == starts.start.pos)
-      return Diagnostic{Severity::kError, {file, starts.start.line + 1, starts.start.column + 1},
-                        "invalid YAML: ',' outside a flow collection; a comma separates the items of [...] "
-                        "and {...} only", "yaml"};
-    if (count == limits::kDocumentsPerFile)
-      return Diagnostic{Severity::kError, {file, starts.start.line + 1, starts.start.column + 1},
-                        "more than " + std::to_string(limits::kDocumentsPerFile) +
-                            " YAML documents in one file; split the file", "limit"};
-    previous = starts.start;
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 std::vector<YamlDocument> ReadYamlDocuments(const std::string& text, const std::string& file, DiagnosticList& out) {
@@ -142,7 +94,7 @@ std::vector<YamlDocument> ReadYamlDocuments(const std::string& text, const std::
   }
   std::vector<YAML::Node> nodes;
   try {
-    if (auto stuck = CheckDocumentsEnd(text, file)) {
+    if (auto stuck = ProbeDocuments(text, file)) {
       out.Add(*stuck);
       return {};
     }

@@ -4,9 +4,9 @@
 // Before yaml-cpp sees the text: it must be UTF-8 made of characters YAML allows
 // (yaml-cpp would take a leading NUL for UTF-16 and read nothing). While it
 // parses: yaml-cpp 0.7 loops forever, allocating, on a ',' where a document's
-// top node would start (see yaml_reader.cc), so a first pass that builds nothing
-// stops that and counts documents. After: a file with no document is an error,
-// and each document must keep within the limits of yaml_limits.h.
+// top node would start, which yaml_loop_guard.h rules out first. After: a file
+// with no document is an error, and each document must keep within the limits
+// of yaml_limits.h.
 #pragma once
 
 #include <yaml-cpp/yaml.h>

@@ -29,6 +29,7 @@ TEST_CASE("a ',' where a document would start is an error, not an endless loop",
   CHECK(OneProblem("a: 1\n---\n,\n") == "3:1 invalid YAML:" + comma);
   CHECK(OneProblem("a: 1\n...\n,\n") == "3:1 invalid YAML:" + comma);
   CHECK(OneProblem("!t ,\n") == "1:4 invalid YAML:" + comma);
+  CHECK(OneProblem("&x a\n? \n") == "2:1 invalid YAML: no document can start at '?' here [yaml]");
   // Inside a block collection it was always an ordinary error; in a plain scalar it is text.
   CHECK(OneProblem("a: 1\n,\n") == "2:1 invalid YAML: end of map not found [yaml]");
   DiagnosticList out;
