@@ -77,7 +77,7 @@ class DirectoryWalk {
           if (found_.size() == limits::kManifestFiles) {
             diags_.Error({DisplayPath(top.string()), 0, 0},
                          "more than " + std::to_string(limits::kManifestFiles) +
-                             " *.yaml files below this folder; is it the manifest folder?", "limit");
+                             " *.yaml files below this folder; is it the manifest folder? (none is read)", "limit");
             return false;
           }
           found_.push_back(p.string());  // a FIFO or device is refused when it is read
@@ -127,9 +127,10 @@ std::vector<ManifestFile> ExpandManifestPaths(const std::vector<std::string>& ar
       diags.Error({arg, 0, 0}, Describe(ec ? ec : std::make_error_code(std::errc::no_such_file_or_directory)));
     } else if (fs::is_directory(st)) {
       std::vector<std::string> found;
-      const bool complete = DirectoryWalk(found, diags).Walk(arg);
+      // Past the file limit this is no manifest folder (-f / ?): nothing of it is read.
+      if (!DirectoryWalk(found, diags).Walk(arg)) continue;
       std::sort(found.begin(), found.end());
-      if (found.empty() && complete) diags.Error({arg, 0, 0}, "no *.yaml manifest in this directory");
+      if (found.empty()) diags.Error({arg, 0, 0}, "no *.yaml manifest in this directory");
       const std::string root = RepositoryRoot(arg);
       for (const auto& f : found) add(f, root);
     } else {

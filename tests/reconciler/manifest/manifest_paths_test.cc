@@ -94,3 +94,15 @@ TEST_CASE("a manifest linked to /proc/self/environ is validated but never quoted
         std::string::npos);
   CHECK(diags.has_errors());  // NUL-separated text is no YAML
 }
+
+TEST_CASE("a folder with more than 20,000 *.yaml files below it is refused whole", "[manifest][paths]") {
+  TempDir dir;
+  for (int i = 0; i <= 20000; ++i) dir.Write("all/d" + std::to_string(i % 100) + "/f" + std::to_string(i) + ".yaml", "");
+  DiagnosticList diags;
+  auto files = ExpandManifestPaths({(dir.path() / "all").string()}, diags);
+  CHECK(files.empty());
+  REQUIRE(diags.items().size() == 1);
+  CHECK(diags.items()[0].message ==
+        "more than 20000 *.yaml files below this folder; is it the manifest folder? (none is read)");
+  CHECK(diags.items()[0].rule == "limit");
+}
