@@ -2,6 +2,8 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "reconciler/manifest/yaml_scalar.h"
@@ -48,24 +50,23 @@ std::string JsonText(const json& v) { return v.is_string() ? v.get<std::string>(
 // A value from the document, quoted and cut short.
 std::string Quoted(const std::string& value) { return "'" + Excerpt(value) + "'"; }
 
-// Why a number that looks like an integer is not one here (yaml_scalar.h).
+// Why a number that looks like an integer is not one here (yaml_scalar.h), and
+// the decimal to write instead.
 std::string DecimalOnlyHint(const YAML::Node& node) {
   if (!node.IsScalar() || node.Tag() == "!") return "";
   const std::string& s = node.Scalar();
-  auto value = NonDecimalInteger(s);
+  const auto value = NonDecimalInteger(s);
   if (!value) return "";
-  std::string body = s.substr(s[0] == '-' || s[0] == '+' ? 1 : 0);
-  std::string base = body.size() > 1 && (body[1] == 'x' || body[1] == 'X')   ? "hexadecimal"
-                     : body.size() > 1 && (body[1] == 'o' || body[1] == 'O') ? "octal"
-                     : body.size() > 1 && (body[1] == 'b' || body[1] == 'B') ? "binary"
-                                                                             : "";
-  if (!base.empty())
-    return "; integers in pkiform manifests are decimal, and " + Quoted(s) + " is " + base + ": write " +
-           std::to_string(*value);
-  const size_t digit = body.find_first_not_of('0');
-  const std::string decimal = s.substr(0, s.size() - body.size()) + (digit == std::string::npos ? "0" : body.substr(digit));
-  return "; integers in pkiform manifests are decimal, without leading zeros (" + Quoted(s) + " is octal " +
-         std::to_string(*value) + " to YAML 1.1 readers): write " + decimal;
+  const size_t sign = s[0] == '-' || s[0] == '+' ? 1 : 0;
+  const char prefix = static_cast<char>(std::tolower(static_cast<unsigned char>(s[sign + 1])));
+  static const std::map<char, std::string> kBases = {{'x', "hexadecimal"}, {'o', "octal"}, {'b', "binary"}};
+  const std::string decimal_only = "; integers in pkiform manifests are decimal";
+  if (auto base = kBases.find(prefix); base != kBases.end())
+    return decimal_only + ", and " + Quoted(s) + " is " + base->second + ": write " + std::to_string(*value);
+  // A leading zero: octal to YAML 1.1 readers, decimal to 1.2 ones; the digits without it are what most meant.
+  const size_t digit = std::min(s.find_first_not_of('0', sign), s.size() - 1);
+  return decimal_only + ", without leading zeros (" + Quoted(s) + " is octal " + std::to_string(*value) +
+         " to YAML 1.1 readers): write " + s.substr(0, sign) + s.substr(digit);
 }
 
 // Compares a YAML scalar with a JSON value as the schema means it.
