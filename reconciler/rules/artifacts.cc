@@ -16,8 +16,8 @@ bool Artifacts::ReportOnce(const FileRef& ref, const std::string& message, const
 }
 
 const std::string* Artifacts::Bytes(const FileRef& ref, const limits::FileLimit& limit, DiagnosticList& out) {
-  // By path and kind: one file may be both a CA certificate and a CRL bundle's
-  // neighbour with another limit.
+  // By path and limit: one file may be named as a certificate and as a CRL, each
+  // read within its own limit.
   const std::string key = ref.path + "\n" + limit.what;
   auto it = bytes_.find(key);
   if (it == bytes_.end()) {
