@@ -18,6 +18,7 @@
 #include "reconciler/planner/slot_input.h"
 #include "reconciler/rules/load_and_check.h"
 #include "reconciler/tls/probe.h"
+#include "reconciler/util/file_reader.h"
 #include "state/atomic_file.h"
 #include "state/current_user.h"
 
@@ -173,8 +174,8 @@ Result<Plan> FleetRun::MakePlan() {
   for (const auto& c : loaded_.desired.clusters)
     for (const auto& t : c.trust)
       for (const auto& ref : t.certificates) {
-        auto text = state::ReadFile(ref.path);
-        if (!text.ok()) return text.status();
+        auto text = ReadBoundedFile(ref.path, limits::kCertificateFile);
+        if (!text.ok()) return text.status().WithContext(ref.written);
         trust_pems[ref.path] = {*text};
       }
   const Desired& desired = loaded_.desired;
@@ -184,7 +185,8 @@ Result<Plan> FleetRun::MakePlan() {
     const Issuer* is = desired.FindIssuer(issuer);
     if (!is) return files;
     auto read = [](const std::string& path) -> std::optional<std::string> {
-      auto text = state::ReadFile(path);
+      // Committed by someone else: a FIFO or a huge file there is no certificate.
+      auto text = ReadBoundedFile(path, limits::kCertificateFile);
       if (!text.ok()) return std::nullopt;
       return std::move(text).value();
     };
@@ -202,8 +204,8 @@ Result<Plan> FleetRun::MakePlan() {
   for (const auto& c : loaded_.desired.clusters)  // the CRL files, as the trust files above
     if (c.revocation && c.revocation->crl)
       for (const auto& ref : c.revocation->crl->upload) {
-        auto text = state::ReadFile(ref.path);
-        if (!text.ok()) return text.status();
+        auto text = ReadBoundedFile(ref.path, limits::kCrlFile);
+        if (!text.ok()) return text.status().WithContext(ref.written);
         in.crl_pems[ref.path] = *text;
       }
   auto plan = planner::MakePlan(in);

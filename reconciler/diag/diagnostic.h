@@ -25,6 +25,9 @@ struct Diagnostic {
   SourceLocation where;
   std::string message;
   std::string rule;  // SEED-RULES.md id ("V3") or a pkiform check id ("schema", "ref"); may be empty
+  // How many places use the value this problem is about: a node shared through
+  // YAML aliases is validated and reported once, with this count.
+  int repeats = 1;
 };
 
 class DiagnosticList {
@@ -33,6 +36,8 @@ class DiagnosticList {
   void Warning(SourceLocation where, std::string message, std::string rule = "");
   void Add(Diagnostic d) { items_.push_back(std::move(d)); }
   void Append(const DiagnosticList& other);
+  // One more place uses the value that items()[index] is about.
+  void AddRepeat(size_t index);
 
   const std::vector<Diagnostic>& items() const { return items_; }
   int errors() const;

@@ -2,21 +2,25 @@
 
 namespace pkiform {
 
+void SourceMap::Add(const std::string& file, std::string text, Quote quote) {
+  Source s{std::move(text), {0}, quote};
+  for (size_t i = s.text.find('\n'); i != std::string::npos; i = s.text.find('\n', i + 1))
+    s.line_starts.push_back(i + 1);
+  files_[file] = std::move(s);
+}
+
 const std::string* SourceMap::Text(const std::string& file) const {
   auto it = files_.find(file);
-  return it == files_.end() ? nullptr : &it->second;
+  return it == files_.end() ? nullptr : &it->second.text;
 }
 
 std::optional<std::string_view> SourceMap::Line(const std::string& file, int line) const {
   auto it = files_.find(file);
-  if (it == files_.end() || line < 1) return std::nullopt;
-  std::string_view text = it->second;
-  size_t start = 0;
-  for (int n = 1; n < line; ++n) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string_view::npos) return std::nullopt;
-    start = nl + 1;
-  }
+  if (it == files_.end() || it->second.quote == Quote::kNo || line < 1) return std::nullopt;
+  const Source& s = it->second;
+  if (static_cast<size_t>(line) > s.line_starts.size()) return std::nullopt;
+  std::string_view text = s.text;
+  const size_t start = s.line_starts[line - 1];
   if (start > text.size()) return std::nullopt;
   size_t end = text.find('\n', start);
   std::string_view l = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);

@@ -1,24 +1,20 @@
 #include "reconciler/issuers/issuer.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "reconciler/pki/certificate_file.h"
 #include "reconciler/pki/key_file.h"
+#include "reconciler/util/file_reader.h"
 
 namespace pkiform {
 namespace {
 
-Result<std::string> ReadAll(const FileRef& ref) {
-  std::ifstream in(ref.path, std::ios::binary);
-  if (!in) return Status::IoError(ref.written + ": cannot read file");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
+Result<std::string> ReadAll(const FileRef& ref, const limits::FileLimit& limit) {
+  auto bytes = ReadBoundedFile(ref.path, limit);
+  if (!bytes.ok()) return bytes.status().WithContext(ref.written);
+  return bytes;
 }
 
 Result<std::vector<pki::Certificate>> ReadCertificates(const FileRef& ref) {
-  auto bytes = ReadAll(ref);
+  auto bytes = ReadAll(ref, limits::kCertificateFile);
   if (!bytes.ok()) return bytes.status();
   auto certs = pki::ParseCertificates(*bytes);
   if (!certs.ok()) return certs.status().WithContext(ref.written);
@@ -114,7 +110,7 @@ Result<std::unique_ptr<CertificateIssuer>> OpenIssuer(const Issuer& issuer,
   auto ca = ReadCertificates(*issuer.certificate);
   if (!ca.ok()) return ca.status();
   if (ca->size() != 1) return Status::InvalidInput(issuer.certificate->written + ": expected one CA certificate");
-  auto key_pem = ReadAll(*issuer.private_key);
+  auto key_pem = ReadAll(*issuer.private_key, limits::kPrivateKeyFile);
   if (!key_pem.ok()) return key_pem.status();
   auto key = pki::LoadPrivateKey(*key_pem, issuer.passphrase_env,
                                  issuer.passphrase_file ? issuer.passphrase_file->path : "");

@@ -9,21 +9,10 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "reconciler/util/terminal_escape.h"
+
 namespace pkiform::log {
 namespace {
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not one.
-size_t Utf8Length(const std::string& s, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
-  if (len == 0 || i + len > s.size()) return 0;
-  for (size_t k = 1; k < len; ++k)
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  // C1 controls (U+0080..U+009F) are two-byte sequences C2 80..C2 9F: escape them too.
-  if (len == 2 && c == 0xC2 && byte(i + 1) < 0xA0) return 0;
-  return len;
-}
 
 // One line per record on stderr, as text or as a JSON object; one writer at a time.
 class StderrSink : public spdlog::sinks::base_sink<std::mutex> {
@@ -51,35 +40,6 @@ class StderrSink : public spdlog::sinks::base_sink<std::mutex> {
 };
 
 }  // namespace
-
-std::string EscapeForTerminal(const std::string& text) {
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size();) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t' || (c >= 0x20 && c < 0x7F)) {
-      out += static_cast<char>(c);
-    } else if (c >= 0x80) {
-      if (size_t len = Utf8Length(text, i)) {
-        out.append(text, i, len);
-        i += len;
-        continue;
-      }
-      out += {'\\', 'x', kHex[c >> 4], kHex[c & 15]};
-    } else {
-      out += {'\\', 'x', kHex[c >> 4], kHex[c & 15]};
-    }
-    ++i;
-  }
-  return out;
-}
 
 void ConfigureLogging(Format format, int verbosity) {
   auto logger = std::make_shared<spdlog::logger>("pkiform", std::make_shared<StderrSink>(format));

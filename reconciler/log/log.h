@@ -4,7 +4,7 @@
 // Levels follow -v: none shows warnings and errors, -v adds info (what each
 // step chose, e.g. "writing files over exec: the host has no SFTP"), -vv adds
 // debug. `--log-format json` prints one JSON object per line. Every message is
-// escaped (log_escape.h) before it reaches the sink: appliance output, file names
+// escaped (util/terminal_escape.h) before it reaches the sink: appliance output, file names
 // and manifest values may hold control bytes, and a log line must never move the
 // cursor of a terminal or forge another line in a CI log. Messages never carry
 // secrets: callers log names, never values, of passwords, keys and passphrases.
@@ -18,9 +18,5 @@ enum class Format { kText, kJson };
 
 // Installs the stderr logger; verbosity is the count of -v.
 void ConfigureLogging(Format format, int verbosity);
-
-// Control bytes (C0, DEL, C1) and invalid UTF-8 as \xNN, "\n" as \n, "\r" as \r,
-// a backslash as "\\": a string that prints as exactly one visible line.
-std::string EscapeForTerminal(const std::string& text);
 
 }  // namespace pkiform::log

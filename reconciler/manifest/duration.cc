@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "reconciler/util/input_limits.h"
+
 namespace pkiform {
 
 std::optional<Duration> ParseDuration(const std::string& text) {
@@ -39,7 +41,9 @@ std::optional<Duration> ParseDuration(const std::string& text) {
     } else {
       return std::nullopt;
     }
+    // n <= 1e9 and unit <= 1y, so n * unit fits; the sum is checked at each step.
     d.length += std::chrono::seconds(n * unit);
+    if (d.length.count() > limits::kDurationSeconds) return std::nullopt;
   }
   if (months_only) d.whole_months = static_cast<int>(months);
   return d;

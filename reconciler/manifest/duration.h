@@ -19,6 +19,8 @@ struct Duration {
   bool operator==(const Duration& o) const { return length == o.length; }
 };
 
+// nullopt for text that is not a duration, and for one longer than 100y
+// (util/input_limits.h).
 std::optional<Duration> ParseDuration(const std::string& text);
 // "30d", "12h", "1d12h": the shortest exact form, for messages.
 std::string FormatDuration(std::chrono::seconds d);

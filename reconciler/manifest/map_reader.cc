@@ -3,6 +3,8 @@
 #include <filesystem>
 
 #include "reconciler/manifest/yaml_scalar.h"
+#include "reconciler/util/excerpt.h"
+#include "reconciler/util/input_limits.h"
 
 namespace pkiform {
 
@@ -59,7 +61,10 @@ std::optional<Duration> MapReader::OptDur(const std::string& key) {
   if (!Has(key)) return std::nullopt;
   SourceLocation at = Mark(key);
   auto d = ParseDuration(Node(key).Scalar());
-  if (!d) problems_.Error(at, "duration '" + Node(key).Scalar() + "' is too long", "schema");
+  // The schema checked the form: what fails here is the length.
+  if (!d)
+    problems_.Error(at, "duration '" + Excerpt(Node(key).Scalar()) + "' is longer than " + limits::kDurationText +
+                            ", the longest pkiform accepts", "limit");
   return d;
 }
 
@@ -77,10 +82,11 @@ std::vector<std::string> MapReader::Strings(const std::string& key) {
 
 FileRef MapReader::MakeFileRef(const YAML::Node& value, const SourceLocation& where) const {
   FileRef ref;
-  ref.written = value.Scalar();
+  const std::string& written = value.Scalar();
+  ref.written = Excerpt(written);
   ref.where = where;
-  std::filesystem::path p(ref.written);
-  ref.path = p.is_absolute() || dir_.empty() ? ref.written : (std::filesystem::path(dir_) / p).lexically_normal().string();
+  std::filesystem::path p(written);
+  ref.path = p.is_absolute() || dir_.empty() ? written : (std::filesystem::path(dir_) / p).lexically_normal().string();
   return ref;
 }
 

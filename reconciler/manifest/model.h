@@ -25,8 +25,9 @@ struct Located {
   }
 };
 
-// A file named in a manifest: `written` as the user wrote it (for messages),
-// `path` resolved against the manifest's folder (for reading).
+// A file named in a manifest: `written` as the user wrote it, cut short when
+// long (for messages only), `path` resolved against the manifest's folder (for
+// reading).
 struct FileRef {
   std::string written;
   std::string path;

@@ -1,8 +1,35 @@
 #include "reconciler/manifest/yaml_scalar.h"
 
-#include <regex>
+#include <re2/re2.h>
+
+#include <charconv>
 
 namespace pkiform {
+
+namespace {
+
+// An integer in another base, or with a leading zero: `0443`, `0x10`, `0o17`, `0b101`.
+const RE2& OtherBaseInteger() {
+  static const RE2 re("([-+]?)(0[0-9]+|0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+)");
+  return re;
+}
+
+}  // namespace
+
+std::optional<long long> NonDecimalInteger(const std::string& s) {
+  std::string sign, digits;
+  if (!RE2::FullMatch(s, OtherBaseInteger(), &sign, &digits)) return std::nullopt;
+  // What a YAML 1.1 reader makes of it: a leading 0 means octal there.
+  int base = 8;
+  std::string_view body = std::string_view(digits).substr(1);
+  if (body.starts_with('x') || body.starts_with('X')) base = 16;
+  if (body.starts_with('b') || body.starts_with('B')) base = 2;
+  if (base != 8 || body.starts_with('o') || body.starts_with('O')) body.remove_prefix(1);
+  long long value = 0;
+  if (body.empty() || std::from_chars(body.data(), body.data() + body.size(), value, base).ec != std::errc())
+    return std::nullopt;
+  return sign == "-" ? -value : value;
+}
 
 ScalarKind ClassifyScalar(const YAML::Node& node) {
   if (node.IsNull()) return ScalarKind::kNull;
@@ -11,10 +38,14 @@ ScalarKind ClassifyScalar(const YAML::Node& node) {
   if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return ScalarKind::kNull;
   if (s == "true" || s == "True" || s == "TRUE" || s == "false" || s == "False" || s == "FALSE")
     return ScalarKind::kBool;
-  static const std::regex kInt("[-+]?[0-9]+|0x[0-9a-fA-F]+");
-  static const std::regex kNum("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
-  if (std::regex_match(s, kInt)) return ScalarKind::kInteger;
-  if (std::regex_match(s, kNum)) return ScalarKind::kNumber;
+  // RE2 matches in time linear in the scalar, without recursion: std::regex
+  // recursed once per character and overflowed the stack on a long value.
+  static const RE2 kDecimal("[-+]?(0|[1-9][0-9]*)");
+  static const RE2 kNumber(
+      "[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN)");
+  if (RE2::FullMatch(s, kDecimal)) return ScalarKind::kInteger;
+  if (RE2::FullMatch(s, OtherBaseInteger())) return ScalarKind::kString;  // decimal only: see the header
+  if (RE2::FullMatch(s, kNumber)) return ScalarKind::kNumber;
   return ScalarKind::kString;
 }
 
@@ -33,11 +64,11 @@ std::string DescribeNode(const YAML::Node& node) {
 
 std::optional<long long> ScalarInteger(const YAML::Node& node) {
   if (!node.IsScalar() || ClassifyScalar(node) != ScalarKind::kInteger) return std::nullopt;
-  try {
-    return std::stoll(node.Scalar(), nullptr, 0);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
+  const std::string& s = node.Scalar();
+  const char* begin = s.data() + (s[0] == '+' ? 1 : 0);
+  long long value = 0;
+  if (std::from_chars(begin, s.data() + s.size(), value, 10).ec != std::errc()) return std::nullopt;  // out of range
+  return value;
 }
 
 std::optional<bool> ScalarBool(const YAML::Node& node) {

@@ -1,10 +1,14 @@
 #include "reconciler/manifest/yaml_schema.h"
 
-#include <regex>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "reconciler/manifest/yaml_scalar.h"
 #include "reconciler/util/embedded.h"
+#include "reconciler/util/excerpt.h"
 #include "reconciler/util/spelling.h"
 
 namespace pkiform {
@@ -15,6 +19,9 @@ const json& ManifestSchema() {
   static const json schema = json::parse(*EmbeddedFile("schema/pkiform.schema.json"));
   return schema;
 }
+
+YamlSchemaValidator::YamlSchemaValidator(const nlohmann::ordered_json& schema) : root_(schema) {}
+YamlSchemaValidator::~YamlSchemaValidator() = default;
 
 const std::vector<std::string>& YamlSchemaValidator::SupportedKeywords() {
   static const std::vector<std::string> k = {
@@ -39,6 +46,28 @@ std::string Child(const std::string& path, const std::string& key) {
 std::string Where(const std::string& path) { return path.empty() ? "the document" : path; }
 
 std::string JsonText(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+// A value from the document, quoted and cut short.
+std::string Quoted(const std::string& value) { return "'" + Excerpt(value) + "'"; }
+
+// Why a number that looks like an integer is not one here (yaml_scalar.h), and
+// the decimal to write instead.
+std::string DecimalOnlyHint(const YAML::Node& node) {
+  if (!node.IsScalar() || node.Tag() == "!") return "";
+  const std::string& s = node.Scalar();
+  const auto value = NonDecimalInteger(s);
+  if (!value) return "";
+  const size_t sign = s[0] == '-' || s[0] == '+' ? 1 : 0;
+  const char prefix = static_cast<char>(std::tolower(static_cast<unsigned char>(s[sign + 1])));
+  static const std::map<char, std::string> kBases = {{'x', "hexadecimal"}, {'o', "octal"}, {'b', "binary"}};
+  const std::string decimal_only = "; integers in pkiform manifests are decimal";
+  if (auto base = kBases.find(prefix); base != kBases.end())
+    return decimal_only + ", and " + Quoted(s) + " is " + base->second + ": write " + std::to_string(*value);
+  // A leading zero: octal to YAML 1.1 readers, decimal to 1.2 ones; the digits without it are what most meant.
+  const size_t digit = std::min(s.find_first_not_of('0', sign), s.size() - 1);
+  return decimal_only + ", without leading zeros (" + Quoted(s) + " is octal " + std::to_string(*value) +
+         " to YAML 1.1 readers): write " + s.substr(0, sign) + s.substr(digit);
+}
 
 // Compares a YAML scalar with a JSON value as the schema means it.
 bool ScalarEquals(const YAML::Node& node, const json& v) {
@@ -68,6 +97,18 @@ const json& YamlSchemaValidator::Resolve(const json& schema) const {
   return *s;
 }
 
+const RE2& YamlSchemaValidator::Pattern(const std::string& pattern) const {
+  auto it = patterns_.find(pattern);
+  if (it == patterns_.end()) {
+    RE2::Options options;
+    options.set_log_errors(false);
+    it = patterns_.emplace(pattern, std::make_unique<RE2>(pattern, options)).first;
+    // The schema is pkiform's own: a pattern RE2 cannot compile fails its unit test.
+    if (!it->second->ok()) it->second = std::make_unique<RE2>("(?!)", options);
+  }
+  return *it->second;
+}
+
 bool YamlSchemaValidator::Validate(const YAML::Node& doc, const std::string& file, DiagnosticList& out) const {
   Ctx ctx{file, &out};
   SourceLocation start = NodeLocation(doc, file, {file, 1, 1});
@@ -78,9 +119,28 @@ bool YamlSchemaValidator::Validate(const YAML::Node& doc, const std::string& fil
 void YamlSchemaValidator::Check(const json& schema_in, const YAML::Node& node, const std::string& path,
                                 const SourceLocation& where, const SourceLocation& key_at, Ctx& ctx) const {
   const json& schema = Resolve(schema_in);
+  // A node met again (through an alias) against the same schema: counted, not redone.
+  const bool memo = ctx.out && !node.Mark().is_null() && node.IsDefined() && !node.IsNull();
+  if (memo) {
+    for (const Seen& s : ctx.seen[node.Mark().pos])
+      if (s.schema == &schema && s.node.is(node)) {
+        for (size_t i = s.first; i < s.last; ++i) ctx.out->AddRepeat(i);
+        ctx.errors += s.errors;
+        return;
+      }
+  }
+  const size_t first = ctx.out ? ctx.out->items().size() : 0;
+  const int errors_before = ctx.errors;
+  CheckOnce(schema, node, path, where, key_at, ctx);
+  if (memo)
+    ctx.seen[node.Mark().pos].push_back({node, &schema, first, ctx.out->items().size(), ctx.errors - errors_before});
+}
+
+void YamlSchemaValidator::CheckOnce(const json& schema, const YAML::Node& node, const std::string& path,
+                                    const SourceLocation& where, const SourceLocation& key_at, Ctx& ctx) const {
   if (schema.contains("const") && !ScalarEquals(node, schema["const"])) {
     Report(ctx, where, Where(path) + " must be '" + JsonText(schema["const"]) + "'" +
-                           (node.IsScalar() ? ", found '" + node.Scalar() + "'" : ""));
+                           (node.IsScalar() ? ", found " + Quoted(node.Scalar()) : ""));
     return;
   }
   if (schema.contains("enum")) {
@@ -89,7 +149,7 @@ void YamlSchemaValidator::Check(const json& schema_in, const YAML::Node& node, c
     {
       std::vector<std::string> names;
       for (const auto& v : schema["enum"]) names.push_back(JsonText(v));
-      std::string found = node.IsScalar() ? "'" + node.Scalar() + "'" : DescribeNode(node);
+      std::string found = node.IsScalar() ? Quoted(node.Scalar()) : DescribeNode(node);
       std::string msg = found + " is not a valid " + Where(path) + "; expected one of: " + Join(names, ", ");
       if (node.IsScalar())
         if (auto m = ClosestMatch(node.Scalar(), names); !m.empty()) msg += " (did you mean '" + m + "'?)";
@@ -130,7 +190,8 @@ bool YamlSchemaValidator::CheckType(const json& schema, const YAML::Node& node, 
   static const std::map<std::string, std::string> kArticle = {
       {"object", "a mapping"}, {"array", "a sequence"}, {"string", "a string"},
       {"integer", "an integer"}, {"number", "a number"}, {"boolean", "a boolean (true or false)"}};
-  Report(ctx, where, Where(path) + " must be " + kArticle.at(type) + ", found " + DescribeNode(node));
+  Report(ctx, where, Where(path) + " must be " + kArticle.at(type) + ", found " + DescribeNode(node) +
+                         (type == "integer" || type == "number" ? DecimalOnlyHint(node) : ""));
   return false;
 }
 
@@ -152,7 +213,7 @@ void YamlSchemaValidator::CheckObject(const json& schema, const YAML::Node& node
     }
     const std::string name = key.Scalar();
     if (!seen.insert(name).second) {
-      Report(ctx, key_at, "duplicate key '" + name + "' in " + Where(path));
+      Report(ctx, key_at, "duplicate key " + Quoted(name) + " in " + Where(path));
       continue;
     }
     SourceLocation value_at = NodeLocation(it->second, ctx.file, key_at);
@@ -161,7 +222,7 @@ void YamlSchemaValidator::CheckObject(const json& schema, const YAML::Node& node
     } else if (schema.contains("additionalProperties")) {
       const json& extra = schema["additionalProperties"];
       if (extra.is_boolean() && !extra.get<bool>()) {
-        std::string msg = "unknown key '" + name + "' in " + Where(path);
+        std::string msg = "unknown key " + Quoted(name) + " in " + Where(path);
         if (auto m = ClosestMatch(name, known); !m.empty()) msg += "; did you mean '" + m + "'?";
         else if (!known.empty()) msg += "; expected one of: " + Join(known, ", ");
         Report(ctx, key_at, msg);
@@ -211,21 +272,19 @@ void YamlSchemaValidator::CheckScalar(const json& schema, const YAML::Node& node
       Report(ctx, where, Where(path) + " must not be empty");
     if (schema.contains("pattern")) {
       const std::string pattern = schema["pattern"];
-      auto it = patterns_.find(pattern);
-      if (it == patterns_.end()) it = patterns_.emplace(pattern, std::regex(pattern)).first;
-      if (!std::regex_search(s, it->second)) {
+      if (!RE2::PartialMatch(s, Pattern(pattern))) {
         std::string what = schema.value("title", "value matching " + pattern);
-        Report(ctx, where, "'" + s + "' is not a valid " + what);
+        Report(ctx, where, Quoted(s) + " is not a valid " + what);
       }
     }
   }
   if (kind == ScalarKind::kInteger && !ScalarInteger(node))
-    Report(ctx, where, Where(path) + " is out of range: " + s);
+    Report(ctx, where, Where(path) + " is out of range: " + Excerpt(s));
   if (auto v = ScalarInteger(node)) {
     if (schema.contains("minimum") && *v < schema["minimum"].get<long long>())
-      Report(ctx, where, Where(path) + " must be at least " + schema["minimum"].dump() + ", found " + s);
+      Report(ctx, where, Where(path) + " must be at least " + schema["minimum"].dump() + ", found " + Excerpt(s));
     if (schema.contains("maximum") && *v > schema["maximum"].get<long long>())
-      Report(ctx, where, Where(path) + " must be at most " + schema["maximum"].dump() + ", found " + s);
+      Report(ctx, where, Where(path) + " must be at most " + schema["maximum"].dump() + ", found " + Excerpt(s));
   }
 }
 

@@ -80,6 +80,11 @@ std::set<std::string> Certificate::ExtendedKeyUsage() const {
 
 KeySpec Certificate::Key() const { return KeySpecOf(X509_get0_pubkey(x509_.get())); }
 
+int Certificate::KeySecurityBits() const {
+  const EVP_PKEY* key = X509_get0_pubkey(x509_.get());
+  return key != nullptr ? EVP_PKEY_get_security_bits(key) : 0;
+}
+
 std::string Certificate::SignatureKeyAlgorithm() const {
   const int signatureNid = X509_get_signature_nid(x509_.get());
   int digestNid = NID_undef;

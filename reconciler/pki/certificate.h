@@ -38,6 +38,9 @@ class Certificate {
   std::set<std::string> ExtendedKeyUsage() const;
   // The certified public key.
   KeySpec Key() const;
+  // Its strength as OpenSSL rates it, in bits of security (NIST SP 800-57):
+  // RSA 2048 and P-224 give 112, P-256 128, RSA 1024 80, RSA 512 less; 0 if unknown.
+  int KeySecurityBits() const;
   // The kind of key that signed this certificate, from its signature algorithm:
   // "rsa" (also RSASSA-PSS), "ecdsa", "ed25519", "ed448", "dsa", else the dotted OID (rule U5).
   std::string SignatureKeyAlgorithm() const;

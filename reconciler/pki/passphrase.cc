@@ -1,12 +1,11 @@
 #include "reconciler/pki/passphrase.h"
 
-#include <fcntl.h>
 #include <openssl/crypto.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
+
+#include "reconciler/util/file_reader.h"
 
 namespace pkiform::pki {
 namespace {
@@ -23,37 +22,19 @@ class WipeOnExit {
   std::string& secret_;
 };
 
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 Result<SecretString> ReadPassphraseFile(const std::string& path) {
-  FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (file.get() < 0) {
-    return Status::IoError("cannot open passphrase file '" + path + "': " + std::strerror(errno));
-  }
+  // A regular file only: a FIFO named here would block the run forever.
+  auto file = RegularFile::Open(path);
+  if (!file.ok() && file.status().code() == Status::Code::kInvalidInput)
+    return Status::InvalidInput("passphrase file '" + path + "' " + file.status().message());
+  if (!file.ok()) return Status::IoError("cannot open passphrase file '" + path + "': " + file.status().message());
   // Sized once up front: growing a std::string would leave copies of the secret in
   // freed memory.
   std::string buffer(kMaxPassphraseBytes + 3, '\0');
   WipeOnExit wipe(buffer);
-  size_t total = 0;
-  while (total < buffer.size()) {
-    const ssize_t n = ::read(file.get(), buffer.data() + total, buffer.size() - total);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::IoError("cannot read passphrase file '" + path + "': " + std::strerror(errno));
-    if (n == 0) break;
-    total += static_cast<size_t>(n);
-  }
+  auto read = file->ReadUpTo(buffer.data(), buffer.size());
+  if (!read.ok()) return Status::IoError("cannot read passphrase file '" + path + "': " + read.status().message());
+  size_t total = *read;
   if (total > 0 && buffer[total - 1] == '\n') --total;
   if (total > 0 && buffer[total - 1] == '\r') --total;
   if (total > kMaxPassphraseBytes) return Status::InvalidInput("passphrase file '" + path + "' is too long");

@@ -2,8 +2,15 @@
 
 #include <sstream>
 
+#include "reconciler/util/excerpt.h"
+#include "reconciler/util/terminal_escape.h"
+
 namespace pkiform {
 namespace {
+
+// A manifest value as the summary shows it: cut short and escaped, since some
+// fields (openssh slot and store names, paths) take any text.
+std::string Shown(const std::string& value) { return EscapeForTerminal(Excerpt(value), Backslash::kKeep); }
 
 const char* IssuerKind(Issuer::Kind k) {
   switch (k) {
@@ -34,30 +41,30 @@ std::string RenderFleetSummary(const LoadedManifests& loaded) {
       << " identity certificates, " << stores << " trust stores, " << d.issuers.size() << " issuers\n";
   out << "\nIssuers:\n";
   for (const auto& is : d.issuers) {
-    out << "  " << is.name << " (" << IssuerKind(is.kind) << ")";
-    if (is.certificate) out << ": " << is.certificate->written;
+    out << "  " << Shown(is.name) << " (" << IssuerKind(is.kind) << ")";
+    if (is.certificate) out << ": " << Shown(is.certificate->written);
     out << "\n";
   }
   for (const auto& c : d.clusters) {
-    out << "\nCluster " << c.name << " [" << c.platform;
+    out << "\nCluster " << Shown(c.name) << " [" << c.platform;
     if (!c.product.empty()) out << ", " << c.product;
-    if (!c.platform_version.empty()) out << " " << c.platform_version;
+    if (!c.platform_version.empty()) out << " " << Shown(c.platform_version);
     out << "]";
-    if (!c.fqdn.empty()) out << " fqdn " << c.fqdn;
+    if (!c.fqdn.empty()) out << " fqdn " << Shown(c.fqdn);
     out << "\n  peers:";
-    for (const auto& p : c.peers) out << " " << p.fqdn << (p.role.empty() ? "" : " (" + p.role + ")");
+    for (const auto& p : c.peers) out << " " << Shown(p.fqdn) << (p.role.empty() ? "" : " (" + p.role + ")");
     out << "\n";
     for (const auto& s : c.identity)
-      out << "  identity " << s.slot << ": issuer " << s.issuer << ", " << KeyText(s.key) << ", " << s.sans
+      out << "  identity " << Shown(s.slot) << ": issuer " << Shown(s.issuer) << ", " << KeyText(s.key) << ", " << s.sans
           << " SANs, lifetime " << s.duration.text << ", renew " << s.renew_before.text << " before expiry\n";
     for (const auto& t : c.trust)
-      out << "  trust " << t.store << ": " << t.certificates.size() << " CA certificate"
+      out << "  trust " << Shown(t.store) << ": " << t.certificates.size() << " CA certificate"
           << (t.certificates.size() == 1 ? "" : "s") << (t.prune ? ", prune others" : "") << "\n";
     if (c.revocation) {
       out << "  revocation:";
       if (c.revocation->crl) out << " CRL (" << c.revocation->crl->distribution_points.size() << " distribution points, "
                                  << c.revocation->crl->upload.size() << " uploaded"
-                                 << (c.revocation->crl->path.empty() ? "" : " into " + c.revocation->crl->path) << ")";
+                                 << (c.revocation->crl->path.empty() ? "" : " into " + Shown(c.revocation->crl->path)) << ")";
       if (c.revocation->ocsp && c.revocation->ocsp->enabled.value_or(false)) out << " OCSP";
       if (c.revocation->sip_tls) out << " SIP-TLS checking";
       out << "\n";

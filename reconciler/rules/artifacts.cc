@@ -3,11 +3,7 @@
 #include "reconciler/pki/crl_bundle.h"
 #include "reconciler/pki/key_file.h"
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include "reconciler/util/file_reader.h"
 
 namespace pkiform {
 
@@ -19,25 +15,15 @@ bool Artifacts::ReportOnce(const FileRef& ref, const std::string& message, const
   return true;
 }
 
-const std::string* Artifacts::Bytes(const FileRef& ref, DiagnosticList& out) {
-  auto it = bytes_.find(ref.path);
+const std::string* Artifacts::Bytes(const FileRef& ref, const limits::FileLimit& limit, DiagnosticList& out) {
+  // By path and limit: one file may be named as a certificate and as a CRL, each
+  // read within its own limit.
+  const std::string key = ref.path + "\n" + limit.what;
+  auto it = bytes_.find(key);
   if (it == bytes_.end()) {
-    std::optional<std::string> content;
-    std::error_code ec;
-    if (std::filesystem::is_directory(ref.path, ec)) {
-      it = bytes_.emplace(ref.path, std::nullopt).first;
-      ReportOnce(ref, "is a directory, not a file", "ref", out);
-      return nullptr;
-    }
-    std::ifstream in(ref.path, std::ios::binary);
-    if (in) {
-      std::stringstream buf;
-      buf << in.rdbuf();
-      content = buf.str();
-    }
-    int err = errno;
-    it = bytes_.emplace(ref.path, std::move(content)).first;
-    if (!it->second) ReportOnce(ref, std::string("cannot read file: ") + std::strerror(err), "ref", out);
+    auto read = ReadBoundedFile(ref.path, limit);
+    if (!read.ok()) ReportOnce(ref, read.status().message(), "ref", out);
+    it = bytes_.emplace(key, read.ok() ? std::optional<std::string>(std::move(read).value()) : std::nullopt).first;
   }
   return it->second ? &*it->second : nullptr;
 }
@@ -46,7 +32,7 @@ const std::vector<pki::Certificate>* Artifacts::Certificates(const FileRef& ref,
   auto it = certificates_.find(ref.path);
   if (it == certificates_.end()) {
     std::optional<std::vector<pki::Certificate>> parsed;
-    if (const std::string* bytes = Bytes(ref, out)) {
+    if (const std::string* bytes = Bytes(ref, limits::kCertificateFile, out)) {
       auto r = pki::ParseCertificates(*bytes);
       if (r.ok()) parsed = std::move(r).value();
       else ReportOnce(ref, r.status().message(), r.status().rule().empty() ? "pem" : r.status().rule(), out);
@@ -61,7 +47,7 @@ const pki::CertificateFileInfo* Artifacts::CertificateInfo(const FileRef& ref, D
   if (it == infos_.end()) {
     std::optional<pki::CertificateFileInfo> info;
     if (Certificates(ref, out)) {  // parse problems are reported there, once
-      auto r = pki::InspectCertificateFile(*Bytes(ref, out));
+      auto r = pki::InspectCertificateFile(*Bytes(ref, limits::kCertificateFile, out));
       if (r.ok()) info = *r;
     }
     it = infos_.emplace(ref.path, std::move(info)).first;
@@ -73,7 +59,7 @@ const std::vector<pki::Crl>* Artifacts::Crls(const FileRef& ref, DiagnosticList&
   auto it = crls_.find(ref.path);
   if (it == crls_.end()) {
     std::optional<std::vector<pki::Crl>> parsed;
-    if (const std::string* bytes = Bytes(ref, out)) {
+    if (const std::string* bytes = Bytes(ref, limits::kCrlFile, out)) {
       auto r = pki::ParseCrlBundle(*bytes);
       if (r.ok()) parsed = std::move(r).value();
       else if (bytes->find("-----BEGIN X509 CRL-----") != std::string::npos)
@@ -91,11 +77,17 @@ const pki::PrivateKey* Artifacts::IssuerKey(const Issuer& is, DiagnosticList& ou
   auto it = keys_.find(ref.path);
   if (it != keys_.end()) return it->second ? &*it->second : nullptr;
   std::optional<pki::PrivateKey> parsed;
-  const std::string* bytes = Bytes(ref, out);
+  const std::string* bytes = Bytes(ref, limits::kPrivateKeyFile, out);
   // Both passphrase settings at once is reported by the connection checks; a missing
   // passphrase file by the reference it is.
   bool usable = bytes && !(is.passphrase_file && !is.passphrase_env.empty());
-  if (usable && is.passphrase_file && pki::PrivateKey::IsEncryptedPem(*bytes)) usable = Bytes(*is.passphrase_file, out);
+  if (usable && is.passphrase_file && pki::PrivateKey::IsEncryptedPem(*bytes)) {
+    // Checked, not read here: the passphrase is read once, into memory that is wiped.
+    if (Status s = CheckRegularFile(is.passphrase_file->path); !s.ok()) {
+      ReportOnce(*is.passphrase_file, s.message(), "ref", out);
+      usable = false;
+    }
+  }
   if (usable) {
     auto r = pki::LoadPrivateKey(*bytes, is.passphrase_env, is.passphrase_file ? is.passphrase_file->path : "");
     if (r.ok()) {

@@ -15,6 +15,7 @@
 #include "reconciler/pki/certificate_file.h"
 #include "reconciler/pki/crl.h"
 #include "reconciler/pki/key.h"
+#include "reconciler/util/input_limits.h"
 
 namespace pkiform {
 
@@ -32,7 +33,7 @@ class Artifacts {
   const pki::PrivateKey* IssuerKey(const Issuer& issuer, DiagnosticList& out);
 
  private:
-  const std::string* Bytes(const FileRef& ref, DiagnosticList& out);
+  const std::string* Bytes(const FileRef& ref, const limits::FileLimit& limit, DiagnosticList& out);
   bool ReportOnce(const FileRef& ref, const std::string& message, const std::string& rule, DiagnosticList& out);
 
   std::map<std::string, std::optional<std::string>> bytes_;

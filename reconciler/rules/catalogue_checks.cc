@@ -48,7 +48,7 @@ void CheckSlotNames(const CheckContext& ctx, DiagnosticList& out) {
     for (const auto& s : c.identity) {
       const auto* slot = p->FindSlot(s.slot);
       if (!slot) {
-        std::string msg = "unknown identity slot '" + s.slot + "' for platform " + c.platform;
+        std::string msg = "unknown identity slot '" + Excerpt(s.slot) + "' for platform " + c.platform;
         if (auto m = ClosestMatch(s.slot, SlotNames(*p)); !m.empty()) msg += "; did you mean '" + m + "'?";
         else msg += "; expected one of: " + JoinNames(SlotNames(*p));
         out.Error(s.at("slot"), msg, p->rule_series == "U" ? "U1" : "platform");
@@ -56,7 +56,7 @@ void CheckSlotNames(const CheckContext& ctx, DiagnosticList& out) {
       }
       if (!node_type.empty() && !slot->node_types.empty() &&
           std::find(slot->node_types.begin(), slot->node_types.end(), node_type) == slot->node_types.end())
-        out.Error(s.at("slot"), "slot '" + s.slot + "' does not exist on " + p->FindNodeType(node_type)->display_name +
+        out.Error(s.at("slot"), "slot '" + Excerpt(s.slot) + "' does not exist on " + p->FindNodeType(node_type)->display_name +
                                     " nodes (cluster product: " + c.product + ")", "U1");
     }
   }
@@ -68,7 +68,7 @@ void CheckTrustStoreNames(const CheckContext& ctx, DiagnosticList& out) {
     if (!p) continue;
     for (const auto& t : c.trust) {
       if (p->FindTrustStore(t.store)) continue;
-      std::string msg = "unknown trust store '" + t.store + "' for platform " + c.platform;
+      std::string msg = "unknown trust store '" + Excerpt(t.store) + "' for platform " + c.platform;
       if (p->trust_stores.empty()) {
         out.Error(t.at("store"), c.platform + " has no trust stores: the CA chain of the issuer is installed with "
                                               "the identity certificate", "platform");
@@ -87,13 +87,13 @@ void CheckMultiSan(const CheckContext& ctx, DiagnosticList& out) {
     if (!p) continue;
     if (p->limits.multi_san_cli_upload_before && !c.platform_version.empty())
       if (auto r = catalogue::ParseRelease(c.platform_version); !r.ok())
-        out.Error(c.at("platformVersion"), "platformVersion '" + c.platform_version +
+        out.Error(c.at("platformVersion"), "platformVersion '" + Excerpt(c.platform_version) +
                                                "' is not a release train such as 14 or 14SU2", "platform");
     for (const auto& s : c.identity) {
       const auto* slot = p->FindSlot(s.slot);
       if (!slot || s.sans != "shared") continue;
       if (!slot->usage.empty() && !slot->MultiServerAllowed())
-        out.Error(s.at("sans"), "slot '" + s.slot + "' does not allow a multi-server (SAN) certificate; use sans: per-peer",
+        out.Error(s.at("sans"), "slot '" + Excerpt(s.slot) + "' does not allow a multi-server (SAN) certificate; use sans: per-peer",
                   "U3");
       if (p->limits.multi_san_cli_upload_before && !c.platform_version.empty()) {
         auto release = catalogue::ParseRelease(c.platform_version);
@@ -123,7 +123,7 @@ void CheckKeyLimits(const CheckContext& ctx, DiagnosticList& out) {
       if (!algorithm) continue;
       const auto* slot = p->FindSlot(s.slot);
       if (slot && slot->key_algorithm && *slot->key_algorithm != *algorithm)
-        out.Error(s.key.at("algorithm"), "slot '" + s.slot + "' takes an " + ManifestName(*slot->key_algorithm) +
+        out.Error(s.key.at("algorithm"), "slot '" + Excerpt(s.slot) + "' takes an " + ManifestName(*slot->key_algorithm) +
                                              " key, not " + s.key.algorithm, "U5");
       const auto* limits = p->limits.For(*algorithm);
       if (!limits) {
@@ -177,8 +177,8 @@ void CheckCaSignatureAlgorithm(const CheckContext& ctx, DiagnosticList& out) {
       bool ca_is_rsa = certs->front().Key().algorithm == pki::KeySpec::kRsa;
       bool wants_rsa = *slot->ca_signature == KeyAlgorithm::kRsa;
       if (ca_is_rsa != wants_rsa)
-        out.Error(s.at("issuer"), "slot '" + s.slot + "' must be signed with " + (wants_rsa ? "RSA" : "ECDSA") +
-                                      " but issuer '" + is->name + "' has an " +
+        out.Error(s.at("issuer"), "slot '" + Excerpt(s.slot) + "' must be signed with " + (wants_rsa ? "RSA" : "ECDSA") +
+                                      " but issuer '" + Excerpt(is->name) + "' has an " +
                                       certs->front().Key().ToString() + " key",
                   "U5");
     }

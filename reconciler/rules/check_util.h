@@ -7,6 +7,7 @@
 
 #include "reconciler/manifest/certificate_names.h"
 #include "reconciler/rules/checks.h"
+#include "reconciler/util/excerpt.h"
 
 namespace pkiform {
 

@@ -43,6 +43,7 @@ void CheckIssuerReferences(const CheckContext&, DiagnosticList&);
 void CheckPlatformFields(const CheckContext&, DiagnosticList&);
 void CheckConnections(const CheckContext&, DiagnosticList&);
 void CheckKnownHostsFiles(const CheckContext&, DiagnosticList&);
+void CheckFileLocations(const CheckContext&, DiagnosticList&);
 void CheckPeers(const CheckContext&, DiagnosticList&);
 void CheckKeyFields(const CheckContext&, DiagnosticList&);
 void CheckSlotNames(const CheckContext&, DiagnosticList&);

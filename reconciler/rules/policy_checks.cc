@@ -71,7 +71,7 @@ void CheckLifetimes(const CheckContext& ctx, DiagnosticList& out) {
         const auto* certs = ctx.artifacts.Certificates(*is->certificate, out);
         if (certs && certs->size() == 1 && ctx.clock.Now() + s.duration.length > certs->front().NotAfter() &&
             ctx.clock.Now() < certs->front().NotAfter())
-          out.Warning(s.at("duration"), "issuer '" + is->name + "' expires on " + pki::FormatDate(certs->front().NotAfter()) +
+          out.Warning(s.at("duration"), "issuer '" + Excerpt(is->name) + "' expires on " + pki::FormatDate(certs->front().NotAfter()) +
                                             ", before a " + s.duration.text + " certificate would: it will be cut short",
                       "lifetime");
       }

@@ -1,11 +1,12 @@
 // Checks of the manifests' own consistency: references between documents,
 // fields that only some platforms understand, SSH settings, peers, keys.
-#include <filesystem>
 #include <set>
 
 #include <algorithm>
 
+#include "reconciler/manifest/manifest_paths.h"
 #include "reconciler/rules/check_util.h"
+#include "reconciler/util/file_reader.h"
 #include "reconciler/util/spelling.h"
 
 namespace pkiform {
@@ -63,7 +64,7 @@ void CheckIssuerReferences(const CheckContext& ctx, DiagnosticList& out) {
   for (const auto& c : ctx.desired().clusters)
     for (const auto& s : c.identity) {
       if (ctx.desired().FindIssuer(s.issuer) || ctx.loaded.unbuilt_issuers.count(s.issuer)) continue;
-      std::string msg = "unknown issuer '" + s.issuer + "'";
+      std::string msg = "unknown issuer '" + Excerpt(s.issuer) + "'";
       if (auto m = ClosestMatch(s.issuer, names); !m.empty()) msg += "; did you mean '" + m + "'?";
       else if (names.empty()) msg += "; no Issuer document is loaded";
       out.Error(s.at("issuer"), msg, "ref");
@@ -84,7 +85,7 @@ void CheckPlatformFields(const CheckContext& ctx, DiagnosticList& out) {
       if (s.unified_communications)
         RequirePlatform("unifiedCommunications", {"vcs"}, c, s.at("unifiedCommunications"), out);
       if (c.platform == "openssh" && !s.files)
-        out.Error(s.where, "slot '" + s.slot + "' needs 'files': where the service reads its certificate",
+        out.Error(s.where, "slot '" + Excerpt(s.slot) + "' needs 'files': where the service reads its certificate",
                   "platform");
     }
     for (const auto& t : c.trust)
@@ -100,17 +101,58 @@ void CheckConnections(const CheckContext& ctx, DiagnosticList& out) {
     if (!k.password_env.empty() && k.password_file)
       out.Error(k.at("passwordFile"), "set passwordEnv or passwordFile, not both", "ssh");
     for (const auto* ref : {&k.identity_file, &k.password_file})
-      if (*ref && !std::filesystem::exists((*ref)->path))
-        out.Error((*ref)->where, (*ref)->written + ": cannot read file: No such file or directory", "ref");
-    if (k.known_hosts && !std::filesystem::exists(k.known_hosts->path))
-      out.Warning(k.known_hosts->where,
-                  k.known_hosts->written + ": no such file yet; every host will be refused unless "
-                                           "--accept-new-host-keys records it",
-                  "ssh");
+      if (*ref)
+        if (Status s = CheckRegularFile((*ref)->path); !s.ok()) out.Error((*ref)->where, (*ref)->written + ": " + s.message(), "ref");
+    if (k.known_hosts) {
+      Status s = CheckRegularFile(k.known_hosts->path);
+      if (s.code() == Status::Code::kNotFound)
+        out.Warning(k.known_hosts->where,
+                    k.known_hosts->written + ": no such file yet; every host will be refused unless "
+                                             "--accept-new-host-keys records it",
+                    "ssh");
+      else if (!s.ok())
+        out.Error(k.known_hosts->where, k.known_hosts->written + ": " + s.message(), "ref");
+    }
   }
   for (const auto& is : ctx.desired().issuers)
     if (!is.passphrase_env.empty() && is.passphrase_file)
       out.Error(is.at("passphraseFile"), "set passphraseEnv or passphraseFile, not both", "key");
+}
+
+namespace {
+
+// Every file and folder a document names.
+std::vector<const FileRef*> FileRefsOf(const Issuer& is) {
+  std::vector<const FileRef*> refs;
+  for (const auto* ref : {&is.certificate, &is.private_key, &is.passphrase_file, &is.requests_dir, &is.certificates_dir})
+    if (*ref) refs.push_back(&**ref);
+  for (const auto& ref : is.chain) refs.push_back(&ref);
+  return refs;
+}
+
+std::vector<const FileRef*> FileRefsOf(const Cluster& c) {
+  std::vector<const FileRef*> refs;
+  for (const auto* ref : {&c.connection.identity_file, &c.connection.known_hosts, &c.connection.password_file})
+    if (*ref) refs.push_back(&**ref);
+  for (const auto& t : c.trust)
+    for (const auto& ref : t.certificates) refs.push_back(&ref);
+  if (c.revocation && c.revocation->crl)
+    for (const auto& ref : c.revocation->crl->upload) refs.push_back(&ref);
+  return refs;
+}
+
+}  // namespace
+
+void CheckFileLocations(const CheckContext& ctx, DiagnosticList& out) {
+  const auto check = [&](const FileRef& ref) {
+    auto root = ctx.loaded.roots.find(ref.where.file);
+    if (root != ctx.loaded.roots.end() && ResolvesOutside(ref.path, root->second))
+      out.Warning(ref.where, ref.written + ": " + kOutsideRepositoryWarning, "ref");
+  };
+  for (const auto& is : ctx.desired().issuers)
+    for (const FileRef* ref : FileRefsOf(is)) check(*ref);
+  for (const auto& c : ctx.desired().clusters)
+    for (const FileRef* ref : FileRefsOf(c)) check(*ref);
 }
 
 void CheckPeers(const CheckContext& ctx, DiagnosticList& out) {
@@ -119,9 +161,9 @@ void CheckPeers(const CheckContext& ctx, DiagnosticList& out) {
     int publishers = 0;
     for (const auto& p : c.peers) {
       if (!seen.insert(p.fqdn).second)
-        out.Error(p.at("fqdn"), "peer '" + p.fqdn + "' is listed twice in cluster " + c.name, "ref");
+        out.Error(p.at("fqdn"), "peer '" + Excerpt(p.fqdn) + "' is listed twice in cluster " + Excerpt(c.name), "ref");
       if (p.role == "publisher" && ++publishers == 2)
-        out.Error(p.at("role"), "a ucm cluster has one publisher; '" + p.fqdn + "' is a second one", "U6");
+        out.Error(p.at("role"), "a ucm cluster has one publisher; '" + Excerpt(p.fqdn) + "' is a second one", "U6");
     }
     // V1: with several peers, the cluster FQDN is part of every peer's certificate.
     if (c.platform == "vcs" && c.peers.size() > 1 && c.fqdn.empty())

@@ -49,18 +49,18 @@ void CheckWildcards(const CheckContext& ctx, DiagnosticList& out) {
     const auto* p = PlatformOf(ctx, c);
     if (!p || p->limits.wildcards == Wildcards::kAllowed) continue;
     std::string rule = LimitRules(*p, "wildcards", c.platform == "dms" ? "D3" : "V2");
-    if (HasWildcard(c.fqdn)) out.Error(c.at("fqdn"), "wildcard in the cluster FQDN '" + c.fqdn + "'", rule);
+    if (HasWildcard(c.fqdn)) out.Error(c.at("fqdn"), "wildcard in the cluster FQDN '" + Excerpt(c.fqdn) + "'", rule);
     for (const auto& peer : c.peers)
-      if (HasWildcard(peer.fqdn)) out.Error(peer.at("fqdn"), "wildcard in peer FQDN '" + peer.fqdn + "'", rule);
+      if (HasWildcard(peer.fqdn)) out.Error(peer.at("fqdn"), "wildcard in peer FQDN '" + Excerpt(peer.fqdn) + "'", rule);
     for (const auto& s : c.identity) {
       if (HasWildcard(s.subject.common_name))
-        out.Error(s.subject.at("commonName"), "wildcard in subject CN '" + s.subject.common_name + "': " + c.platform +
+        out.Error(s.subject.at("commonName"), "wildcard in subject CN '" + Excerpt(s.subject.common_name) + "': " + c.platform +
                                                   " refuses wildcard certificates", rule);
       if (p->limits.wildcards != Wildcards::kRefused) continue;
       for (size_t i = 0; i < s.extra_dns_names.size(); ++i)
         if (HasWildcard(s.extra_dns_names[i]))
           out.Error(s.at("extraDnsNames[" + std::to_string(i) + "]"),
-                    "wildcard SAN '" + s.extra_dns_names[i] + "': " + c.platform + " refuses wildcard certificates", rule);
+                    "wildcard SAN '" + Excerpt(s.extra_dns_names[i]) + "': " + c.platform + " refuses wildcard certificates", rule);
     }
   }
 }
@@ -102,7 +102,7 @@ void CheckCountry(const CheckContext& ctx, DiagnosticList& out) {
       auto entry = catalogue::LookupCountry(code);
       if (!entry) {
         bool lower = std::any_of(code.begin(), code.end(), [](char ch) { return std::islower(static_cast<unsigned char>(ch)); });
-        out.Error(s.subject.at("country"), "country '" + code + "' is not in the IANA country code table" +
+        out.Error(s.subject.at("country"), "country '" + Excerpt(code) + "' is not in the IANA country code table" +
                                                (lower ? "; codes are upper case" : ""), rule);
       } else if (entry->iana_only) {
         std::string msg = "country '" + code + "' (" + entry->name + ") is an IANA-only code, not ISO 3166-1";
@@ -119,8 +119,8 @@ void CheckClusterSans(const CheckContext& ctx, DiagnosticList& out) {
     for (const auto& s : c.identity) {
       // V1: a shared certificate must name every peer; the CN override would hide them.
       if (s.sans == "shared" && !s.subject.common_name.empty() && s.subject.common_name != c.fqdn)
-        out.Error(s.subject.at("commonName"), "a certificate shared by the cluster has the cluster FQDN '" + c.fqdn +
-                                                  "' as CN, not '" + s.subject.common_name + "'", "V1");
+        out.Error(s.subject.at("commonName"), "a certificate shared by the cluster has the cluster FQDN '" + Excerpt(c.fqdn) +
+                                                  "' as CN, not '" + Excerpt(s.subject.common_name) + "'", "V1");
       bool overrides_peer = std::any_of(c.peers.begin(), c.peers.end(),
                                         [&](const Peer& p) { return p.fqdn != s.subject.common_name; });
       if (s.sans == "per-peer" && !s.subject.common_name.empty() && overrides_peer)
@@ -136,7 +136,7 @@ void CheckClusterSans(const CheckContext& ctx, DiagnosticList& out) {
         named = named || std::find(names.begin(), names.end(), peer.address) != names.end();
       }
       if (!named)
-        out.Warning(peer.at("address"), "peer is addressed as '" + peer.address +
+        out.Warning(peer.at("address"), "peer is addressed as '" + Excerpt(peer.address) +
                                             "', a name its certificate will not carry; TLS verify mode needs the FQDN "
                                             "in the CN or SANs", "V16");
     }
@@ -151,12 +151,12 @@ void CheckUnifiedCommunications(const CheckContext& ctx, DiagnosticList& out) {
       for (size_t i = 0; i < uc.phone_security_profiles.size(); ++i)
         if (!IsFqdn(uc.phone_security_profiles[i]))
           out.Error(uc.at("phoneSecurityProfiles[" + std::to_string(i) + "]"),
-                    "phone security profile '" + uc.phone_security_profiles[i] +
+                    "phone security profile '" + Excerpt(uc.phone_security_profiles[i]) +
                         "' must be given in FQDN format to be carried as a SAN", "V6");
       auto wildcard = [&](const std::vector<std::string>& names, const std::string& key) {
         for (size_t i = 0; i < names.size(); ++i)
           if (HasWildcard(names[i]))
-            out.Error(uc.at(key + "[" + std::to_string(i) + "]"), "wildcard '" + names[i] + "' in " + key, "V2");
+            out.Error(uc.at(key + "[" + std::to_string(i) + "]"), "wildcard '" + Excerpt(names[i]) + "' in " + key, "V2");
       };
       wildcard(uc.chat_node_aliases, "chatNodeAliases");
       wildcard(uc.domains, "domains");

@@ -4,7 +4,9 @@
 // expected diagnostic, dates included, is the same on every run.
 //
 // Usage: pkiform_test_fixtures OUTPUT_DIR
+#include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -87,6 +89,41 @@ void WriteEncrypted(const PrivateKey& key, const std::string& name, const std::s
   Write(name, std::string(data, static_cast<size_t>(n)));
 }
 
+// A CA with a key pkiform would never generate (RSA 512, ECDSA P-192): made by
+// OpenSSL directly, self-signed by pkiform's signer.
+void MakeWeakRoot(const std::string& name, const std::string& cn, EvpPkeyPtr generated) {
+  if (!generated) Die(name, Status::Crypto("EVP_PKEY_Q_keygen"));
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!PEM_write_bio_PrivateKey(bio.get(), generated.get(), nullptr, nullptr, 0, nullptr, nullptr))
+    Die(name, Status::Crypto("PEM_write_bio_PrivateKey"));
+  char* data = nullptr;
+  long n = BIO_get_mem_data(bio.get(), &data);
+  const std::string pem(data, static_cast<size_t>(n));
+  PrivateKey key = Must(PrivateKey::FromPem(pem, nullptr), name + " key");
+  Write(name + ".pem", Must(SelfSign(key, CaPolicy(cn, "2020-01-01T00:00:00Z", "2040-01-01T00:00:00Z")), name).ToPem());
+  Write(name + ".key", pem);
+}
+
+// Files that are no certificate at all, for the hostile-input cases: a FIFO that
+// would block a reader forever, a symbolic link loop, files just over pkiform's
+// size limits, and a stand-in for /proc/self/environ (NUL-separated secrets).
+void MakeHostileFiles() {
+  const std::string fifo = (g_out / "fifo.pem").string();
+  std::filesystem::remove(fifo);
+  if (::mkfifo(fifo.c_str(), 0644) != 0) Die("fifo.pem", Status::IoError("mkfifo failed"));
+  for (const auto& [link, target] : {std::pair{"loop-a.pem", "loop-b.pem"}, std::pair{"loop-b.pem", "loop-a.pem"}}) {
+    std::filesystem::remove(g_out / link);
+    std::filesystem::create_symlink(target, g_out / link);
+  }
+  // One byte over each limit, sparse: every case copies the fixtures.
+  for (const auto& [name, size] : {std::pair{"big.pem", (1u << 20) + 1}, std::pair{"big.key", (64u << 10) + 1},
+                                   std::pair{"big.yaml", (4u << 20) + 1}}) {
+    Write(name, "");
+    std::filesystem::resize_file(g_out / name, size);
+  }
+  Write("fake-environ.yaml", std::string("SECRET_TOKEN=do-not-print-me\0HOME=/root\0", 40));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -167,6 +204,11 @@ int main(int argc, char** argv) {
   Crl foreign = crl(ecdsa, "crl-foreign.pem", "2026-05-25T00:00:00Z", "2026-07-01T00:00:00Z");
   // A bundle (as nginx ssl_crl reads it) whose second CRL is stale: every CRL of a file is checked.
   Write("crl-bundle-second-stale.pem", foreign.ToPem() + stale.ToPem());
+  MakeWeakRoot("weak-rsa512-ca", "Fixture Weak RSA-512 CA", EvpPkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{512})));
+  MakeWeakRoot("weak-rsa1024-ca", "Fixture Weak RSA-1024 CA",
+               EvpPkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{1024})));
+  MakeWeakRoot("weak-p192-ca", "Fixture Weak P-192 CA", EvpPkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "prime192v1")));
+  MakeHostileFiles();
   std::printf("fixtures written to %s\n", g_out.c_str());
   return 0;
 }

@@ -35,3 +35,14 @@ TEST_CASE("durations format to their shortest exact form", "[manifest][duration]
   CHECK(FormatDuration(seconds(90)) == "1m30s");
   CHECK(FormatDuration(seconds(0)) == "0s");
 }
+
+TEST_CASE("durations longer than 100 years are refused, however they add up", "[manifest][duration]") {
+  CHECK(ParseDuration("100y")->length == seconds(100LL * 365 * 86400));
+  CHECK_FALSE(ParseDuration("100y1s"));
+  CHECK_FALSE(ParseDuration("240y"));
+  CHECK_FALSE(ParseDuration("1217mo"));  // 36,510 days
+  // Terms that would overflow 64 bits once summed.
+  std::string many;
+  for (int i = 0; i < 400; ++i) many += "999999999y";
+  CHECK_FALSE(ParseDuration(many));
+}
