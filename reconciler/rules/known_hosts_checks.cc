@@ -2,6 +2,8 @@
 // file that OpenSSH would read as known_hosts. Anything else (a passwd file, a
 // public key, a typo'd path to another file) would refuse every host at plan
 // time, or worse, be taken for an empty file: say so before any connection.
+#include <sys/stat.h>
+
 #include <set>
 
 #include "providers/ssh/known_hosts_file.h"
@@ -14,6 +16,10 @@ namespace {
 constexpr size_t kQuotedProblems = 3;
 
 void CheckOneFile(const FileRef& ref, DiagnosticList& out) {
+  // A file that is missing, unreadable or not a regular file is the reference
+  // checks' to report (reference_checks.cc); this check reads what is there.
+  struct stat st {};
+  if (::stat(ref.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
   auto known = ssh::ReadKnownHosts(ref.path);
   if (!known.ok()) {
     out.Error(ref.where, ref.written + ": " + known.status().message(), "ssh");
