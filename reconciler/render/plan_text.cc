@@ -3,8 +3,14 @@
 
 #include <sstream>
 
+#include "reconciler/util/terminal_escape.h"
+
 namespace pkiform {
 namespace {
+
+// Plans quote manifest values and what hosts printed (subjects, paths, reasons):
+// untrusted bytes, printed only escaped. The colours below are pkiform's own.
+std::string Safe(const std::string& text) { return EscapeForTerminal(text, Backslash::kKeep); }
 
 constexpr const char* kReset = "\x1b[0m";
 constexpr const char* kBold = "\x1b[1m";
@@ -71,21 +77,21 @@ bool HasContent(const PeerPlan& p) {
 }
 
 void RenderPeer(const PeerPlan& p, const Painter& paint, std::ostringstream& out) {
-  out << paint(kBold, "# " + p.cluster + "/" + p.peer) << "\n";
+  out << paint(kBold, "# " + Safe(p.cluster + "/" + p.peer)) << "\n";
   for (const auto& c : p.changes) {
-    out << "  " << paint(ActionColor(c.action), ActionSymbol(c.action)) << " " << Subject(c) << "\n";
-    if (!c.reason.empty()) out << "      # " << c.reason << "\n";
-    if (!c.waiting_for.empty()) out << "      # waiting for " << c.waiting_for << "\n";
-    for (const auto& l : c.before) out << "      " << paint(kRed, "- " + l) << "\n";
-    for (const auto& l : c.after) out << "      " << paint(kGreen, "+ " + l) << "\n";
+    out << "  " << paint(ActionColor(c.action), ActionSymbol(c.action)) << " " << Safe(Subject(c)) << "\n";
+    if (!c.reason.empty()) out << "      # " << Safe(c.reason) << "\n";
+    if (!c.waiting_for.empty()) out << "      # waiting for " << Safe(c.waiting_for) << "\n";
+    for (const auto& l : c.before) out << "      " << paint(kRed, "- " + Safe(l)) << "\n";
+    for (const auto& l : c.after) out << "      " << paint(kGreen, "+ " + Safe(l)) << "\n";
   }
   if (!p.restarts.empty()) {
     out << "  restarts: ";
-    for (size_t i = 0; i < p.restarts.size(); ++i) out << (i ? ", " : "") << RestartText(p.restarts[i]);
+    for (size_t i = 0; i < p.restarts.size(); ++i) out << (i ? ", " : "") << Safe(RestartText(p.restarts[i]));
     out << "\n";
   }
-  for (const auto& f : p.follow_ups) out << "  follow-up: " << f << "\n";
-  for (const auto& n : p.notes) out << "  note: " << n << "\n";
+  for (const auto& f : p.follow_ups) out << "  follow-up: " << Safe(f) << "\n";
+  for (const auto& n : p.notes) out << "  note: " << Safe(n) << "\n";
 }
 
 }  // namespace

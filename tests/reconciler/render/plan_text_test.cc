@@ -176,3 +176,34 @@ TEST_CASE("plan text: nothing to do", "[planner][render]") {
 
 }  // namespace
 }  // namespace pkiform
+
+namespace pkiform {
+
+TEST_CASE("plan text escapes what hosts and manifests put in it", "[planner][render]") {
+  // A subject, a path and a reason holding terminal escapes and line breaks, as a hostile
+  // host's certificate or a manifest could carry them: printed as visible text, one line each.
+  PeerPlan web1;
+  web1.cluster = "web";
+  web1.peer = "web1.example.com";
+  Change c;
+  c.action = Action::kReplace;
+  c.kind = ChangeKind::kIdentity;
+  c.slot_or_store = "nginx\x1b[2J";
+  c.reason = "subject differs: O is 'Evil\x1b]0;pwned\x07', want 'Example'";
+  c.before = {"subject: CN=web1\r\nweb2.example.com: + forged line"};
+  c.address = "web/web1.example.com/identity/nginx";
+  web1.changes = {c};
+  web1.notes = {"note\x9b" "31m"};
+  Plan plan;
+  plan.peers = {web1};
+  const std::string text = RenderPlanText(plan, false);
+  INFO(text);
+  CHECK(text.find('\x1b') == std::string::npos);
+  CHECK(text.find('\r') == std::string::npos);
+  CHECK(text.find("\xc2\x9b") == std::string::npos);
+  CHECK(text.find("  -/+ identity nginx\\x1b[2J\n") != std::string::npos);
+  CHECK(text.find("O is 'Evil\\x1b]0;pwned\\x07'") != std::string::npos);
+  CHECK(text.find("- subject: CN=web1\\r\\nweb2.example.com: + forged line\n") != std::string::npos);
+}
+
+}  // namespace pkiform
