@@ -110,7 +110,7 @@ const RE2& YamlSchemaValidator::Pattern(const std::string& pattern) const {
 }
 
 bool YamlSchemaValidator::Validate(const YAML::Node& doc, const std::string& file, DiagnosticList& out) const {
-  Ctx ctx{file, &out};
+  Ctx ctx{file, &out, 0, {}};
   SourceLocation start = NodeLocation(doc, file, {file, 1, 1});
   Check(root_, doc, "", start, start, ctx);
   return ctx.errors == 0;
@@ -166,7 +166,7 @@ void YamlSchemaValidator::CheckOnce(const json& schema, const YAML::Node& node, 
   if (schema.contains("allOf"))
     for (const auto& sub : schema["allOf"]) Check(sub, node, path, where, key_at, ctx);
   if (schema.contains("if") && schema.contains("then")) {
-    Ctx probe{ctx.file, nullptr};
+    Ctx probe{ctx.file, nullptr, 0, {}};
     Check(schema["if"], node, path, where, key_at, probe);
     if (probe.errors == 0) Check(schema["then"], node, path, where, key_at, ctx);
   }
