@@ -1,17 +1,14 @@
 // OpenSSH's known_hosts format (known_hosts_file.h).
 #include "providers/ssh/known_hosts_file.h"
 
-#include <fcntl.h>
+#include "reconciler/util/file_reader.h"
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
-#include <cstring>
 #include <optional>
 
 namespace pkiform::ssh {
@@ -176,36 +173,10 @@ KnownHosts ParseKnownHosts(std::string_view text) {
 }
 
 Result<KnownHosts> ReadKnownHosts(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-  if (fd < 0) {
-    if (errno == ENOENT) return KnownHosts{};
-    return Status::IoError("cannot read known_hosts file " + path + ": " + std::strerror(errno));
-  }
-  struct FdCloser {
-    int fd;
-    ~FdCloser() { close(fd); }
-  } closer{fd};
-  struct stat st {};
-  if (fstat(fd, &st) != 0) return Status::IoError("cannot read known_hosts file " + path + ": " + std::strerror(errno));
-  if (!S_ISREG(st.st_mode)) return Status::InvalidInput("known_hosts file " + path + " is not a regular file");
-  if (static_cast<uint64_t>(st.st_size) > kMaxKnownHostsBytes) {
-    return Status::InvalidInput("known_hosts file " + path + " is larger than " +
-                                std::to_string(kMaxKnownHostsBytes >> 20) + " MiB");
-  }
-  std::string text;
-  char buf[65536];
-  for (;;) {
-    const ssize_t n = read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::IoError("cannot read known_hosts file " + path + ": " + std::strerror(errno));
-    if (n == 0) break;
-    text.append(buf, static_cast<size_t>(n));
-    if (text.size() > kMaxKnownHostsBytes) {
-      return Status::InvalidInput("known_hosts file " + path + " grew past " +
-                                  std::to_string(kMaxKnownHostsBytes >> 20) + " MiB while being read");
-    }
-  }
-  return ParseKnownHosts(text);
+  auto text = ReadBoundedFile(path, limits::kKnownHostsFile);
+  if (text.ok()) return ParseKnownHosts(*text);
+  if (text.status().code() == Status::Code::kNotFound) return KnownHosts{};
+  return text.status().WithContext("known_hosts file " + path);
 }
 
 std::string KnownHostsName(const std::string& host, int port) {

@@ -23,9 +23,6 @@
 
 namespace pkiform::ssh {
 
-// The largest known_hosts file pkiform reads (a line per host; far beyond any fleet).
-inline constexpr size_t kMaxKnownHostsBytes = 16u << 20;
-
 struct KnownHostsEntry {
   enum class Marker { kNone, kCertAuthority, kRevoked };
   Marker marker = Marker::kNone;
@@ -50,7 +47,7 @@ struct KnownHosts {
 
 KnownHosts ParseKnownHosts(std::string_view text);
 
-// Reads and parses `path` (at most kMaxKnownHostsBytes; a regular file only).
+// Reads and parses `path` (a regular file within limits::kKnownHostsFile, read by util/file_reader.h).
 // A file that does not exist is an empty one.
 Result<KnownHosts> ReadKnownHosts(const std::string& path);
 

@@ -19,7 +19,8 @@ struct FileLimit {
 inline constexpr FileLimit kManifestFile{4u << 20, "a manifest"};               // 1,000 peers take ~100 KB
 inline constexpr FileLimit kCertificateFile{1u << 20, "a certificate file"};    // ~150 CA roots take ~220 KB
 inline constexpr FileLimit kPrivateKeyFile{64u << 10, "a private key file"};    // RSA 16384 in PEM is ~13 KB
-inline constexpr FileLimit kCrlFile{64u << 20, "a CRL file"};                   // large public CAs: tens of MB
+inline constexpr FileLimit kCrlFile{64u << 20, "a CRL file"};
+inline constexpr FileLimit kKnownHostsFile{16u << 20, "a known_hosts file"};  // a line per host; far beyond any fleet                   // large public CAs: tens of MB
 inline constexpr size_t kManifestFiles = 20000;  // *.yaml files one run reads
 
 // YAML, checked on every document before the schema (manifest/yaml_limits.h).
