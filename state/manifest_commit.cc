@@ -5,7 +5,8 @@
 #include <string_view>
 #include <system_error>
 
-#include "state/atomic_file.h"
+#include "reconciler/util/file_reader.h"
+#include "reconciler/util/input_limits.h"
 
 namespace pkiform::state {
 
@@ -20,8 +21,10 @@ struct GitDirs {
   fs::path common_dir;
 };
 
+// The repository is untrusted like the manifests: HEAD may be a FIFO or
+// /dev/zero, packed-refs may be huge. Such a file names no commit.
 std::optional<std::string> ReadText(const fs::path& path) {
-  Result<std::string> content = ReadFile(path.string());
+  Result<std::string> content = ReadBoundedFile(path.string(), limits::kGitRefFile);
   if (!content.ok()) return std::nullopt;
   return std::move(content).value();
 }

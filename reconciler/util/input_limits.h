@@ -19,8 +19,11 @@ struct FileLimit {
 inline constexpr FileLimit kManifestFile{4u << 20, "a manifest"};               // 1,000 peers take ~100 KB
 inline constexpr FileLimit kCertificateFile{1u << 20, "a certificate file"};    // ~150 CA roots take ~220 KB
 inline constexpr FileLimit kPrivateKeyFile{64u << 10, "a private key file"};    // RSA 16384 in PEM is ~13 KB
-inline constexpr FileLimit kCrlFile{64u << 20, "a CRL file"};
-inline constexpr FileLimit kKnownHostsFile{16u << 20, "a known_hosts file"};  // a line per host; far beyond any fleet                   // large public CAs: tens of MB
+inline constexpr FileLimit kCrlFile{64u << 20, "a CRL file"};                 // large public CAs: tens of MB
+inline constexpr FileLimit kKnownHostsFile{16u << 20, "a known_hosts file"};  // a line per host; far beyond any fleet
+// The manifest repository's own git metadata (HEAD, refs, packed-refs), read to name
+// the commit a run applied; packed-refs of a large monorepo is a few MB.
+inline constexpr FileLimit kGitRefFile{64u << 20, "a git ref file"};
 inline constexpr size_t kManifestFiles = 20000;  // *.yaml files one run reads
 
 // YAML, checked on every document before the schema (manifest/yaml_limits.h).

@@ -1,7 +1,12 @@
 #include "state/manifest_commit.h"
 
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <string>
+
+#include "reconciler/util/input_limits.h"
 
 #include "tests/support/temp_dir.h"
 
@@ -68,6 +73,27 @@ TEST_CASE("ManifestCommit is empty outside a repository, on an unborn branch and
   dir.Write("garbage/.git/HEAD", "ref: refs/heads/main\n");
   dir.Write("garbage/.git/refs/heads/main", "not a commit id\n");
   CHECK(ManifestCommit((dir.path() / "garbage").string()).empty());
+}
+
+TEST_CASE("ManifestCommit does not hang or read without bound on hostile git metadata", "[state]") {
+  TempDir dir;
+  // A FIFO nobody writes to: opening it blocking would wait forever.
+  dir.Write("fifo/.git/refs/heads/main", "");
+  const std::string fifo_head = (dir.path() / "fifo/.git/HEAD").string();
+  REQUIRE(mkfifo(fifo_head.c_str(), 0600) == 0);
+  CHECK(ManifestCommit((dir.path() / "fifo").string()).empty());
+
+  // HEAD pointing at /dev/zero through a symbolic link: refused, not read until memory runs out.
+  dir.Write("zero/.git/placeholder", "");
+  std::filesystem::create_symlink("/dev/zero", dir.path() / "zero/.git/HEAD");
+  CHECK(ManifestCommit((dir.path() / "zero").string()).empty());
+
+  // packed-refs beyond the limit names no commit, even when it holds the ref.
+  dir.Write("huge/.git/HEAD", "ref: refs/heads/main\n");
+  std::string packed(limits::kGitRefFile.bytes, '#');
+  packed += "\n" + kMain + " refs/heads/main\n";
+  dir.Write("huge/.git/packed-refs", packed);
+  CHECK(ManifestCommit((dir.path() / "huge").string()).empty());
 }
 
 }  // namespace
