@@ -272,8 +272,14 @@ std::vector<std::string> Appliance::Services() const {
       if (rs.kind == catalogue::RestartSpec::Kind::kService && !Contains(out, rs.name)) out.push_back(rs.name);
   };
   for (const auto& slot : platform_->slots) {
-    if (!Contains(slot.node_types, config_.nodeType)) continue;
-    add(slot.RestartsFor(config_.nodeType, r));
+    if (Contains(slot.node_types, config_.nodeType)) {
+      add(slot.RestartsFor(config_.nodeType, r));
+      continue;
+    }
+    // A restart bound to this node type by a slot of the other one (AUTHZ: Cisco XCP
+    // Authentication Service on IM and Presence) is part of the U13 table here too.
+    for (const auto& rs : slot.restarts)
+      if (Contains(rs.node_types, config_.nodeType) && rs.releases.Contains(r)) add({rs});
   }
   for (const auto* store : TrustStores()) add(store->restarts);
   return out;

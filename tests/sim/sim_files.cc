@@ -80,6 +80,8 @@ std::vector<std::string> ListDir(const fs::path& dir) {
 
 FileLock::FileLock(const fs::path& path) {
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  // A lock file made by another user (init ran as root) is still lockable read-only.
+  if (fd_ < 0) fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ >= 0 && ::flock(fd_, LOCK_EX) != 0) {
     ::close(fd_);
     fd_ = -1;
