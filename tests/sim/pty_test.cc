@@ -22,8 +22,10 @@ class PtyShell {
   }
   ~PtyShell() {
     close(master_);
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
+    if (pid_ > 0) {  // never kill(-1, ...): that would signal every process we may signal
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
   }
   PtyShell(const PtyShell&) = delete;
   PtyShell& operator=(const PtyShell&) = delete;
@@ -45,15 +47,16 @@ class PtyShell {
   void Type(const std::string& text) { REQUIRE(write(master_, text.data(), text.size()) == ssize_t(text.size())); }
   int Exit() {
     int status = 0;
+    if (pid_ <= 0) return -1;
     waitpid(pid_, &status, 0);
-    pid_ = -1;
+    pid_ = 0;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
   const std::string& transcript() const { return transcript_; }
 
  private:
   int master_ = -1;
-  pid_t pid_ = -1;
+  pid_t pid_ = 0;
   std::string transcript_;
 };
 

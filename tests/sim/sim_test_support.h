@@ -44,8 +44,11 @@ struct ShellRun {
 };
 
 // Runs `pkiform-sim shell --dir DIR` with `input` on stdin (then EOF).
-inline ShellRun RunShell(const fs::path& dir, const std::string& input, const std::vector<std::string>& env = {},
-                         std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
+// `where` is {"--dir", DIR} by default; {"--fleet", FLEETDIR} finds the node through
+// SSH_CONNECTION as under sshd.
+inline ShellRun RunShellWith(const std::vector<std::string>& where, const std::string& input,
+                             const std::vector<std::string>& env = {},
+                             std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
   int inPipe[2], outPipe[2], errPipe[2];
   REQUIRE(pipe2(inPipe, O_CLOEXEC) == 0);
   REQUIRE(pipe2(outPipe, O_CLOEXEC) == 0);
@@ -58,7 +61,7 @@ inline ShellRun RunShell(const fs::path& dir, const std::string& input, const st
     dup2(errPipe[1], 2);
     unsetenv("SSH_ORIGINAL_COMMAND");
     for (const auto& e : env) putenv(const_cast<char*>(e.c_str()));
-    execl(kSim.c_str(), kSim.c_str(), "shell", "--dir", dir.c_str(), static_cast<char*>(nullptr));
+    execl(kSim.c_str(), kSim.c_str(), "shell", where.at(0).c_str(), where.at(1).c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   close(inPipe[0]);
@@ -93,7 +96,7 @@ inline ShellRun RunShell(const fs::path& dir, const std::string& input, const st
       }
     }
   }
-  if (open > 0) kill(pid, SIGKILL);
+  if (open > 0 && pid > 0) kill(pid, SIGKILL);
   for (auto& f : fds)
     if (f.fd >= 0) close(f.fd);
   int status = 0;
@@ -101,6 +104,11 @@ inline ShellRun RunShell(const fs::path& dir, const std::string& input, const st
   writer.join();
   run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return run;
+}
+
+inline ShellRun RunShell(const fs::path& dir, const std::string& input, const std::vector<std::string>& env = {},
+                         std::chrono::milliseconds timeout = std::chrono::seconds(60)) {
+  return RunShellWith({"--dir", dir.string()}, input, env, timeout);
 }
 
 struct NodeSpec {
@@ -254,10 +262,11 @@ inline const std::string kEcdsaSigalgs = "ECDSA+SHA256:ECDSA+SHA384";
 // `pkiform-sim tls --dir ...` in the background, waited for until it prints "ready".
 class TlsDaemon {
  public:
-  TlsDaemon(const std::vector<fs::path>& dirs, const fs::path& log) : log_(log) {
+  // `option` is "--dir" (each path an appliance) or "--fleet" (each path a FLEETDIR).
+  TlsDaemon(const std::vector<fs::path>& dirs, const fs::path& log, const std::string& option = "--dir") : log_(log) {
     std::vector<std::string> argv{kSim, "tls"};
     for (const auto& d : dirs) {
-      argv.push_back("--dir");
+      argv.push_back(option);
       argv.push_back(d.string());
     }
     auto child = testing::ChildProcess::Spawn(argv, log.string());

@@ -17,7 +17,7 @@ pki::Certificate Own(const fs::path& node, const std::string& unit) {
 
 }  // namespace
 
-TEST_CASE("HTTPS serves tomcat or tomcat-ECDSA as the client's sigalgs choose, SIP TLS serves CallManager",
+TEST_CASE("HTTPS serves tomcat or tomcat-ECDSA as the client's sigalgs choose and SIP TLS serves CallManager",
           "[sim][rule:U1]") {
   testing::TempDir tmp;
   NodeSpec spec;
@@ -45,7 +45,7 @@ TEST_CASE("HTTPS serves tomcat or tomcat-ECDSA as the client's sigalgs choose, S
   CHECK(*cmEc == Own(node, "CallManager-ECDSA"));
 }
 
-TEST_CASE("an imported identity is served only after its service restarts; the service is down meanwhile",
+TEST_CASE("an imported identity is served only after its service restarts and the service is down meanwhile",
           "[sim][rule:U13][rule:U8]") {
   testing::TempDir tmp;
   NodeSpec spec;
@@ -134,6 +134,40 @@ TEST_CASE("the services listed follow the release: CTI Manager restarts with Cal
   su1.release = "14SU1";
   auto node2 = InitNode(tmp2.path() / "pub", tmp2.path() / "cluster", su1);
   CHECK_FALSE(Has(RunShell(node2, "utils service list\nquit\n").out, "Cisco CTIManager"));
+}
+
+}  // namespace pkiform::simtest
+
+namespace pkiform::simtest {
+
+TEST_CASE("with --fleet the shell finds its node from SSH_CONNECTION and the daemon serves every host", "[sim]") {
+  testing::TempDir tmp;
+  fs::path fleet = tmp.path() / "fleet";
+  NodeSpec a;
+  a.address = "127.0.91.21";
+  a.httpsPort = FreePort(a.address);
+  NodeSpec b;
+  b.fqdn = "cucm-sub.example.com";
+  b.address = "127.0.91.22";
+  b.role = "subscriber";
+  b.httpsPort = FreePort(b.address);
+  InitNode(fleet / "hosts" / a.address, tmp.path() / "cluster", a);
+  InitNode(fleet / "hosts" / b.address, tmp.path() / "cluster", b);
+  fs::create_directories(fleet / "hosts" / "127.0.91.23");  // an nginx host of the same fleet: skipped
+  auto run = RunShellWith({"--fleet", fleet.string()}, "show network cluster\nshow cert list own\nquit\n",
+                          {"SSH_CONNECTION=127.0.0.1 40000 127.0.91.22 22"});
+  INFO(run.out);
+  CHECK(Has(run.out, "127.0.91.2"));
+  CHECK_FALSE(Has(run.out, "CAPF/CAPF.pem"));  // the subscriber answered
+  auto bad = RunShellWith({"--fleet", fleet.string()}, "quit\n", {"SSH_CONNECTION=garbage"});
+  CHECK(bad.exitCode == 1);
+  TlsDaemon daemon({fleet}, tmp.path() / "tls.log", "--fleet");
+  auto pubCert = PeerCertificate(a.address, a.httpsPort, kRsaSigalgs);
+  auto subCert = PeerCertificate(b.address, b.httpsPort, kRsaSigalgs);
+  REQUIRE(pubCert);
+  REQUIRE(subCert);
+  CHECK(pubCert->Subject().commonName == "cucm-pub.example.com");
+  CHECK(subCert->Subject().commonName == "cucm-sub.example.com");
 }
 
 }  // namespace pkiform::simtest

@@ -63,7 +63,7 @@ const std::vector<std::string> kPubNames{"cucm-pub.example.com"};
 
 }  // namespace
 
-TEST_CASE("the shell prints the banner, the prompt and the contract's answers with CRLF", "[sim]") {
+TEST_CASE("the shell prints the banner and the prompt and the contract's answers with CRLF", "[sim]") {
   Cluster c;
   auto run = RunShell(c.pub, "set cli pagination off\nshow version active\nshow network cluster\nno such thing\n"
                              "utils service list\nquit\n");
@@ -167,7 +167,7 @@ TEST_CASE("a new CSR overwrites the pending one: a certificate for the old one n
   CHECK(Has(fresh.out, "Successfully imported certificate for tomcat."));
 }
 
-TEST_CASE("the OU question comes from 14SU1 on, and the CSR carries the OU only when answered yes", "[sim]") {
+TEST_CASE("the OU question comes from 14SU1 on and the CSR carries the OU only when answered yes", "[sim]") {
   Cluster old("14");
   auto csr14 = pki::Csr::FromPem(CsrOf(old.pub, "tomcat", false));
   REQUIRE(csr14.ok());
@@ -244,7 +244,7 @@ TEST_CASE("a second certificate with a taken trust file name gets a suffix", "[s
   CHECK_FALSE(Has(run.out, "Same_Name_CA_2"));
 }
 
-TEST_CASE("system identities cannot be deleted, trust certificates can", "[sim][rule:U11]") {
+TEST_CASE("system identities cannot be deleted but trust certificates can", "[sim][rule:U11]") {
   Cluster c;
   auto run = RunShell(c.pub, "set cert delete tomcat tomcat.pem\nset cert delete CallManager CallManager.pem\n"
                              "show cert list own\nquit\n");
@@ -286,7 +286,7 @@ TEST_CASE("regenerating a self-signed identity keeps its key length", "[sim][rul
   CHECK(OwnCertificate(c.pub, "tomcat") == regenerated);
 }
 
-TEST_CASE("several PEM certificates and PKCS#7 in PEM are accepted; DER is not pasteable", "[sim][rule:U4]") {
+TEST_CASE("several PEM certificates and PKCS#7 in PEM are accepted but DER is not pasteable", "[sim][rule:U4]") {
   Cluster c;
   auto root = TestCa::Make("Chain Root");
   auto issuing = TestCa::Make("Chain Issuing", &root);
@@ -338,7 +338,7 @@ TEST_CASE("from 14SU2 a multi-SAN certificate is refused by the CLI import", "[s
   CHECK(Count(accepted.out, "Successfully imported certificate for tomcat.") == 2);
 }
 
-TEST_CASE("faults: dropped connection, slow answers, no prompt", "[sim]") {
+TEST_CASE("faults: dropped connection and slow answers and no prompt", "[sim]") {
   Cluster c;
   std::ofstream(c.pub / "faults") << "drop-at-command=2\n";
   auto dropped = RunShell(c.pub, "show version active\nshow network cluster\nshow version active\nquit\n");
