@@ -443,6 +443,9 @@ Status Appliance::ImportOwn(const std::string& unit, const std::vector<pki::Cert
   if (!slot->csr) return Status::InvalidInput("Certificate import is not supported for " + unit + ".");
   if (pasted.empty()) return Status::InvalidInput("No certificate was found in the input.");
   const pki::Certificate& leaf = pasted.front();
+  // Public record (Cisco's security guide): certificates up to 4096 bits only.
+  if (leaf.Key().algorithm == pki::KeySpec::kRsa && leaf.Key().bits > 4096)
+    return Status::InvalidInput("Unable to import certificate for " + unit + ": keys over 4096 bits are not supported.");
   auto csrKeyPem = ReadText(dir_ / "csr" / (unit + ".key"));
   auto csrPem = PendingCsrPem(unit);
   if (!csrKeyPem || !csrPem) {
@@ -464,6 +467,10 @@ Status Appliance::ImportOwn(const std::string& unit, const std::vector<pki::Cert
     X509_STORE_CTX_init(ctx.get(), store.get(), leaf.get(), nullptr);
     if (X509_verify_cert(ctx.get()) != 1) {
       int err = X509_STORE_CTX_get_error(ctx.get());
+      if (err == X509_V_ERR_CERT_HAS_EXPIRED || err == X509_V_ERR_CERT_NOT_YET_VALID) {
+        return Status::InvalidInput(std::string("Unable to import certificate for ") + unit + ": " +
+                                    X509_verify_cert_error_string(err) + ".");
+      }
       return Status::InvalidInput("Unable to import certificate for " + unit + ": the CA certificate of issuer " +
                                   leaf.Issuer().ToString() + " is not in " + slot->trust_store +
                                   " (upload the root and intermediate certificates first; " +

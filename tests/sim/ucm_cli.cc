@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <csignal>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -115,9 +117,12 @@ class Session {
   bool lastWasCr_ = false;
   bool eof_ = false;
   int commands_ = 0;
+  bool restarting_ = false;  // a service restart is under way
+  bool clientGone_ = false;  // the client went away during it
 };
 
 void Session::Write(const std::string& crlfText) {
+  if (clientGone_) return;
   std::string text = crlfText;
   if (outputIsTty_) {
     std::string out;
@@ -128,7 +133,15 @@ void Session::Write(const std::string& crlfText) {
   size_t done = 0;
   while (done < text.size()) {
     ssize_t n = ::write(out_, text.data() + done, text.size() - done);
-    if (n <= 0) _exit(1);  // the client went away
+    if (n <= 0) {
+      // The client went away. A restart under way still completes (the node does not
+      // leave a service down because a session dropped); anything else ends here.
+      if (restarting_) {
+        clientGone_ = true;
+        return;
+      }
+      _exit(1);
+    }
     done += static_cast<size_t>(n);
   }
 }
@@ -505,6 +518,14 @@ void Session::ServiceRestart(const std::string& service) {
   Line("Do not press Ctrl+C while the service is restarting. If the service has not restarted properly, execute "
        "the same command again.");
   int ms = a_.config().restartMs;
+  restarting_ = true;
+  struct RestartEnd {
+    Session& s;
+    ~RestartEnd() {
+      s.restarting_ = false;
+      if (s.clientGone_) _exit(0);
+    }
+  } end{*this};
   {
     FileLock lock(a_.ClusterLockPath());
     (void)a_.SetServiceState(service, "STOPPING");
@@ -537,6 +558,10 @@ void Session::ServiceRestart(const std::string& service) {
 }  // namespace
 
 int RunUcmCli(const std::filesystem::path& dir, int inFd, int outFd) {
+  // A dropped session shows as a failed write (SIGPIPE) or a hang-up (SIGHUP); both are
+  // handled where they matter (Session::Write) instead of killing the process.
+  signal(SIGPIPE, SIG_IGN);
+  signal(SIGHUP, SIG_IGN);
   auto appliance = Appliance::Open(dir);
   if (!appliance.ok()) {
     std::fprintf(stderr, "pkiform-sim: %s\n", appliance.status().message().c_str());

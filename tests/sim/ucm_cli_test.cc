@@ -359,3 +359,27 @@ TEST_CASE("faults: dropped connection and slow answers and no prompt", "[sim]") 
 }
 
 }  // namespace pkiform::simtest
+
+namespace pkiform::simtest {
+
+TEST_CASE("a restart completes when the session drops in the middle of it", "[sim][rule:U13]") {
+  testing::TempDir tmp;
+  NodeSpec spec;
+  spec.restartMs = 1000;
+  auto node = InitNode(tmp.path() / "pub", tmp.path() / "cluster", spec);
+  // `head` goes away once it has read up to the end of the [STOPPING] line (402 bytes
+  // with this banner and prompt): the shell's next write, [STARTING], fails.
+  auto dropped = testing::RunProcess(
+      {"/bin/sh", "-c",
+       "printf 'utils service restart Cisco Tomcat\\nutils service list\\n' | \"$0\" shell --dir \"$1\" | "
+       "head -c 402",
+       kSim, node.string()});
+  REQUIRE(dropped.ok());
+  INFO(dropped->output);
+  REQUIRE(dropped->output.ends_with("Cisco Tomcat[STOPPING]\r\n"));
+  CHECK(Eventually([&] {
+    return Has(RunShell(node, "utils service list\nquit\n").out, "Cisco Tomcat[STARTED]");
+  }, std::chrono::seconds(5)));
+}
+
+}  // namespace pkiform::simtest
