@@ -1,83 +1,28 @@
 #include "tests/sim/appliance_state.h"
 
-#include <openssl/x509_vfy.h>
-
 #include <algorithm>
 #include <chrono>
-#include <set>
 
-#include "reconciler/catalogue/usage.h"
 #include "reconciler/pki/certificate_file.h"
 #include "reconciler/pki/signer.h"
+#include "tests/sim/appliance_helpers.h"
 #include "tests/sim/sim_files.h"
 
 namespace pkiform::sim {
-namespace {
 
 using catalogue::KeyAlgorithm;
 using catalogue::SlotSpec;
 using catalogue::TrustStoreSpec;
+using detail::ChainPem;
+using detail::Contains;
+using detail::DefaultKeyOf;
+using detail::NodeNames;
+using detail::ReadChain;
+using detail::SelfSignedCommonName;
+using detail::SubjectFrom;
+using detail::UsageOf;
 
-bool Contains(const std::vector<std::string>& list, const std::string& value) {
-  return std::find(list.begin(), list.end(), value) != list.end();
-}
-
-std::string ChainPem(const std::vector<pki::Certificate>& chain) {
-  std::string out;
-  for (const auto& c : chain) out += c.ToPem();
-  return out;
-}
-
-Result<std::vector<pki::Certificate>> ReadChain(const fs::path& path) {
-  auto text = ReadText(path);
-  if (!text) return Status::NotFound("no certificate at " + path.string());
-  return pki::ParseCertificates(*text);
-}
-
-// The subject CN of a unit's system self-signed certificate (ASSUMED naming, close to
-// what real nodes show: FQDN for tomcat, host name for CallManager, CAPF-<hex>, ...).
-std::string SelfSignedCommonName(const NodeConfig& c, const std::string& unit) {
-  std::string domain;
-  if (auto dot = c.fqdn.find('.'); dot != std::string::npos) domain = c.fqdn.substr(dot);
-  bool ec = unit.size() > 6 && unit.ends_with("-ECDSA");
-  if (unit == "CallManager" || unit == "TVS") return c.hostname;
-  if (unit == "CallManager-ECDSA") return c.hostname + "-EC";
-  if (unit == "CAPF") {
-    auto serial = pki::RandomSerialHex();
-    return "CAPF-" + (serial.ok() ? serial->substr(0, 8) : std::string("00000000"));
-  }
-  if (unit == "ITLRecovery") return "ITLRECOVERY_" + c.hostname;
-  if (unit == "AUTHZ") return "AUTHZ_" + c.hostname;
-  if (ec) return c.hostname + "-EC" + domain;
-  return c.fqdn;
-}
-
-pki::DistinguishedName SubjectFrom(const WebSecurity& ws, const std::string& cn, bool withOu) {
-  pki::DistinguishedName dn;
-  dn.commonName = cn;
-  if (withOu) dn.organizationalUnit = ws.orgUnit;
-  dn.organization = ws.orgName;
-  dn.locality = ws.locality;
-  dn.state = ws.state;
-  dn.country = ws.country;
-  return dn;
-}
-
-std::vector<std::string> NodeNames(const NodeConfig& c, const WebSecurity& ws) {
-  std::vector<std::string> names{c.fqdn};
-  if (!ws.alternateHostName.empty() && ws.alternateHostName != c.fqdn) names.push_back(ws.alternateHostName);
-  return names;
-}
-
-const catalogue::UsageSpec* UsageOf(const SlotSpec& slot, const std::string& nodeType) {
-  KeyAlgorithm alg = slot.key_algorithm.value_or(KeyAlgorithm::kRsa);
-  return slot.UsageFor(nodeType, alg);
-}
-
-pki::KeySpec DefaultKeyOf(const SlotSpec& slot) {
-  if (slot.key_algorithm == KeyAlgorithm::kEc) return pki::KeySpec::Ecdsa("P-256");
-  return pki::KeySpec::Rsa(2048);
-}
+namespace {
 
 int ToInt(const std::string& text, int fallback) {
   try {
@@ -95,17 +40,6 @@ std::string VersionOfRelease(const std::string& release) {
   if (release == "14SU2") return "14.0.1.12900-161";
   if (release == "14SU3") return "14.0.1.13900-155";
   return "";
-}
-
-std::string TrustFileStem(const pki::Certificate& cert) {
-  std::string cn = cert.Subject().commonName;
-  if (cn.empty()) return "certificate";
-  for (char& ch : cn) {
-    bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' ||
-              ch == '_' || ch == '-';
-    if (!ok) ch = '_';
-  }
-  return cn;
 }
 
 Result<Appliance> Appliance::Open(const fs::path& dir) {
@@ -338,288 +272,6 @@ Status Appliance::WriteIdentity(const fs::path& base, const std::string& unit, c
   // Key first: a reader that sees the new certificate then finds its key.
   if (auto s = WriteTextAtomic(base / (unit + ".key"), keyPem, fs::perms(0600)); !s.ok()) return s;
   return WriteTextAtomic(base / (unit + ".pem"), chainPem);
-}
-
-Status Appliance::CreateSelfSigned(const std::string& unit, const pki::KeySpec& spec) {
-  const SlotSpec* slot = FindUnit(unit);
-  if (!slot) return Status::NotFound("unknown unit " + unit);
-  auto key = pki::PrivateKey::Generate(spec);
-  if (!key.ok()) return key.status();
-  WebSecurity ws = LoadWebSecurity();
-  pki::SigningPolicy p;
-  p.subject = SubjectFrom(ws, SelfSignedCommonName(config_, unit), true);
-  p.dnsNames = NodeNames(config_, ws);
-  if (const auto* usage = UsageOf(*slot, config_.nodeType)) {
-    for (auto u : usage->key_usage) p.keyUsage.insert(std::string(catalogue::Name(u)));
-    for (auto u : usage->extended_key_usage) p.extendedKeyUsage.insert(std::string(catalogue::Name(u)));
-  } else {
-    p.keyUsage = {"digitalSignature", "keyEncipherment"};
-  }
-  p.isCa = p.keyUsage.count("keyCertSign") > 0;  // CAPF issues LSCs
-  p.notBefore = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) -
-                std::chrono::minutes(5);
-  p.validity = std::chrono::hours(24 * 365 * 5);
-  auto cert = pki::SelfSign(*key, p);
-  if (!cert.ok()) return cert.status();
-  auto keyPem = key->ToPem();
-  if (!keyPem.ok()) return keyPem.status();
-  if (auto s = WriteIdentity(dir_ / "own", unit, cert->ToPem(), keyPem->str()); !s.ok()) return s;
-  if (slot->trust_store.empty()) return Status::Ok();
-  return AddTrust(slot->trust_store, *cert, "Trust Certificate");
-}
-
-Status Appliance::Regenerate(const std::string& unit) {
-  const SlotSpec* slot = FindUnit(unit);
-  if (!slot) return Status::NotFound("Invalid unit " + unit);
-  auto old = Installed(unit);
-  pki::KeySpec spec = old.ok() ? old->front().Key() : DefaultKeyOf(*slot);  // rule U12: same key length
-  if (old.ok() && old->front().IsSelfSigned() && !slot->trust_store.empty()) {
-    // The old self-signed entry leaves the trust store(s) it replicated to.
-    std::string der = old->front().ToDer();
-    for (const auto& m : ClusterMembers()) {
-      if (m.address != config_.address && FindTrustStore(slot->trust_store)->replication != catalogue::Scope::kCluster)
-        continue;
-      fs::path storeDir = m.dir / "trust" / slot->trust_store;
-      for (const auto& f : ListDir(storeDir)) {
-        if (!f.ends_with(".pem")) continue;
-        auto chain = ReadChain(storeDir / f);
-        if (chain.ok() && chain->front().ToDer() == der) {
-          std::error_code ec;
-          fs::remove(storeDir / f, ec);
-          fs::remove(storeDir / (f.substr(0, f.size() - 4) + ".desc"), ec);
-        }
-      }
-    }
-  }
-  return CreateSelfSigned(unit, spec);
-}
-
-Status Appliance::GenerateCsr(const std::string& unit, bool includeOu) {
-  const SlotSpec* slot = FindUnit(unit);
-  if (!slot) return Status::NotFound("Invalid unit " + unit);
-  auto current = Installed(unit);
-  pki::KeySpec spec = current.ok() ? current->front().Key() : DefaultKeyOf(*slot);
-  auto key = pki::PrivateKey::Generate(spec);
-  if (!key.ok()) return key.status();
-  WebSecurity ws = LoadWebSecurity();
-  pki::CsrRequest req;
-  req.subject = SubjectFrom(ws, config_.fqdn, includeOu);
-  req.dnsNames = NodeNames(config_, ws);
-  if (const auto* usage = UsageOf(*slot, config_.nodeType)) {
-    for (auto u : usage->key_usage) req.keyUsage.insert(std::string(catalogue::Name(u)));
-    for (auto u : usage->extended_key_usage) req.extendedKeyUsage.insert(std::string(catalogue::Name(u)));
-  }
-  auto csr = pki::Csr::Create(req, *key);
-  if (!csr.ok()) return csr.status();
-  auto keyPem = key->ToPem();
-  if (!keyPem.ok()) return keyPem.status();
-  // rule U9: the new CSR and key replace the pending ones.
-  if (auto s = WriteTextAtomic(dir_ / "csr" / (unit + ".key"), keyPem->str(), fs::perms(0600)); !s.ok()) return s;
-  return WriteTextAtomic(dir_ / "csr" / (unit + ".csr"), csr->ToPem());
-}
-
-std::optional<std::string> Appliance::PendingCsrPem(const std::string& unit) const {
-  return ReadText(dir_ / "csr" / (unit + ".csr"));
-}
-
-std::vector<std::string> Appliance::PendingCsrUnits() const {
-  std::vector<std::string> out;
-  for (const auto* slot : Units())
-    if (fs::exists(dir_ / "csr" / (slot->name + ".csr"))) out.push_back(slot->name);
-  return out;
-}
-
-Status Appliance::ImportOwn(const std::string& unit, const std::vector<pki::Certificate>& pasted) {
-  const SlotSpec* any = platform_->FindSlot(unit);
-  if (any && any->placement == catalogue::Placement::kPublisher && !config_.IsPublisher() &&
-      Contains(any->node_types, config_.nodeType)) {
-    // rule U6 (ASSUMED wording)
-    return Status::InvalidInput("The " + unit +
-                                " certificate can be uploaded only on the publisher (first node) of the cluster.")
-        .WithRule("U6");
-  }
-  const SlotSpec* slot = FindUnit(unit);
-  if (!slot) return Status::NotFound("Invalid unit " + unit);
-  if (!slot->csr) return Status::InvalidInput("Certificate import is not supported for " + unit + ".");
-  if (pasted.empty()) return Status::InvalidInput("No certificate was found in the input.");
-  const pki::Certificate& leaf = pasted.front();
-  // Public record (Cisco's security guide): certificates up to 4096 bits only.
-  if (leaf.Key().algorithm == pki::KeySpec::kRsa && leaf.Key().bits > 4096)
-    return Status::InvalidInput("Unable to import certificate for " + unit + ": keys over 4096 bits are not supported.");
-  auto csrKeyPem = ReadText(dir_ / "csr" / (unit + ".key"));
-  auto csrPem = PendingCsrPem(unit);
-  if (!csrKeyPem || !csrPem) {
-    return Status::InvalidInput("No CSR is pending for " + unit + ": generate one with set csr gen " + unit + ".")
-        .WithRule("U8");
-  }
-  auto csr = pki::Csr::FromPem(*csrPem);
-  if (!csr.ok() || csr->PublicKeyDigest() != leaf.PublicKeyDigest()) {
-    return Status::InvalidInput("The certificate does not match the CSR of " + unit +
-                                ": its public key is not the key of the pending CSR.")
-        .WithRule("U8");
-  }
-  // rule U7: the issuer (root and intermediates) must already be in <unit>-trust.
-  if (!leaf.IsSelfSigned()) {
-    pki::X509StorePtr store(X509_STORE_new());
-    for (const auto& e : TrustEntries(slot->trust_store)) X509_STORE_add_cert(store.get(), e.certificate.get());
-    X509_STORE_set_flags(store.get(), X509_V_FLAG_PARTIAL_CHAIN);
-    pki::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
-    X509_STORE_CTX_init(ctx.get(), store.get(), leaf.get(), nullptr);
-    if (X509_verify_cert(ctx.get()) != 1) {
-      int err = X509_STORE_CTX_get_error(ctx.get());
-      if (err == X509_V_ERR_CERT_HAS_EXPIRED || err == X509_V_ERR_CERT_NOT_YET_VALID) {
-        return Status::InvalidInput(std::string("Unable to import certificate for ") + unit + ": " +
-                                    X509_verify_cert_error_string(err) + ".");
-      }
-      return Status::InvalidInput("Unable to import certificate for " + unit + ": the CA certificate of issuer " +
-                                  leaf.Issuer().ToString() + " is not in " + slot->trust_store +
-                                  " (upload the root and intermediate certificates first; " +
-                                  X509_verify_cert_error_string(err) + ").")
-          .WithRule("U7");
-    }
-  }
-  // rule U2: the purpose's key usages, Data Encipherment included, must survive CA signing.
-  if (const auto* usage = UsageOf(*slot, config_.nodeType)) {
-    auto ku = leaf.KeyUsage();
-    auto eku = leaf.ExtendedKeyUsage();
-    std::vector<std::string> missing;
-    for (auto u : usage->key_usage)
-      if (!ku.count(std::string(catalogue::Name(u)))) missing.emplace_back(catalogue::Name(u));
-    for (auto u : usage->extended_key_usage)
-      if (!eku.count(std::string(catalogue::Name(u)))) missing.emplace_back(catalogue::Name(u));
-    if (!missing.empty()) {
-      std::string list;
-      for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-      return Status::InvalidInput("The certificate's key usage does not match the " + unit + " purpose: missing " +
-                                  list + ".")
-          .WithRule("U2");
-    }
-  }
-  // rule U15: from 14SU2 multi-SAN certificates only through the administrative web interface.
-  if (ReleaseAtLeast("14SU2")) {
-    int others = 0;
-    for (const auto& n : leaf.DnsNames())
-      if (n != config_.fqdn) ++others;
-    if (others > 1) {
-      return Status::InvalidInput(
-                 "Multi-server (SAN) certificates cannot be uploaded through the CLI on this release. Use the "
-                 "Cisco Unified OS Administration web interface to upload the certificate.")
-          .WithRule("U15");
-    }
-  }
-  // rule U8: the identity is overwritten and the CSR deleted.
-  if (auto s = WriteIdentity(dir_ / "own", unit, ChainPem(pasted), *csrKeyPem); !s.ok()) return s;
-  std::error_code ec;
-  fs::remove(dir_ / "csr" / (unit + ".csr"), ec);
-  fs::remove(dir_ / "csr" / (unit + ".key"), ec);
-  return Status::Ok();
-}
-
-Status Appliance::AddTrustToNode(const fs::path& nodeDir, const std::string& store, const pki::Certificate& cert,
-                                 const std::string& description) const {
-  fs::path storeDir = nodeDir / "trust" / store;
-  std::string der = cert.ToDer();
-  std::set<std::string> taken;
-  for (const auto& f : ListDir(storeDir)) {
-    if (!f.ends_with(".pem")) continue;
-    taken.insert(f);
-    auto chain = ReadChain(storeDir / f);
-    if (chain.ok() && chain->front().ToDer() == der) return Status::Ok();  // already there
-  }
-  std::string stem = TrustFileStem(cert);
-  std::string name = stem + ".pem";
-  for (int i = 1; taken.count(name); ++i) name = stem + "_" + std::to_string(i) + ".pem";  // ASSUMED
-  if (auto s = WriteTextAtomic(storeDir / (name.substr(0, name.size() - 4) + ".desc"), description + "\n"); !s.ok())
-    return s;
-  return WriteTextAtomic(storeDir / name, cert.ToPem());
-}
-
-Status Appliance::AddTrust(const std::string& storeName, const pki::Certificate& cert, const std::string& description) {
-  const TrustStoreSpec* store = FindTrustStore(storeName);
-  if (!store) return Status::NotFound("Invalid trust store " + storeName);
-  if (auto s = AddTrustToNode(dir_, storeName, cert, description); !s.ok()) return s;
-  if (store->replication == catalogue::Scope::kCluster) {  // rule U10
-    for (const auto& m : ClusterMembers()) {
-      if (m.address == config_.address) continue;
-      const auto* spec = platform_->FindTrustStore(storeName);
-      if (!spec || !Contains(spec->node_types, m.nodeType)) continue;
-      if (auto s = AddTrustToNode(m.dir, storeName, cert, description); !s.ok()) return s;
-    }
-  }
-  for (const auto& copy : store->copies_to) {  // rule U10: CAPF-trust roots reach CallManager-trust
-    if (auto s = AddTrust(copy, cert, description); !s.ok()) return s;
-  }
-  return Status::Ok();
-}
-
-Status Appliance::ImportTrust(const std::string& unit, const std::vector<pki::Certificate>& pasted) {
-  std::string storeName = unit.ends_with("-trust") ? unit : unit + "-trust";
-  if (!FindTrustStore(storeName)) return Status::NotFound("Invalid unit " + unit);
-  if (pasted.empty()) return Status::InvalidInput("No certificate was found in the input.");
-  for (const auto& cert : pasted) {
-    if (auto s = AddTrust(storeName, cert, "Trust Certificate"); !s.ok()) return s;
-  }
-  return Status::Ok();
-}
-
-Status Appliance::DeleteTrust(const std::string& storeName, const std::string& file) {
-  if (!storeName.ends_with("-trust")) {
-    // rule U11 (ASSUMED wording)
-    return Status::InvalidInput("Deleting the certificate " + storeName + "/" + file +
-                                " is not allowed: only trust certificates can be deleted; system identity "
-                                "certificates can be regenerated.")
-        .WithRule("U11");
-  }
-  const TrustStoreSpec* store = FindTrustStore(storeName);
-  if (!store) return Status::NotFound("Invalid unit " + storeName);
-  std::string name = file.ends_with(".pem") ? file : file + ".pem";
-  if (name.find('/') != std::string::npos || name.starts_with("."))
-    return Status::InvalidInput("Invalid file name " + file);
-  auto chain = ReadChain(dir_ / "trust" / storeName / name);
-  if (!chain.ok()) return Status::NotFound("Certificate " + storeName + "/" + name + " not found.");
-  std::string der = chain->front().ToDer();
-  std::vector<fs::path> targets{dir_};
-  if (store->deletion == catalogue::Scope::kCluster) {  // rule U10: deleted on every server
-    for (const auto& m : ClusterMembers())
-      if (m.address != config_.address) targets.push_back(m.dir);
-  }
-  for (const auto& target : targets) {
-    fs::path storeDir = target / "trust" / storeName;
-    for (const auto& f : ListDir(storeDir)) {
-      if (!f.ends_with(".pem")) continue;
-      auto c = ReadChain(storeDir / f);
-      if (c.ok() && c->front().ToDer() == der) {
-        std::error_code ec;
-        fs::remove(storeDir / f, ec);
-        fs::remove(storeDir / (f.substr(0, f.size() - 4) + ".desc"), ec);
-      }
-    }
-  }
-  return Status::Ok();
-}
-
-std::vector<TrustEntry> Appliance::TrustEntries(const std::string& store) const {
-  std::vector<TrustEntry> out;
-  fs::path storeDir = dir_ / "trust" / store;
-  for (const auto& f : ListDir(storeDir)) {
-    if (!f.ends_with(".pem")) continue;
-    auto chain = ReadChain(storeDir / f);
-    if (!chain.ok()) continue;
-    auto desc = ReadText(storeDir / (f.substr(0, f.size() - 4) + ".desc"));
-    std::string d = desc ? *desc : "Trust Certificate";
-    while (!d.empty() && (d.back() == '\n' || d.back() == '\r')) d.pop_back();
-    out.push_back(TrustEntry{store, f, d, chain->front()});
-  }
-  return out;
-}
-
-std::vector<TrustEntry> Appliance::AllTrustEntries() const {
-  std::vector<TrustEntry> out;
-  for (const auto* store : TrustStores()) {
-    auto entries = TrustEntries(store->name);
-    out.insert(out.end(), entries.begin(), entries.end());
-  }
-  return out;
 }
 
 std::string Appliance::ServiceState(const std::string& service) const {
