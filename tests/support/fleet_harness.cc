@@ -476,6 +476,7 @@ Status FleetHarness::Init() {
   sshd.forceCommand = "'" + hostShell + "' '" + dir_ + "'" + (options_.sftp ? "" : " --no-sftp") +
                       (sim.empty() ? "" : " --sim '" + sim + "'");
   sshd.passwordUser = passwordUser;
+  sshd.passwordUserPasswordMethod = options_.appliancePasswordMethod;
   sshd.sftpSubsystem = options_.sftp;
   sshd.knownHostsNames.clear();
   for (const auto& host : options_.hosts) {

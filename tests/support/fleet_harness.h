@@ -47,6 +47,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "providers/ssh/session.h"
@@ -56,6 +57,11 @@
 namespace pkiform::testing {
 
 struct FleetHost {
+  // {fqdn, address[, nginx]} as before the platforms came; the rest is set by name.
+  FleetHost() = default;
+  FleetHost(std::string fqdn, std::string address, bool nginx = false)
+      : fqdn(std::move(fqdn)), address(std::move(address)), nginx(nginx) {}
+
   std::string fqdn;     // e.g. "web1.fleet.test"; unique in the fleet
   std::string address;  // 127.0.X.Y, unique in the fleet
   bool nginx = false;   // run nginx with a bootstrap certificate on address:nginxPort (openssh only)
@@ -83,6 +89,8 @@ struct FleetOptions {
 
   // Appliances (platform ucm):
   std::string applianceUser = "pkiform-admin";  // logs in with keyboard-interactive or password only
+  // false: the appliances offer keyboard-interactive only (some refuse the password method).
+  bool appliancePasswordMethod = true;
   std::string simPath;  // empty: pkiform-sim as built by CMake (PKIFORM_SIM_PATH)
   int applianceRestartMs = 0;  // how long a service restart keeps its endpoint down
   int applianceStartupMs = 0;  // how long the CLI takes to start ("please wait ...")

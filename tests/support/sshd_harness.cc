@@ -285,7 +285,7 @@ Status SshdHarness::Launch() {
       c << "Match User " << options_.passwordUser << "\n"
         << "  PubkeyAuthentication no\n"
         << "  KbdInteractiveAuthentication yes\n"
-        << "  PasswordAuthentication yes\n";
+        << "  PasswordAuthentication " << (options_.passwordUserPasswordMethod ? "yes" : "no") << "\n";
     }
     Status s = WriteFile(config_, c.str(), 0644);
     if (!s.ok()) return s;

@@ -47,6 +47,9 @@ struct SshdOptions {
   // this container, even without CAP_AUDIT_CONTROL (pam_loginuid then ignores
   // the loginuid it cannot write), checked by fleet_harness_test.cc.
   std::string passwordUser;
+  // false: passwordUser gets keyboard-interactive only (an appliance may refuse
+  // the password method, as the ucm public record says).
+  bool passwordUserPasswordMethod = true;
   // Names written to known_hosts as "[name]:port": addresses and/or host key aliases.
   std::vector<std::string> knownHostsNames = {"127.0.0.1"};
   std::chrono::milliseconds startTimeout{10000};
