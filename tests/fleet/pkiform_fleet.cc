@@ -15,7 +15,7 @@
 // (like hardened hosts), so pkiform writes files over exec.
 // PKIFORM_FLEET_HTTPS_PORT, PKIFORM_FLEET_SIP_TLS_PORT (default 443, 5061),
 // PKIFORM_FLEET_RESTART_MS and PKIFORM_FLEET_STARTUP_MS (default 0) set the
-// appliances' ports and delays.
+// appliances' ports and delays; PKIFORM_SIM overrides the pkiform-sim the build knows.
 //
 // COMMAND sees FLEET_DIR (DIR), FLEET_SSH_PORT, FLEET_NGINX_PORT and, with ucm
 // hosts, FLEET_UCM_USER, FLEET_UCM_PASSWORD_FILE, FLEET_HTTPS_PORT, FLEET_SIP_TLS_PORT.
@@ -188,6 +188,7 @@ int main(int argc, char** argv) {
   options.sipTlsPort = EnvInt("PKIFORM_FLEET_SIP_TLS_PORT", 5061);
   options.applianceRestartMs = EnvInt("PKIFORM_FLEET_RESTART_MS", 0);
   options.applianceStartupMs = EnvInt("PKIFORM_FLEET_STARTUP_MS", 0);
+  if (const char* sim = std::getenv("PKIFORM_SIM"); sim != nullptr && *sim != '\0') options.simPath = sim;
   options.hostShell = std::string(PKIFORM_SOURCE_DIR) + "/tests/fleet/host-shell";
   const char* noSftp = std::getenv("PKIFORM_FLEET_NO_SFTP");
   options.sftp = noSftp == nullptr || std::string(noSftp) != "1";
