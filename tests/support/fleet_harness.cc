@@ -522,8 +522,8 @@ Status FleetHarness::InitAppliance(const FleetHost& host, const std::string& sim
     return Status::Failed("pkiform-sim init failed (exit " + std::to_string(run->exitCode) + "): " + run->output);
   }
   // host-shell tells an appliance from an openssh host by this file.
-  if (access((dir + "/appliance.yaml").c_str(), F_OK) != 0) {
-    return Status::Failed("pkiform-sim init wrote no " + dir + "/appliance.yaml");
+  if (access((dir + "/sim.conf").c_str(), F_OK) != 0) {
+    return Status::Failed("pkiform-sim init wrote no " + dir + "/sim.conf");
   }
   // The appliance's shell (pkiform-sim shell) runs as the login user and keeps its state here.
   s = ChownTree(dir, uid, gid);

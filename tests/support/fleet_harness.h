@@ -23,7 +23,7 @@
 //
 // Appliance hosts (FleetHost::platform "ucm") are Cisco Unified CM nodes
 // simulated by pkiform-sim: the harness runs `pkiform-sim init` for each
-// (its factory state in FLEET/hosts/ADDRESS/, marked by appliance.yaml; the
+// (its factory state in FLEET/hosts/ADDRESS/, marked by sim.conf; the
 // nodes of one cluster share FLEET/clusters/NAME/), and host-shell hands their
 // logins to `pkiform-sim shell` (a CLI on a PTY, no exec, no SFTP). They log
 // in as FleetOptions::applianceUser with keyboard-interactive (PAM) or

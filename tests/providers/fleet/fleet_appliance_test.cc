@@ -6,7 +6,7 @@
 // These check the harness, not the simulator: with a build that has the
 // pkiform-sim target they run the real one; without it, a stand-in written
 // into the test's temporary directory that keeps the same command-line
-// contract (init writes appliance.yaml, shell prints `admin:` and refuses exec,
+// contract (init writes sim.conf, shell prints `admin:` and refuses exec,
 // tls serves a self-signed certificate per appliance and says `ready`).
 //
 // Addresses: 127.0.92.x, a different block per test case (ctest runs them in parallel).
@@ -62,7 +62,7 @@ init)
   done
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$fqdn" -days 2 \
     -keyout "$dir/tomcat.key" -out "$dir/tomcat.pem" 2>/dev/null
-  printf 'address: %s\nhttpsPort: %s\n' "$address" "$port" >"$dir/appliance.yaml"
+  printf 'platform=ucm\naddress=%s\nhttps-port=%s\n' "$address" "$port" >"$dir/sim.conf"
   ;;
 shell)
   if [ -n "${SSH_ORIGINAL_COMMAND:-}" ]; then
@@ -80,10 +80,10 @@ shell)
 tls)
   pids=
   trap 'kill $pids 2>/dev/null; exit 0' TERM
-  for f in "$2"/hosts/*/appliance.yaml; do
-    d=${f%/appliance.yaml}
-    address=$(sed -n 's/^address: //p' "$f")
-    port=$(sed -n 's/^httpsPort: //p' "$f")
+  for f in "$2"/hosts/*/sim.conf; do
+    d=${f%/sim.conf}
+    address=$(sed -n 's/^address=//p' "$f")
+    port=$(sed -n 's/^https-port=//p' "$f")
     openssl s_server -quiet -www -accept "$address:$port" -cert "$d/tomcat.pem" -key "$d/tomcat.key" \
       </dev/null >/dev/null 2>&1 &
     pids="$pids $!"
@@ -158,8 +158,8 @@ TEST_CASE("a ucm host appears next to an openssh host, with its own state, clust
   REQUIRE(fleet->hasAppliances());
 
   const std::string pubDir = Must(fleet->hostDir("pub.ucm.test"));
-  CHECK(fs::exists(pubDir + "/appliance.yaml"));
-  CHECK(fs::exists(Must(fleet->hostDir("sub.ucm.test")) + "/appliance.yaml"));
+  CHECK(fs::exists(pubDir + "/sim.conf"));
+  CHECK(fs::exists(Must(fleet->hostDir("sub.ucm.test")) + "/sim.conf"));
   CHECK(fs::is_directory(fleet->fleetDir() + "/clusters/ucm"));
   struct stat st{};
   REQUIRE(stat(pubDir.c_str(), &st) == 0);
