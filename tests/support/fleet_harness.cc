@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -391,6 +392,17 @@ Status FleetHarness::Init() {
     }
     Status platform = CheckPlatform(host);
     if (!platform.ok()) return platform.WithContext(host.fqdn);
+  }
+  // A ucm cluster has exactly one publisher (CAPF and the database live there: rule U6).
+  std::map<std::string, int> publishers;
+  for (const auto& host : options_.hosts) {
+    if (host.platform == "ucm") publishers[ClusterOf(host)] += host.role == "publisher" ? 1 : 0;
+  }
+  for (const auto& [cluster, count] : publishers) {
+    if (count != 1) {
+      return Status::InvalidInput("ucm cluster '" + cluster + "' has " + std::to_string(count) +
+                                  " publishers; it needs exactly one");
+    }
   }
   std::string sim;
   if (hasAppliances()) {

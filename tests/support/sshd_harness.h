@@ -44,8 +44,14 @@ struct SshdOptions {
   // `Match User` block turns keys off and passwords on for this user only.
   // The account must exist with a password (EnsurePasswordUser).
   // PAM needs no service file of its own: Debian's /etc/pam.d/sshd works in
-  // this container, even without CAP_AUDIT_CONTROL (pam_loginuid then ignores
-  // the loginuid it cannot write), checked by fleet_harness_test.cc.
+  // this container. Its one suspect, `session required pam_loginuid.so`, writes
+  // /proc/self/loginuid; the kernel lets a process set an UNSET loginuid
+  // (4294967295, as here: nothing in the container logged in) without
+  // CAP_AUDIT_CONTROL, so it succeeds even with that capability dropped
+  // (checked by hand with capsh --drop=cap_audit_control). It would fail only
+  // if the harness ran under a login session whose loginuid is set, without
+  // CAP_AUDIT_CONTROL; sshd's log (Log()) then names pam_loginuid.
+  // fleet_appliance_test.cc checks both methods against the stock stack.
   std::string passwordUser;
   // false: passwordUser gets keyboard-interactive only (an appliance may refuse
   // the password method, as the ucm public record says).

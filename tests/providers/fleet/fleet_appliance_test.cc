@@ -292,6 +292,10 @@ TEST_CASE("the fleet harness refuses bad appliance options clearly", "[fleet][uc
   host = Appliance("pub.ucm.test", "127.0.92.41");
   host.platform = "vcs";
   CHECK(refusal(host).find("platform 'vcs' is not openssh or ucm") != std::string::npos);
+  options.hosts = {Appliance("pub.ucm.test", "127.0.92.41"), Appliance("pub2.ucm.test", "127.0.92.42")};
+  auto twoPublishers = FleetHarness::Start(options);
+  REQUIRE_FALSE(twoPublishers.ok());
+  CHECK(twoPublishers.status().message().find("ucm cluster 'ucm' has 2 publishers") != std::string::npos);
   options.simPath = tmp.path().string() + "/no-such-sim";
   CHECK(refusal(Appliance("pub.ucm.test", "127.0.92.41")).find("no-such-sim is not executable") != std::string::npos);
 }
