@@ -1,12 +1,24 @@
 // pkiform_fleet: a simulated fleet on loopback for the demo and the integration
 // tests. It starts real OpenSSH (one sshd, every host on its own 127.0.X.Y, each
-// seeing its own /srv/pkiform-host) and a real nginx per host, writes a manifest
-// repository for them (a local CA, an openssh cluster, known_hosts, the client
-// key), runs COMMAND with FLEET_DIR set, and tears everything down.
+// seeing its own /srv/pkiform-host) and a real nginx per openssh host, and
+// pkiform-sim for the ucm hosts (Cisco Unified CM appliances: their CLI over
+// SSH, their TLS endpoints); writes a manifest repository for them (local CAs,
+// an openssh cluster `web`, a ucm cluster `ucm`, known_hosts, the client key,
+// the appliance password), runs COMMAND with FLEET_* variables set, and tears
+// everything down.
 //
-// Usage: pkiform_fleet DIR FQDN=ADDRESS[,FQDN=ADDRESS...] -- COMMAND [ARGS...]
+// Usage: pkiform_fleet DIR HOST[,HOST...] -- COMMAND [ARGS...]
+//   HOST = FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]]
+//   PLATFORM openssh (default) or ucm; ROLE publisher (default) or subscriber;
+//   NODETYPE unifiedCM (default) or imAndPresence; RELEASE 14, 14SU1 (default), 14SU2, 14SU3.
 // With PKIFORM_FLEET_NO_SFTP=1 in the environment, sshd has no SFTP subsystem
 // (like hardened hosts), so pkiform writes files over exec.
+// PKIFORM_FLEET_HTTPS_PORT, PKIFORM_FLEET_SIP_TLS_PORT (default 443, 5061),
+// PKIFORM_FLEET_RESTART_MS and PKIFORM_FLEET_STARTUP_MS (default 0) set the
+// appliances' ports and delays; PKIFORM_SIM overrides the pkiform-sim the build knows.
+//
+// COMMAND sees FLEET_DIR (DIR), FLEET_SSH_PORT, FLEET_NGINX_PORT and, with ucm
+// hosts, FLEET_UCM_USER, FLEET_UCM_PASSWORD_FILE, FLEET_HTTPS_PORT, FLEET_SIP_TLS_PORT.
 #include <grp.h>
 #include <pwd.h>
 #include <sys/wait.h>
@@ -37,6 +49,88 @@ void Write(const fs::path& p, const std::string& text, fs::perms mode = fs::perm
   fs::create_directories(p.parent_path());
   std::ofstream(p, std::ios::binary) << text;
   fs::permissions(p, mode);
+}
+
+// The appliances' cluster: the fleet CA (ECDSA) for tomcat-ECDSA, an RSA CA for
+// the RSA purposes (rule U5: a CA signs the RSA purposes with RSA).
+std::string UcmManifest(const testing::FleetHarness& fleet, const std::vector<testing::FleetHost>& hosts) {
+  const testing::FleetHost* publisher = &hosts.front();
+  for (const auto& h : hosts) {
+    if (h.role == "publisher") publisher = &h;
+  }
+  const bool unifiedCm = publisher->nodeType == "unifiedCM";
+  const std::string subject =
+      "      subject: {organization: Example Ltd, organizationalUnit: Collaboration, locality: London, state: England, "
+      "country: GB}\n";
+  auto slot = [&](const std::string& name, const std::string& issuer, const std::string& key) {
+    return "    - slot: " + name + "\n      issuer: " + issuer + "\n" + subject +
+           "      sans: per-peer\n      key: " + key + "\n      duration: 730d\n      renewBefore: 60d\n";
+  };
+  const std::string rsa = "{algorithm: rsa, size: 2048, location: appliance}";
+  std::ostringstream m;
+  m << "# yaml-language-server: $schema=../../schema/pkiform.schema.json\n"
+       "# Written by pkiform_fleet: Cisco Unified CM appliances simulated by pkiform-sim on loopback.\n"
+       "apiVersion: pkiform/v1\nkind: Cluster\nmetadata: {name: ucm}\nspec:\n  platform: ucm\n"
+    << "  product: " << (unifiedCm ? "unified-cm" : "im-and-presence") << "\n"
+    << "  platformVersion: " << publisher->release << "\n"
+    << "  connection: {user: " << fleet.applianceUser() << ", port: " << fleet.port()
+    << ", passwordFile: ../ssh/appliance-password, knownHosts: ../ssh/known_hosts, timeout: 60s}\n  peers:\n";
+  for (const auto& h : hosts) {
+    m << "    - {fqdn: " << h.fqdn << ", address: " << h.address << ", role: " << h.role << "}\n";
+  }
+  m << "  identity:\n" << slot("tomcat", "fleet-rsa-ca", rsa);
+  if (unifiedCm) m << slot("CallManager", "fleet-rsa-ca", rsa) << slot("CAPF", "fleet-rsa-ca", rsa);
+  m << slot("tomcat-ECDSA", "fleet-ca", "{algorithm: ecdsa, curve: P-256, location: appliance}");
+  m << "  trust:\n"
+       "    - store: tomcat-trust\n      certificates: [../ca/root.pem, ../ca/rsa.pem]\n";
+  if (unifiedCm) {
+    m << "    - store: CallManager-trust\n      certificates: [../ca/root.pem, ../ca/rsa.pem]\n"
+         "    - store: CAPF-trust\n      certificates: [../ca/root.pem, ../ca/rsa.pem]\n";
+  }
+  return m.str();
+}
+
+// A self-signed CA certificate and its key, written to DIR/ca/NAME.pem and NAME.key (0600).
+std::string WriteCa(const fs::path& dir, const std::string& name, const pki::KeySpec& spec, const std::string& cn) {
+  auto key = pki::PrivateKey::Generate(spec);
+  if (!key.ok()) return key.status().message();
+  pki::SigningPolicy policy;
+  policy.subject.commonName = cn;
+  policy.subject.organization = "Example Ltd";
+  policy.isCa = true;
+  policy.keyUsage = {"keyCertSign", "cRLSign"};
+  policy.notBefore = std::chrono::system_clock::now() - std::chrono::hours(1);
+  policy.validity = std::chrono::hours(24 * 365 * 5);
+  auto ca = pki::SelfSign(*key, policy);
+  if (!ca.ok()) return ca.status().message();
+  auto key_pem = key->ToPem();
+  if (!key_pem.ok()) return key_pem.status().message();
+  Write(dir / ("ca/" + name + ".pem"), ca->ToPem());
+  Write(dir / ("ca/" + name + ".key"), std::string(key_pem->view()), fs::perms(0600));
+  return "";
+}
+
+// "FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]]"; the harness checks the values.
+std::string ParseHost(const std::string& item, testing::FleetHost* host) {
+  auto eq = item.find('=');
+  if (eq == std::string::npos) return "host '" + item + "' is not FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]]";
+  host->fqdn = item.substr(0, eq);
+  std::vector<std::string> fields;
+  std::stringstream rest(item.substr(eq + 1));
+  for (std::string f; std::getline(rest, f, ':');) fields.push_back(f);
+  if (fields.empty() || fields.size() > 5) return "host '" + item + "': ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]]";
+  host->address = fields[0];
+  if (fields.size() > 1) host->platform = fields[1];
+  if (fields.size() > 2) host->role = fields[2];
+  if (fields.size() > 3) host->nodeType = fields[3];
+  if (fields.size() > 4) host->release = fields[4];
+  host->nginx = host->platform == "openssh";
+  return "";
+}
+
+int EnvInt(const char* name, int otherwise) {
+  const char* v = std::getenv(name);
+  return v == nullptr || *v == '\0' ? otherwise : std::atoi(v);
 }
 
 std::string Manifest(const testing::FleetHarness& fleet, const std::vector<testing::FleetHost>& hosts) {
@@ -75,18 +169,26 @@ int main(int argc, char** argv) {
   int sep = 0;
   for (int i = 1; i < argc; ++i)
     if (std::string(argv[i]) == "--") sep = i;
-  if (argc < 5 || sep != 3) return Fail("usage: pkiform_fleet DIR FQDN=ADDRESS[,...] -- COMMAND [ARGS...]");
+  if (argc < 5 || sep != 3) {
+    return Fail("usage: pkiform_fleet DIR FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]][,...] -- COMMAND [ARGS...]");
+  }
   fs::path dir = fs::absolute(argv[1]);
-  std::vector<testing::FleetHost> hosts;
+  std::vector<testing::FleetHost> hosts, webHosts, ucmHosts;
   std::stringstream list(argv[2]);
   for (std::string item; std::getline(list, item, ',');) {
-    auto eq = item.find('=');
-    if (eq == std::string::npos) return Fail("host '" + item + "' is not FQDN=ADDRESS");
-    hosts.push_back({item.substr(0, eq), item.substr(eq + 1), true});
+    testing::FleetHost host;
+    if (std::string bad = ParseHost(item, &host); !bad.empty()) return Fail(bad);
+    hosts.push_back(host);
+    (host.platform == "ucm" ? ucmHosts : webHosts).push_back(host);
   }
 
   testing::FleetOptions options;
   options.hosts = hosts;
+  options.httpsPort = EnvInt("PKIFORM_FLEET_HTTPS_PORT", 443);
+  options.sipTlsPort = EnvInt("PKIFORM_FLEET_SIP_TLS_PORT", 5061);
+  options.applianceRestartMs = EnvInt("PKIFORM_FLEET_RESTART_MS", 0);
+  options.applianceStartupMs = EnvInt("PKIFORM_FLEET_STARTUP_MS", 0);
+  if (const char* sim = std::getenv("PKIFORM_SIM"); sim != nullptr && *sim != '\0') options.simPath = sim;
   options.hostShell = std::string(PKIFORM_SOURCE_DIR) + "/tests/fleet/host-shell";
   const char* noSftp = std::getenv("PKIFORM_FLEET_NO_SFTP");
   options.sftp = noSftp == nullptr || std::string(noSftp) != "1";
@@ -95,34 +197,42 @@ int main(int argc, char** argv) {
 
   // The trust bundle's folder on every host, owned by the login user.
   passwd* pw = getpwnam((*fleet)->user().c_str());
-  for (const auto& h : hosts) {
+  for (const auto& h : webHosts) {
     auto host_dir = (*fleet)->hostDir(h.fqdn);
     if (!host_dir.ok()) return Fail(host_dir.status().message());
     fs::create_directories(*host_dir + "/trust");
     if (pw && chown((*host_dir + "/trust").c_str(), pw->pw_uid, pw->pw_gid) != 0) return Fail("chown trust dir");
   }
 
-  // A local CA for the fleet (EC P-256, made fresh each run).
-  auto key = pki::PrivateKey::Generate(pki::KeySpec::Ecdsa("P-256"));
-  if (!key.ok()) return Fail(key.status().message());
-  pki::SigningPolicy policy;
-  policy.subject.commonName = "pkiform fleet CA";
-  policy.subject.organization = "Example Ltd";
-  policy.isCa = true;
-  policy.keyUsage = {"keyCertSign", "cRLSign"};
-  policy.notBefore = std::chrono::system_clock::now() - std::chrono::hours(1);
-  policy.validity = std::chrono::hours(24 * 365 * 5);
-  auto ca = pki::SelfSign(*key, policy);
-  if (!ca.ok()) return Fail(ca.status().message());
-  auto key_pem = key->ToPem();
-  if (!key_pem.ok()) return Fail(key_pem.status().message());
-  Write(dir / "ca/root.pem", ca->ToPem());
-  Write(dir / "ca/root.key", std::string(key_pem->view()), fs::perms(0600));
-  Write(dir / "manifests/issuers.yaml",
-        "apiVersion: pkiform/v1\nkind: Issuer\nmetadata: {name: fleet-ca}\n"
-        "spec:\n  ca: {certificate: ../ca/root.pem, privateKey: ../ca/root.key}\n");
-  Write(dir / "manifests/web.yaml", Manifest(**fleet, hosts));
+  // A local CA for the fleet (EC P-256, made fresh each run); with appliances also an RSA one (rule U5).
+  if (std::string bad = WriteCa(dir, "root", pki::KeySpec::Ecdsa("P-256"), "pkiform fleet CA"); !bad.empty()) {
+    return Fail(bad);
+  }
+  std::string issuers =
+      "apiVersion: pkiform/v1\nkind: Issuer\nmetadata: {name: fleet-ca}\n"
+      "spec:\n  ca: {certificate: ../ca/root.pem, privateKey: ../ca/root.key}\n";
+  if (!ucmHosts.empty()) {
+    if (std::string bad = WriteCa(dir, "rsa", pki::KeySpec::Rsa(2048), "pkiform fleet RSA CA"); !bad.empty()) {
+      return Fail(bad);
+    }
+    issuers +=
+        "---\n# The RSA purposes of the ucm appliances (tomcat, CallManager, CAPF) need an RSA CA (rule U5).\n"
+        "apiVersion: pkiform/v1\nkind: Issuer\nmetadata: {name: fleet-rsa-ca}\n"
+        "spec:\n  ca: {certificate: ../ca/rsa.pem, privateKey: ../ca/rsa.key}\n";
+  }
+  Write(dir / "manifests/issuers.yaml", issuers);
+  if (!webHosts.empty()) Write(dir / "manifests/web.yaml", Manifest(**fleet, webHosts));
+  if (!ucmHosts.empty()) Write(dir / "manifests/ucm.yaml", UcmManifest(**fleet, ucmHosts));
   fs::create_directories(dir / "ssh");
+  if (!ucmHosts.empty()) {
+    fs::copy_file((*fleet)->appliancePasswordPath(), dir / "ssh/appliance-password",
+                  fs::copy_options::overwrite_existing);
+    fs::permissions(dir / "ssh/appliance-password", fs::perms(0600));
+    setenv("FLEET_UCM_USER", (*fleet)->applianceUser().c_str(), 1);
+    setenv("FLEET_UCM_PASSWORD_FILE", (dir / "ssh/appliance-password").c_str(), 1);
+    setenv("FLEET_HTTPS_PORT", std::to_string((*fleet)->httpsPort()).c_str(), 1);
+    setenv("FLEET_SIP_TLS_PORT", std::to_string((*fleet)->sipTlsPort()).c_str(), 1);
+  }
   fs::copy_file((*fleet)->clientKeyPath(), dir / "ssh/client_key", fs::copy_options::overwrite_existing);
   fs::permissions(dir / "ssh/client_key", fs::perms(0600));
   fs::copy_file((*fleet)->knownHostsPath(), dir / "ssh/known_hosts", fs::copy_options::overwrite_existing);

@@ -19,6 +19,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
+#include <map>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -79,6 +81,73 @@ bool IsHostName(const std::string& name) {
   return true;
 }
 
+bool IsOneOf(const std::string& value, std::initializer_list<const char*> allowed) {
+  for (const char* a : allowed) {
+    if (value == a) return true;
+  }
+  return false;
+}
+
+bool IsClusterName(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  }
+  return true;
+}
+
+std::string ClusterOf(const FleetHost& host) { return host.cluster.empty() ? host.platform : host.cluster; }
+
+// The options of one host that only make sense on its platform.
+Status CheckPlatform(const FleetHost& host) {
+  if (!IsOneOf(host.platform, {"openssh", "ucm"})) {
+    return Status::InvalidInput("platform '" + host.platform + "' is not openssh or ucm");
+  }
+  if (!IsClusterName(ClusterOf(host))) {
+    return Status::InvalidInput("cluster name '" + host.cluster + "' is not 1 to 64 of [A-Za-z0-9_-]");
+  }
+  if (host.platform != "ucm") return Status::Ok();
+  if (host.nginx) return Status::InvalidInput("a ucm appliance runs no nginx (its TLS comes from pkiform-sim tls)");
+  if (!IsOneOf(host.role, {"publisher", "subscriber"})) {
+    return Status::InvalidInput("role '" + host.role + "' is not publisher or subscriber");
+  }
+  if (!IsOneOf(host.nodeType, {"unifiedCM", "imAndPresence"})) {
+    return Status::InvalidInput("node type '" + host.nodeType + "' is not unifiedCM or imAndPresence");
+  }
+  if (!IsOneOf(host.release, {"14", "14SU1", "14SU2", "14SU3"})) {
+    return Status::InvalidInput("release '" + host.release + "' is not 14, 14SU1, 14SU2 or 14SU3");
+  }
+  return Status::Ok();
+}
+
+// chown -R without following symbolic links.
+Status ChownTree(const std::string& root, uid_t uid, gid_t gid) {
+  std::error_code ec;
+  if (lchown(root.c_str(), uid, gid) != 0) return Status::IoError("cannot chown " + root + ": " + std::strerror(errno));
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (lchown(it->path().c_str(), uid, gid) != 0) {
+      return Status::IoError("cannot chown " + it->path().string() + ": " + std::strerror(errno));
+    }
+  }
+  if (ec) return Status::IoError("cannot walk " + root + ": " + ec.message());
+  return Status::Ok();
+}
+
+// Written to a temporary name and renamed, so the file is never seen half written.
+Status WriteFileAtomically(const std::string& path, const std::string& content, mode_t mode) {
+  const std::string tmp = path + ".tmp";
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+  if (fd < 0) return Status::IoError("cannot write " + tmp + ": " + std::strerror(errno));
+  bool ok = fchmod(fd, mode) == 0 && write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
+            fsync(fd) == 0;
+  ok = close(fd) == 0 && ok;
+  if (!ok || rename(tmp.c_str(), path.c_str()) != 0) {
+    unlink(tmp.c_str());
+    return Status::IoError("cannot write " + path + ": " + std::strerror(errno));
+  }
+  return Status::Ok();
+}
 
 // A TCP connection to address:port within `timeout`; -1 (errno set) on failure.
 int ConnectTcp(const std::string& address, int port, milliseconds timeout) {
@@ -321,6 +390,34 @@ Status FleetHarness::Init() {
     if (!addresses.insert(host.address).second) {
       return Status::InvalidInput("address " + host.address + " appears twice");
     }
+    Status platform = CheckPlatform(host);
+    if (!platform.ok()) return platform.WithContext(host.fqdn);
+  }
+  // A ucm cluster has exactly one publisher (CAPF and the database live there: rule U6).
+  std::map<std::string, int> publishers;
+  for (const auto& host : options_.hosts) {
+    if (host.platform == "ucm") publishers[ClusterOf(host)] += host.role == "publisher" ? 1 : 0;
+  }
+  for (const auto& [cluster, count] : publishers) {
+    if (count != 1) {
+      return Status::InvalidInput("ucm cluster '" + cluster + "' has " + std::to_string(count) +
+                                  " publishers; it needs exactly one");
+    }
+  }
+  std::string sim;
+  if (hasAppliances()) {
+    sim = options_.simPath;
+#ifdef PKIFORM_SIM_PATH
+    if (sim.empty()) sim = PKIFORM_SIM_PATH;
+#endif
+    if (sim.empty()) {
+      return Status::NotFound("the fleet has ucm hosts but no pkiform-sim: FleetOptions::simPath is empty and this "
+                              "build has no pkiform-sim target (PKIFORM_SIM_PATH)");
+    }
+    if (access(sim.c_str(), X_OK) != 0) return Status::NotFound("pkiform-sim " + sim + " is not executable");
+    if (sim.find('\'') != std::string::npos) {
+      return Status::InvalidInput("paths with a single quote cannot go into ForceCommand: " + sim);
+    }
   }
   std::string hostShell = options_.hostShell;
 #ifdef PKIFORM_SOURCE_DIR
@@ -361,14 +458,37 @@ Status FleetHarness::Init() {
     nginxPort_ = *port;
   }
   for (const auto& host : options_.hosts) {
+    if (host.platform != "openssh") continue;
     s = WriteHostFiles(host, uid, gid);
     if (!s.ok()) return s.WithContext(host.fqdn);
+  }
+
+  std::string passwordUser;
+  if (hasAppliances()) {
+    auto password = EnsurePasswordUser(options_.applianceUser);
+    if (!password.ok()) return password.status();
+    struct passwd* apw = getpwnam(options_.applianceUser.c_str());
+    if (apw == nullptr) return Status::Failed("user " + options_.applianceUser + " vanished");
+    if (mkdir((dir_ + "/ssh").c_str(), 0755) != 0) return Status::IoError("cannot create " + dir_ + "/ssh");
+    appliancePasswordPath_ = dir_ + "/ssh/appliance-password";
+    s = WriteFileAtomically(appliancePasswordPath_, *password + "\n", 0600);
+    if (!s.ok()) return s;
+    if (mkdir((dir_ + "/clusters").c_str(), 0755) != 0) return Status::IoError("cannot create " + dir_ + "/clusters");
+    for (const auto& host : options_.hosts) {
+      if (host.platform != "ucm") continue;
+      s = InitAppliance(host, sim, apw->pw_uid, apw->pw_gid);
+      if (!s.ok()) return s.WithContext(host.fqdn + " (" + host.address + ")");
+    }
+    passwordUser = options_.applianceUser;
   }
 
   SshdOptions sshd;
   sshd.listenAddress = "0.0.0.0";
   sshd.user = options_.user;
-  sshd.forceCommand = "'" + hostShell + "' '" + dir_ + "'" + (options_.sftp ? "" : " --no-sftp");
+  sshd.forceCommand = "'" + hostShell + "' '" + dir_ + "'" + (options_.sftp ? "" : " --no-sftp") +
+                      (sim.empty() ? "" : " --sim '" + sim + "'");
+  sshd.passwordUser = passwordUser;
+  sshd.passwordUserPasswordMethod = options_.appliancePasswordMethod;
   sshd.sftpSubsystem = options_.sftp;
   sshd.knownHostsNames.clear();
   for (const auto& host : options_.hosts) {
@@ -385,8 +505,64 @@ Status FleetHarness::Init() {
     s = StartNginx(host, uid, gid);
     if (!s.ok()) return s.WithContext(host.fqdn + " (" + host.address + ")");
   }
+  if (hasAppliances()) return StartSimTls(sim);
   return Status::Ok();
 }
+
+bool FleetHarness::hasAppliances() const {
+  for (const auto& host : options_.hosts) {
+    if (host.platform == "ucm") return true;
+  }
+  return false;
+}
+
+Status FleetHarness::InitAppliance(const FleetHost& host, const std::string& sim, uid_t uid, gid_t gid) {
+  const std::string dir = dir_ + "/hosts/" + host.address;
+  const std::string clusterDir = dir_ + "/clusters/" + ClusterOf(host);
+  Status s = MakeDir(dir, 0755, uid, gid);
+  if (s.ok()) s = MakeDir(clusterDir, 0755, uid, gid);
+  if (!s.ok()) return s;
+  auto run = RunProcess({sim, "init", "--platform", "ucm", "--dir", dir, "--fqdn", host.fqdn, "--address",
+                         host.address, "--role", host.role, "--node-type", host.nodeType, "--release", host.release,
+                         "--cluster-dir", clusterDir, "--https-port", std::to_string(options_.httpsPort),
+                         "--sip-tls-port", std::to_string(options_.sipTlsPort), "--restart-ms",
+                         std::to_string(options_.applianceRestartMs), "--startup-ms",
+                         std::to_string(options_.applianceStartupMs)},
+                        options_.startTimeout);
+  if (!run.ok()) return run.status().WithContext("pkiform-sim init");
+  if (run->exitCode != 0) {
+    return Status::Failed("pkiform-sim init failed (exit " + std::to_string(run->exitCode) + "): " + run->output);
+  }
+  // host-shell tells an appliance from an openssh host by this file.
+  if (access((dir + "/sim.conf").c_str(), F_OK) != 0) {
+    return Status::Failed("pkiform-sim init wrote no " + dir + "/sim.conf");
+  }
+  // The appliance's shell (pkiform-sim shell) runs as the login user and keeps its state here.
+  s = ChownTree(dir, uid, gid);
+  if (s.ok()) s = ChownTree(clusterDir, uid, gid);
+  return s;
+}
+
+Status FleetHarness::StartSimTls(const std::string& sim) {
+  const std::string log = dir_ + "/sim-tls.log";
+  auto child = ChildProcess::Spawn({sim, "tls", "--fleet", dir_}, log);
+  if (!child.ok()) return child.status().WithContext("starting pkiform-sim tls");
+  simTls_ = std::move(child).value();
+  auto end = Clock::now() + options_.startTimeout;
+  while (Clock::now() < end) {
+    const std::string out = ReadFileOr(log, "");
+    if (out.rfind("ready\n", 0) == 0 || out.find("\nready\n") != std::string::npos) return Status::Ok();
+    if (simTls_->HasExited()) {
+      simTls_.reset();
+      return Status::Failed("pkiform-sim tls exited before it was ready; its output:\n" + out);
+    }
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  return Status::Failed("pkiform-sim tls did not say `ready` within " + std::to_string(options_.startTimeout.count()) +
+                        " ms; its output:\n" + SimTlsLog());
+}
+
+std::string FleetHarness::SimTlsLog() const { return ReadFileOr(dir_ + "/sim-tls.log", "(none)"); }
 
 Status FleetHarness::WriteHostFiles(const FleetHost& host, uid_t uid, gid_t gid) {
   const std::string dir = dir_ + "/hosts/" + host.address;
@@ -465,6 +641,7 @@ void FleetHarness::StopNginx(const FleetHost& host) {
 
 FleetHarness::~FleetHarness() {
   for (const FleetHost* host : nginxStarted_) StopNginx(*host);
+  simTls_.reset();  // SIGTERM, then SIGKILL after a grace period
   sshd_.reset();
   if (!dir_.empty()) {
     std::error_code ec;
@@ -496,6 +673,11 @@ Result<ssh::SshTarget> FleetHarness::Target(const std::string& fqdn) const {
   if (host == nullptr) return Status::NotFound("no host " + fqdn + " in the fleet");
   ssh::SshTarget target = sshd_->Target(host->address);
   target.hostKeyAlias = host->fqdn;
+  if (host->platform == "ucm") {  // an appliance administrator: no key, a password
+    target.user = options_.applianceUser;
+    target.identityFile.clear();
+    target.passwordFile = appliancePasswordPath_;
+  }
   return target;
 }
 

@@ -21,11 +21,21 @@
 // and nothing is signalled) and sends SIGHUP to the master, which runs as the
 // same user in the same pid namespace.
 //
+// Appliance hosts (FleetHost::platform "ucm") are Cisco Unified CM nodes
+// simulated by pkiform-sim: the harness runs `pkiform-sim init` for each
+// (its factory state in FLEET/hosts/ADDRESS/, marked by sim.conf; the
+// nodes of one cluster share FLEET/clusters/NAME/), and host-shell hands their
+// logins to `pkiform-sim shell` (a CLI on a PTY, no exec, no SFTP). They log
+// in as FleetOptions::applianceUser with keyboard-interactive (PAM) or
+// password, never a key (SshdOptions::passwordUser); the password is in
+// FLEET/ssh/appliance-password (0600). One `pkiform-sim tls` daemon serves
+// every appliance's TLS endpoints (HTTPS, SIP TLS) while the harness lives.
+//
 // known_hosts names every host by "[address]:port" and "[fqdn]:port", so that
 // a client can connect to the address and verify the key under the FQDN
 // (SshTarget::hostKeyAlias).
 //
-// The destructor stops the nginx masters (pid files), then sshd, and removes
+// The destructor stops the nginx masters (pid files), the TLS daemon, then sshd, and removes
 // the fleet directory. nginx daemonises: if the test process is killed, they
 // outlive it and keep their ports; Start() then says so.
 //
@@ -37,6 +47,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "providers/ssh/session.h"
@@ -46,9 +57,21 @@
 namespace pkiform::testing {
 
 struct FleetHost {
+  // {fqdn, address[, nginx]} as before the platforms came; the rest is set by name.
+  FleetHost() = default;
+  FleetHost(std::string fqdn, std::string address, bool nginx = false)
+      : fqdn(std::move(fqdn)), address(std::move(address)), nginx(nginx) {}
+
   std::string fqdn;     // e.g. "web1.fleet.test"; unique in the fleet
   std::string address;  // 127.0.X.Y, unique in the fleet
-  bool nginx = false;   // run nginx with a bootstrap certificate on address:nginxPort
+  bool nginx = false;   // run nginx with a bootstrap certificate on address:nginxPort (openssh only)
+  std::string platform = "openssh";  // or "ucm": a pkiform-sim appliance
+  // ucm only (pkiform-sim init's options):
+  std::string role = "publisher";     // or "subscriber"
+  std::string nodeType = "unifiedCM";  // or "imAndPresence"
+  std::string release = "14SU1";      // 14, 14SU1, 14SU2, 14SU3
+  // Hosts of one platform and cluster name share FLEET/clusters/NAME/; empty: the platform's name.
+  std::string cluster;
 };
 
 struct FleetOptions {
@@ -60,8 +83,19 @@ struct FleetOptions {
   std::string hostShell;              // empty: PKIFORM_SOURCE_DIR/tests/fleet/host-shell
   // false: sshd has no SFTP subsystem (host-shell --no-sftp), as on hardened hosts.
   bool sftp = true;
-  // Bounds sshd's start, and each nginx's start until it completes a TLS handshake.
+  // Bounds sshd's start, each nginx's start until it completes a TLS handshake,
+  // each `pkiform-sim init` and the TLS daemon's start until it says `ready`.
   std::chrono::milliseconds startTimeout{10000};
+
+  // Appliances (platform ucm):
+  std::string applianceUser = "pkiform-admin";  // logs in with keyboard-interactive or password only
+  // false: the appliances offer keyboard-interactive only (some refuse the password method).
+  bool appliancePasswordMethod = true;
+  std::string simPath;  // empty: pkiform-sim as built by CMake (PKIFORM_SIM_PATH)
+  int applianceRestartMs = 0;  // how long a service restart keeps its endpoint down
+  int applianceStartupMs = 0;  // how long the CLI takes to start ("please wait ...")
+  int httpsPort = 443;         // tomcat and tomcat-ECDSA
+  int sipTlsPort = 5061;       // CallManager (and CallManager-ECDSA)
 };
 
 class FleetHarness {
@@ -84,6 +118,14 @@ class FleetHarness {
   int nginxPort() const { return nginxPort_; }
   const std::string& fleetDir() const { return dir_; }
   const std::vector<FleetHost>& hosts() const { return options_.hosts; }
+  bool hasAppliances() const;
+  const std::string& applianceUser() const { return options_.applianceUser; }
+  // FLEET/ssh/appliance-password (0600, the password on its first line); empty without appliances.
+  const std::string& appliancePasswordPath() const { return appliancePasswordPath_; }
+  int httpsPort() const { return options_.httpsPort; }
+  int sipTlsPort() const { return options_.sipTlsPort; }
+  // The TLS daemon's output so far ("(none)" when it has not started).
+  std::string SimTlsLog() const;
   SshdHarness& sshd() { return *sshd_; }
 
   // The host's directory as seen here (FLEET/hosts/ADDRESS); it is kHostRoot on the host.
@@ -92,7 +134,8 @@ class FleetHarness {
   Result<std::string> address(const std::string& fqdn) const;
 
   // An SshTarget for the host: its address, port(), user(), client key,
-  // known_hosts, the FQDN as host key alias, 10 s timeout.
+  // known_hosts, the FQDN as host key alias, 10 s timeout. For an appliance:
+  // applianceUser() and appliancePasswordPath() instead of user and key.
   Result<ssh::SshTarget> Target(const std::string& fqdn) const;
 
   // Runs `command` on the host over SSH (a new connection) and returns its
@@ -114,6 +157,8 @@ class FleetHarness {
   Status WriteHostFiles(const FleetHost& host, uid_t uid, gid_t gid);
   Status StartNginx(const FleetHost& host, uid_t uid, gid_t gid);
   void StopNginx(const FleetHost& host);
+  Status InitAppliance(const FleetHost& host, const std::string& sim, uid_t uid, gid_t gid);
+  Status StartSimTls(const std::string& sim);
   const FleetHost* Find(const std::string& fqdn) const;
 
   FleetOptions options_;
@@ -121,6 +166,8 @@ class FleetHarness {
   int nginxPort_ = 0;
   std::unique_ptr<SshdHarness> sshd_;
   std::vector<const FleetHost*> nginxStarted_;  // in options_.hosts
+  std::string appliancePasswordPath_;
+  std::unique_ptr<ChildProcess> simTls_;
 };
 
 }  // namespace pkiform::testing

@@ -1,6 +1,9 @@
 #include "tests/support/sshd_harness.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/wait.h>
 #include <netinet/in.h>
 #include <pwd.h>
 #include <shadow.h>
@@ -100,6 +103,85 @@ Status EnsureTestUser(const std::string& name) {
   return Status::Failed("cannot set up the test user " + name + " (passwd database busy)");
 }
 
+namespace {
+
+// 24 characters from [A-Za-z0-9], from /dev/urandom.
+Result<std::string> RandomPassword() {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::ifstream in("/dev/urandom", std::ios::binary);
+  std::string password;
+  while (in && password.size() < 24) {
+    const auto byte = static_cast<unsigned char>(in.get());
+    if (byte < 248) password += kAlphabet[byte % 62];  // 248 = 4 * 62: no bias
+  }
+  if (password.size() != 24) return Status::IoError("cannot read /dev/urandom");
+  return password;
+}
+
+// chpasswd with "name:password" on its stdin (never in argv).
+Status SetPassword(const std::string& name, const std::string& password) {
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    int in[2];
+    if (pipe2(in, O_CLOEXEC) != 0) return Status::IoError(std::string("pipe: ") + std::strerror(errno));
+    pid_t pid = fork();
+    if (pid < 0) return Status::IoError(std::string("fork: ") + std::strerror(errno));
+    if (pid == 0) {
+      dup2(in[0], STDIN_FILENO);
+      int null = open("/dev/null", O_WRONLY);
+      if (null >= 0) dup2(null, STDOUT_FILENO);
+      execl("/usr/sbin/chpasswd", "chpasswd", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(in[0]);
+    const std::string line = name + ":" + password + "\n";
+    bool written = write(in[1], line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    close(in[1]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (written && WIFEXITED(status) && WEXITSTATUS(status) == 0) return Status::Ok();
+    // Mostly "cannot lock /etc/shadow" while useradd or usermod of another harness holds it.
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return Status::Failed("chpasswd for " + name + " kept failing (is /etc/shadow locked?)");
+}
+
+}  // namespace
+
+Result<std::string> EnsurePasswordUser(const std::string& name) {
+  Status s = EnsureTestUser(name);
+  if (!s.ok()) return s;
+  const std::string dir = "/run/pkiform-test";
+  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return Status::IoError("cannot create " + dir + ": " + std::strerror(errno));
+  }
+  const std::string path = dir + "/" + name + ".password";
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) return Status::IoError("cannot open " + path + ": " + std::strerror(errno));
+  struct Closer {
+    int fd;
+    ~Closer() { close(fd); }  // also releases the lock
+  } closer{fd};
+  if (flock(fd, LOCK_EX) != 0) return Status::IoError("cannot lock " + path + ": " + std::strerror(errno));
+  char buf[64] = {};
+  ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+  std::string password(buf, n > 0 ? static_cast<size_t>(n) : 0);
+  while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
+  if (password.size() != 24) {
+    auto made = RandomPassword();
+    if (!made.ok()) return made.status();
+    password = *made;
+    const std::string line = password + "\n";
+    if (ftruncate(fd, 0) != 0 || pwrite(fd, line.data(), line.size(), 0) != static_cast<ssize_t>(line.size()) ||
+        fsync(fd) != 0) {
+      return Status::IoError("cannot write " + path + ": " + std::strerror(errno));
+    }
+  }
+  s = SetPassword(name, password);
+  if (!s.ok()) return s;
+  return password;
+}
+
 Result<std::string> SshdHarness::GenerateKey(const std::string& path, const std::string& type,
                                              const std::string& passphrase) {
   std::error_code ec;
@@ -185,7 +267,7 @@ Status SshdHarness::Launch() {
       << "PubkeyAuthentication yes\n"
       << "PasswordAuthentication no\n"
       << "KbdInteractiveAuthentication no\n"
-      << "UsePAM no\n"
+      << "UsePAM " << (options_.passwordUser.empty() ? "no" : "yes") << "\n"
       << "StrictModes no\n"
       << "MaxStartups 1000:30:2000\n"
       << "PermitRootLogin prohibit-password\n"
@@ -197,6 +279,14 @@ Status SshdHarness::Launch() {
     if (options_.sftpSubsystem) c << "Subsystem sftp internal-sftp\n";
     if (!options_.forceCommand.empty()) c << "ForceCommand " << options_.forceCommand << "\n";
     for (const auto& line : options_.extraConfig) c << line << "\n";
+    if (!options_.passwordUser.empty()) {
+      // Like an appliance administrator: keyboard-interactive (PAM) or password,
+      // never a key. UsePAM cannot go into a Match block: it is per sshd.
+      c << "Match User " << options_.passwordUser << "\n"
+        << "  PubkeyAuthentication no\n"
+        << "  KbdInteractiveAuthentication yes\n"
+        << "  PasswordAuthentication " << (options_.passwordUserPasswordMethod ? "yes" : "no") << "\n";
+    }
     Status s = WriteFile(config_, c.str(), 0644);
     if (!s.ok()) return s;
 

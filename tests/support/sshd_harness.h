@@ -3,10 +3,11 @@
 //
 // Start() creates a temporary directory with an ed25519 host key, an ed25519
 // client key (no passphrase) authorised for every user, an sshd_config (key-only
-// auth, UsePAM no, StrictModes no, MaxStartups 1000:30:2000, internal-sftp unless
+// auth and UsePAM no unless SshdOptions::passwordUser is set, StrictModes no, MaxStartups 1000:30:2000, internal-sftp unless
 // SshdOptions::sftpSubsystem is false, optional ForceCommand) and a known_hosts file; makes sure /run/sshd and the
 // dedicated login user (default "pkiform-test", shell /bin/sh, password field
-// "*") exist; starts `/usr/sbin/sshd -D -e -f CONFIG` on a free port; and waits
+// "*") exist (and SshdOptions::passwordUser, see there); starts
+// `/usr/sbin/sshd -D -e -f CONFIG` on a free port; and waits
 // until it answers with its banner. The destructor stops sshd and removes the
 // directory.
 //
@@ -36,6 +37,25 @@ struct SshdOptions {
   // (OpenSSH does not allow Subsystem inside a Match block: it is per sshd).
   bool sftpSubsystem = true;
   std::vector<std::string> extraConfig;     // sshd_config lines appended verbatim (Match blocks go last)
+  // A second login user that logs in like an appliance administrator: with
+  // keyboard-interactive (through PAM) or password, never with a key. Empty:
+  // none. Set: sshd runs with UsePAM yes (a global option: the other user's
+  // key logins then pass PAM's account and session stacks too) and a
+  // `Match User` block turns keys off and passwords on for this user only.
+  // The account must exist with a password (EnsurePasswordUser).
+  // PAM needs no service file of its own: Debian's /etc/pam.d/sshd works in
+  // this container. Its one suspect, `session required pam_loginuid.so`, writes
+  // /proc/self/loginuid; the kernel lets a process set an UNSET loginuid
+  // (4294967295, as here: nothing in the container logged in) without
+  // CAP_AUDIT_CONTROL, so it succeeds even with that capability dropped
+  // (checked by hand with capsh --drop=cap_audit_control). It would fail only
+  // if the harness ran under a login session whose loginuid is set, without
+  // CAP_AUDIT_CONTROL; sshd's log (Log()) then names pam_loginuid.
+  // fleet_appliance_test.cc checks both methods against the stock stack.
+  std::string passwordUser;
+  // false: passwordUser gets keyboard-interactive only (an appliance may refuse
+  // the password method, as the ucm public record says).
+  bool passwordUserPasswordMethod = true;
   // Names written to known_hosts as "[name]:port": addresses and/or host key aliases.
   std::vector<std::string> knownHostsNames = {"127.0.0.1"};
   std::chrono::milliseconds startTimeout{10000};
@@ -96,5 +116,13 @@ class SshdHarness {
 // Makes sure the login user exists with shell /bin/sh and a password field that
 // sshd accepts with UsePAM no ("*": no password, but not locked).
 Status EnsureTestUser(const std::string& name);
+
+// Makes sure `name` exists (as EnsureTestUser) and has a password, and returns
+// it. The password is random, made once per boot and kept root-only in
+// /run/pkiform-test/NAME.password (0600): concurrent harnesses (ctest -j) share
+// the account, so they must share its password too; a file lock serialises
+// them and chpasswd (reading the password on stdin, never argv) sets it each
+// time, so an account left from an earlier boot gets the current one.
+Result<std::string> EnsurePasswordUser(const std::string& name);
 
 }  // namespace pkiform::testing
