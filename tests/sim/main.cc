@@ -1,0 +1,162 @@
+// pkiform-sim: the appliance simulator of the test fleet (platform ucm: Cisco Unified CM
+// and IM and Presence 14). Sub-commands:
+//   init   --platform ucm --dir DIR --fqdn FQDN --address IP --role publisher|subscriber
+//          --node-type unifiedCM|imAndPresence --release 14|14SU1|14SU2|14SU3 --cluster-dir CDIR
+//          [--https-port 443] [--sip-tls-port 5061] [--restart-ms 0] [--startup-ms 0]
+//          writes the factory state (appliance_state.h) and joins the cluster in CDIR;
+//   shell  --fleet FLEETDIR | --dir DIR: the node's CLI (ucm_cli.h) on stdin/stdout, what
+//          sshd's ForceCommand runs; exec requests (SSH_ORIGINAL_COMMAND) are refused;
+//   tls    --fleet FLEETDIR | --dir DIR ...: the TLS services (tls_services.h).
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/sim/appliance_state.h"
+#include "tests/sim/tls_services.h"
+#include "tests/sim/ucm_cli.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+int Usage(const std::string& why) {
+  std::fprintf(stderr,
+               "pkiform-sim: %s\n"
+               "usage: pkiform-sim init --platform ucm --dir DIR --fqdn FQDN --address IP --role publisher|subscriber\n"
+               "                        --node-type unifiedCM|imAndPresence --release 14|14SU1|14SU2|14SU3\n"
+               "                        --cluster-dir CDIR [--https-port N] [--sip-tls-port N] [--restart-ms N]\n"
+               "                        [--startup-ms N]\n"
+               "       pkiform-sim shell (--fleet FLEETDIR | --dir DIR)\n"
+               "       pkiform-sim tls (--fleet FLEETDIR | --dir DIR)...\n",
+               why.c_str());
+  return 2;
+}
+
+bool ValidIpv4(const std::string& s) {
+  in_addr addr{};
+  return !s.empty() && s.find_first_not_of("0123456789.") == std::string::npos &&
+         inet_pton(AF_INET, s.c_str(), &addr) == 1;
+}
+
+// "--name value" pairs; repeated names keep every value. False on a stray word.
+bool ParseOptions(int argc, char** argv, std::multimap<std::string, std::string>& out, std::string& error) {
+  for (int i = 2; i < argc; i += 2) {
+    std::string name = argv[i];
+    if (!name.starts_with("--") || i + 1 >= argc) {
+      error = "unexpected argument '" + name + "'";
+      return false;
+    }
+    out.emplace(name.substr(2), argv[i + 1]);
+  }
+  return true;
+}
+
+bool ParsePort(const std::string& text, int min, int max, int& out) {
+  if (text.empty() || text.size() > 7 || text.find_first_not_of("0123456789") != std::string::npos) return false;
+  out = std::stoi(text);
+  return out >= min && out <= max;
+}
+
+int Init(const std::multimap<std::string, std::string>& o) {
+  auto get = [&](const char* k) {
+    auto it = o.find(k);
+    return it == o.end() ? std::string() : it->second;
+  };
+  for (const auto& [k, v] : o) {
+    static const char* known[] = {"platform",  "dir",        "fqdn",         "address",    "role",      "node-type",
+                                  "release",   "cluster-dir", "https-port",  "sip-tls-port", "restart-ms", "startup-ms"};
+    bool found = false;
+    for (const char* n : known) found = found || k == n;
+    if (!found) return Usage("unknown option --" + k);
+  }
+  if (get("platform") != "ucm") return Usage("--platform must be ucm (the only platform pkiform-sim simulates)");
+  pkiform::sim::NodeConfig c;
+  c.fqdn = get("fqdn");
+  c.address = get("address");
+  c.role = get("role");
+  c.nodeType = get("node-type");
+  c.release = get("release");
+  c.clusterDir = get("cluster-dir");
+  if (get("dir").empty() || c.clusterDir.empty()) return Usage("--dir and --cluster-dir are required");
+  if (c.fqdn.empty() || c.fqdn.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
+                            std::string::npos)
+    return Usage("--fqdn must be a host name");
+  c.hostname = c.fqdn.substr(0, c.fqdn.find('.'));
+  if (!ValidIpv4(c.address)) return Usage("--address must be an IPv4 address");
+  if (c.role != "publisher" && c.role != "subscriber") return Usage("--role must be publisher or subscriber");
+  if (c.nodeType != "unifiedCM" && c.nodeType != "imAndPresence")
+    return Usage("--node-type must be unifiedCM or imAndPresence");
+  if (pkiform::sim::VersionOfRelease(c.release).empty()) return Usage("--release must be 14, 14SU1, 14SU2 or 14SU3");
+  if (!get("https-port").empty() && !ParsePort(get("https-port"), 1, 65535, c.httpsPort))
+    return Usage("--https-port must be 1..65535");
+  if (!get("sip-tls-port").empty() && !ParsePort(get("sip-tls-port"), 1, 65535, c.sipTlsPort))
+    return Usage("--sip-tls-port must be 1..65535");
+  if (!get("restart-ms").empty() && !ParsePort(get("restart-ms"), 0, 600000, c.restartMs))
+    return Usage("--restart-ms must be 0..600000");
+  if (!get("startup-ms").empty() && !ParsePort(get("startup-ms"), 0, 600000, c.startupMs))
+    return Usage("--startup-ms must be 0..600000");
+  auto s = pkiform::sim::Appliance::Init(fs::absolute(get("dir")), c);
+  if (!s.ok()) {
+    std::fprintf(stderr, "pkiform-sim init: %s\n", s.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}
+
+int Shell(const std::multimap<std::string, std::string>& o) {
+  const char* exec = std::getenv("SSH_ORIGINAL_COMMAND");
+  if (exec && *exec) {
+    // Real nodes offer no exec channel (ASSUMED wording).
+    std::fprintf(stderr, "pkiform-sim: exec requests are not supported: this node offers only the interactive "
+                         "Command Line Interface\n");
+    return 1;
+  }
+  fs::path dir;
+  if (auto it = o.find("dir"); it != o.end()) {
+    dir = it->second;
+  } else if (auto f = o.find("fleet"); f != o.end()) {
+    const char* conn = std::getenv("SSH_CONNECTION");
+    std::istringstream in(conn ? conn : "");
+    std::string clientIp, clientPort, localIp;
+    in >> clientIp >> clientPort >> localIp;
+    if (!ValidIpv4(localIp)) {
+      std::fprintf(stderr, "pkiform-sim: SSH_CONNECTION has no local IPv4 address; run me as sshd's ForceCommand\n");
+      return 1;
+    }
+    dir = fs::path(f->second) / "hosts" / localIp;
+  } else {
+    return Usage("shell needs --fleet FLEETDIR or --dir DIR");
+  }
+  return pkiform::sim::RunUcmCli(dir, 0, 1);
+}
+
+int Tls(const std::multimap<std::string, std::string>& o) {
+  pkiform::sim::TlsDaemonOptions options;
+  for (const auto& [k, v] : o) {
+    if (k == "fleet") options.fleetDirs.emplace_back(v);
+    else if (k == "dir") options.applianceDirs.emplace_back(v);
+    else return Usage("unknown option --" + k);
+  }
+  if (options.fleetDirs.empty() && options.applianceDirs.empty()) return Usage("tls needs --fleet or --dir");
+  return pkiform::sim::RunTlsDaemon(options);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return Usage("missing sub-command");
+  std::string command = argv[1];
+  std::multimap<std::string, std::string> options;
+  std::string error;
+  if (!ParseOptions(argc, argv, options, error)) return Usage(error);
+  if (command == "init") return Init(options);
+  if (command == "shell") return Shell(options);
+  if (command == "tls") return Tls(options);
+  return Usage("unknown sub-command '" + command + "'");
+}
