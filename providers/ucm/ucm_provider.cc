@@ -28,6 +28,16 @@ bool PlainServiceName(const std::string& s) {
   });
 }
 
+// A self-signed certificate whose common name holds the host name of a cluster node
+// ("cucm-pub.example.com", "cucm-pub-EC.example.com", "ITLRECOVERY_cucm-pub").
+bool IsNodeIdentity(const std::string& pem, const std::vector<std::string>& hostnames) {
+  auto cert = pki::Certificate::FromPem(pem);
+  if (!cert.ok() || !cert->IsSelfSigned()) return false;
+  const std::string cn = Lower(cert->Subject().commonName);
+  return std::any_of(hostnames.begin(), hostnames.end(),
+                     [&](const std::string& h) { return !h.empty() && cn.find(h) != std::string::npos; });
+}
+
 }  // namespace
 
 UcmProvider::UcmProvider(ssh::SshSession& session, const Cluster& cluster, const Peer& peer)
@@ -187,7 +197,9 @@ Result<Actual> UcmProvider::Observe() {
 
   auto cluster = cli.Run(d.cluster_send);
   if (!cluster.ok()) return Fail(subject, step, cluster.status());
+  std::vector<std::string> hostnames;  // of every node: their own identities sit in the -trust stores
   for (const auto& node : ParseCluster(*cluster, d)) {
+    hostnames.push_back(Lower(node.fqdn.substr(0, node.fqdn.find('.'))));
     if (Lower(node.fqdn) != Lower(peer_.fqdn)) continue;
     o.role = node.role;
     o.node_type = node.node_type;
@@ -243,6 +255,9 @@ Result<Actual> UcmProvider::Observe() {
     if (!named) continue;
     auto entry = ReadTrust(cli, e.unit, e.file, e.description);
     if (!entry.ok()) return Fail("trust store " + e.unit, step, entry.status());
+    // A node's own system self-signed identity is copied into its -trust store (U1) with
+    // the description of an import (ASSUMED): it counts as built-in, never pruned unasked.
+    if (!entry->builtin) entry->builtin = IsNodeIdentity(entry->pem, hostnames);
     o.trust_entries.push_back(*entry);
     for (auto& t : o.actual.trust) {
       if (t.store != entry->store) continue;
