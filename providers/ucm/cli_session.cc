@@ -17,13 +17,13 @@ std::string PromptPattern(const std::string& prompt) {
 
 }  // namespace
 
-CliSession::CliSession(ssh::SshSession& session, const Dialect& dialect, std::unique_ptr<ssh::InteractiveShell> shell)
-    : session_(session), dialect_(dialect), shell_(std::move(shell)), prompt_(PromptPattern(dialect.prompt)) {}
+CliSession::CliSession(const Dialect& dialect, std::unique_ptr<ssh::InteractiveShell> shell)
+    : dialect_(dialect), shell_(std::move(shell)), prompt_(PromptPattern(dialect.prompt)) {}
 
 Result<std::unique_ptr<CliSession>> CliSession::Open(ssh::SshSession& session, const Dialect& dialect) {
   auto shell = session.OpenShell();
   if (!shell.ok()) return shell.status();
-  std::unique_ptr<CliSession> cli(new CliSession(session, dialect, std::move(shell).value()));
+  std::unique_ptr<CliSession> cli(new CliSession(dialect, std::move(shell).value()));
   if (!cli->prompt_.ok()) return Status::InvalidInput("ucm dialect: bad prompt: " + cli->prompt_.error());
   // The start-up banner, then the first prompt (seconds on a real node).
   auto banner = cli->Collect("", std::chrono::seconds(dialect.startup_seconds), {});

@@ -41,13 +41,12 @@ class CliSession {
   int commands_sent() const { return commands_; }
 
  private:
-  CliSession(ssh::SshSession& session, const Dialect& dialect, std::unique_ptr<ssh::InteractiveShell> shell);
+  CliSession(const Dialect& dialect, std::unique_ptr<ssh::InteractiveShell> shell);
   // Waits for the prompt or one of `questions` (answering them); returns the cleaned text.
   Result<std::string> Collect(const std::string& command, std::chrono::seconds timeout,
                               const std::vector<Question>& questions);
   Status Check(const std::string& command, const std::string& answer, const std::string& success) const;
 
-  ssh::SshSession& session_;
   const Dialect& dialect_;
   std::unique_ptr<ssh::InteractiveShell> shell_;
   RE2 prompt_;
