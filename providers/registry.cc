@@ -4,6 +4,7 @@
 #include <map>
 
 #include "providers/openssh/openssh_provider.h"
+#include "providers/ucm/ucm_provider.h"
 
 namespace pkiform {
 namespace {
@@ -14,6 +15,9 @@ const std::map<std::string, Factory>& Factories() {
   static const std::map<std::string, Factory> table = {
       {"openssh", [](ssh::SshSession& s, const Cluster& c, const Peer& p) -> std::unique_ptr<Provider> {
          return std::make_unique<openssh::OpensshProvider>(s, c, p);
+       }},
+      {"ucm", [](ssh::SshSession& s, const Cluster& c, const Peer& p) -> std::unique_ptr<Provider> {
+         return std::make_unique<ucm::UcmProvider>(s, c, p);
        }},
   };
   return table;

@@ -62,19 +62,28 @@ Status InteractiveShell::Send(std::string_view text) {
   return Status::Ok();
 }
 
-Result<std::string> InteractiveShell::Expect(const std::regex& prompt, std::chrono::milliseconds timeout) {
+Result<std::string> InteractiveShell::Expect(const RE2& prompt, std::chrono::milliseconds timeout,
+                                             size_t max_output, std::string* matched) {
+  const std::string what = session_.peer() + ": waiting for the shell's prompt";
+  if (!prompt.ok()) return Status::InvalidInput(what + ": bad prompt pattern: " + prompt.error());
+  const size_t limit = std::min(max_output, kMaxPending);
   Deadline deadline(timeout);
-  std::smatch match;
+  re2::StringPiece match;
   bool found = false;
+  bool overflow = false;
   ChannelPump io;
   io.out = &raw_;
   auto outcome = Pump(session_.raw(), channel_.get(), io, deadline, [&] {
     Absorb();
-    found = std::regex_search(buffer_, match, prompt);
-    return found;
+    found = prompt.Match(buffer_, 0, buffer_.size(), RE2::UNANCHORED, &match, 1);
+    overflow = !found && buffer_.size() > limit;
+    return found || overflow;
   });
-  const std::string what = session_.peer() + ": waiting for the shell's prompt";
   if (!outcome.ok()) return outcome.status().WithContext(what);
+  if (overflow) {
+    buffer_.clear();  // the flood is dropped: the shell is no longer in a known state
+    return Status::IoError(what + ": more than " + std::to_string(limit) + " bytes of output without the prompt");
+  }
   if (!found) {
     if (*outcome == PumpOutcome::kTimedOut) {
       return Status::IoError(what + ": timed out after " + std::to_string(timeout.count()) +
@@ -82,8 +91,10 @@ Result<std::string> InteractiveShell::Expect(const std::regex& prompt, std::chro
     }
     return Status::IoError(what + ": the shell closed; last output: " + Tail(buffer_));
   }
-  std::string before = buffer_.substr(0, static_cast<size_t>(match.position(0)));
-  buffer_.erase(0, static_cast<size_t>(match.position(0) + match.length(0)));
+  const size_t start = static_cast<size_t>(match.data() - buffer_.data());
+  std::string before = buffer_.substr(0, start);
+  if (matched) matched->assign(match.data(), match.size());
+  buffer_.erase(0, start + match.size());
   return before;
 }
 

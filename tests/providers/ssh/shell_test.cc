@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include <regex>
+#include <re2/re2.h>
 
 #include "tests/providers/ssh/ssh_fixture.h"
 
@@ -21,7 +21,7 @@ std::unique_ptr<InteractiveShell> OpenShellOrFail(SshSession& session) {
 
 // The login shell's prompt ("$ "), then a distinctive one that the echo of the
 // command setting it cannot match.
-const std::regex kPrompt("PKIFORM> $");
+const RE2 kPrompt("PKIFORM> $");
 
 void SetPrompt(InteractiveShell& shell) {
   REQUIRE(shell.Send("PS1='PKI''FORM> '\n").ok());

@@ -1,0 +1,186 @@
+// ParseDialect: schema/dialects/ucm-cli.yaml into a Dialect, with the catalogue's strict
+// YAML reader (reconciler/catalogue/strict_yaml.h): unknown keys, missing keys and wrong
+// types are errors that name the file, line and key path.
+#include "providers/ucm/dialect.h"
+
+#include "reconciler/catalogue/strict_yaml.h"
+#include "reconciler/util/embedded.h"
+
+namespace pkiform::ucm {
+namespace {
+
+namespace strict = catalogue::strict;
+
+constexpr std::string_view kDialectFile = "schema/dialects/ucm-cli.yaml";
+
+std::vector<Question> ReadQuestions(strict::Map& m) {
+  std::vector<Question> out;
+  strict::ForEach(m.errors(), m.Child("questions"), m.PathOf("questions"),
+                  [&](const YAML::Node& n, const std::string& path) {
+                    strict::Map q(m.errors(), n, path);
+                    Question question{q.String("ask"), q.String("answer")};
+                    q.Finish();
+                    out.push_back(std::move(question));
+                  });
+  return out;
+}
+
+CommandText ReadCommand(strict::Map& parent, std::string_view key, bool needs_success) {
+  strict::Map m(parent.errors(), parent.Child(key), parent.PathOf(key));
+  CommandText c;
+  c.send = m.String("send");
+  c.success = needs_success ? m.String("success") : m.String("success", "");
+  c.questions = ReadQuestions(m);
+  m.Finish();
+  return c;
+}
+
+PasteCommand ReadPaste(strict::Map& parent, std::string_view key) {
+  strict::Map m(parent.errors(), parent.Child(key), parent.PathOf(key));
+  PasteCommand c{m.String("send"), m.String("paste"), m.String("success")};
+  m.Finish();
+  return c;
+}
+
+int Positive(strict::Map& m, std::string_view key) {
+  int v = m.Int(key, 0);
+  if (v <= 0) m.errors().Add(m.node()[std::string(key)], m.PathOf(key), "must be a positive integer");
+  return v;
+}
+
+void ReadSession(strict::Map& top, Dialect& d) {
+  strict::Map m(top.errors(), top.Child("session"), "session");
+  d.prompt = m.String("prompt");
+  d.banner = m.String("banner");
+  d.failure = m.String("failure");
+  d.startup_seconds = Positive(m, "startupSeconds");
+  d.command_seconds = Positive(m, "commandSeconds");
+  d.restart_seconds = Positive(m, "restartSeconds");
+  d.max_output_bytes = static_cast<size_t>(Positive(m, "maxOutputBytes"));
+  d.quit = m.String("quit");
+  d.pagination_off = ReadCommand(m, "paginationOff", true);
+  m.Finish();
+  if (d.prompt.empty()) top.errors().Add(top.node()["session"], "session.prompt", "must not be empty");
+}
+
+void ReadVersion(strict::Map& top, Dialect& d) {
+  strict::Map m(top.errors(), top.Child("version"), "version");
+  d.version_send = m.String("send");
+  d.version_field = m.String("field");
+  strict::ForEach(m.errors(), m.Child("builds"), "version.builds", [&](const YAML::Node& n, const std::string& path) {
+    strict::Map b(m.errors(), n, path);
+    std::string build = b.String("build");
+    std::string release = b.String("release");
+    b.Finish();
+    if (!d.builds.emplace(build, release).second) m.errors().Add(n, path, "build '" + build + "' listed twice");
+  });
+  m.Finish();
+}
+
+void ReadCluster(strict::Map& top, Dialect& d) {
+  strict::Map m(top.errors(), top.Child("cluster"), "cluster");
+  d.cluster_send = m.String("send");
+  d.fqdn_field = Positive(m, "fqdnField");
+  d.role_field = Positive(m, "roleField");
+  d.type_field = Positive(m, "typeField");
+  d.publisher = m.String("publisher");
+  d.subscriber = m.String("subscriber");
+  d.unified_cm = m.String("unifiedCM");
+  d.im_and_presence = m.String("imAndPresence");
+  m.Finish();
+}
+
+void ReadCertificates(strict::Map& top, Dialect& d) {
+  strict::Map m(top.errors(), top.Child("certificates"), "certificates");
+  d.list_own = m.String("listOwn");
+  d.list_trust = m.String("listTrust");
+  d.show_own = m.String("showOwn");
+  d.show_trust = m.String("showTrust");
+  d.own_file = m.String("ownFile");
+  d.trust_suffix = m.String("trustSuffix");
+  d.imported_descriptions = m.Strings("importedDescriptions");
+  d.import_own = ReadPaste(m, "importOwn");
+  d.import_trust = ReadPaste(m, "importTrust");
+  d.delete_trust = ReadCommand(m, "delete", true);
+  m.Finish();
+}
+
+void ReadCsr(strict::Map& top, Dialect& d) {
+  strict::Map m(top.errors(), top.Child("csr"), "csr");
+  d.csr_list_own = m.String("listOwn");
+  d.csr_show_own = m.String("showOwn");
+  d.csr_file = m.String("ownFile");
+  d.web_security = ReadCommand(m, "webSecurity", true);
+  {
+    strict::Map g(m.errors(), m.Child("generate"), "csr.generate");
+    d.csr_generate.send = g.String("send");
+    d.csr_generate.success = g.String("success");
+    d.ou_question = g.String("ouQuestion");
+    g.Finish();
+  }
+  m.Finish();
+}
+
+void ReadServices(strict::Map& top, Dialect& d) {
+  strict::Map m(top.errors(), top.Child("services"), "services");
+  strict::Map r(m.errors(), m.Child("restart"), "services.restart");
+  d.restart_send = r.String("send");
+  d.restart_started = r.String("started");
+  d.restart_failed = r.Strings("failed");
+  r.Finish();
+  m.Finish();
+}
+
+}  // namespace
+
+Result<Dialect> ParseDialect(std::string_view file, std::string_view text) {
+  strict::Errors errors{std::string(file)};
+  auto doc = strict::LoadDocument(text, errors);
+  if (!doc) return errors.status();
+  strict::Map top(errors, *doc, "");
+  Dialect d;
+  if (top.String("dialect") != "ucm-cli") errors.Add(top.Child("dialect"), "dialect", "must be 'ucm-cli'");
+  ReadSession(top, d);
+  ReadVersion(top, d);
+  ReadCluster(top, d);
+  ReadCertificates(top, d);
+  ReadCsr(top, d);
+  ReadServices(top, d);
+  top.Finish();
+  if (errors.failed()) return errors.status();
+  return d;
+}
+
+const Result<Dialect>& BuiltinDialect() {
+  static const Result<Dialect> kDialect = []() -> Result<Dialect> {
+    auto text = EmbeddedFile(kDialectFile);
+    if (!text) return Status::NotFound(std::string(kDialectFile) + " is not embedded");
+    return ParseDialect(kDialectFile, *text);
+  }();
+  return kDialect;
+}
+
+Result<std::string> Fill(std::string_view text, const std::map<std::string, std::string>& values) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t open = text.find('{', i);
+    if (open == std::string_view::npos) {
+      out.append(text.substr(i));
+      break;
+    }
+    size_t close = text.find('}', open);
+    if (close == std::string_view::npos)
+      return Status::InvalidInput("dialect text \"" + std::string(text) + "\": unclosed '{'");
+    out.append(text.substr(i, open - i));
+    std::string name(text.substr(open + 1, close - open - 1));
+    auto it = values.find(name);
+    if (it == values.end())
+      return Status::InvalidInput("dialect text \"" + std::string(text) + "\": unknown placeholder {" + name + "}");
+    out += it->second;
+    i = close + 1;
+  }
+  return out;
+}
+
+}  // namespace pkiform::ucm

@@ -1,0 +1,81 @@
+// The UCM CLI dialect: every command string, prompt, question and answer wording the
+// ucm provider uses, read from schema/dialects/ucm-cli.yaml (embedded in the binary).
+// Keeping the wording as data means a correction from a real node changes the file,
+// not the code. Parsing is strict: an unknown or missing key is an error.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reconciler/util/result.h"
+
+namespace pkiform::ucm {
+
+// A question the CLI may ask before it acts ("(yes|no)") and what is typed back.
+struct Question {
+  std::string ask;     // substring of the question line
+  std::string answer;
+};
+
+// One command: its line (with {placeholders}), the answer line that means success,
+// and the questions it may ask.
+struct CommandText {
+  std::string send;
+  std::string success;  // empty: no success line (the absence of `failure` is enough)
+  std::vector<Question> questions;
+};
+
+struct PasteCommand {
+  std::string send;
+  std::string paste;    // the invitation to paste the certificate
+  std::string success;
+};
+
+struct Dialect {
+  // session
+  std::string prompt;
+  std::string banner;
+  std::string failure;
+  int startup_seconds = 0;
+  int command_seconds = 0;
+  int restart_seconds = 0;
+  size_t max_output_bytes = 0;
+  std::string quit;
+  CommandText pagination_off;
+  // version
+  std::string version_send;
+  std::string version_field;
+  std::map<std::string, std::string> builds;  // build -> release train
+  // cluster
+  std::string cluster_send;
+  int fqdn_field = 0, role_field = 0, type_field = 0;  // 1-based
+  std::string publisher, subscriber, unified_cm, im_and_presence;
+  // certificates
+  std::string list_own, list_trust, show_own, show_trust, own_file, trust_suffix;
+  std::vector<std::string> imported_descriptions;
+  PasteCommand import_own, import_trust;
+  CommandText delete_trust;
+  // csr
+  std::string csr_list_own, csr_show_own, csr_file;
+  CommandText web_security;
+  CommandText csr_generate;
+  std::string ou_question;
+  // services
+  std::string restart_send;
+  std::string restart_started;
+  std::vector<std::string> restart_failed;
+};
+
+// Parses dialect YAML; `file` names it in errors.
+Result<Dialect> ParseDialect(std::string_view file, std::string_view text);
+// schema/dialects/ucm-cli.yaml from the embedded data, parsed once.
+const Result<Dialect>& BuiltinDialect();
+
+// `text` with every "{name}" replaced by values.at(name); an unknown placeholder is an error
+// (a typo in the dialect file must not send a literal "{unti}" to a node).
+Result<std::string> Fill(std::string_view text, const std::map<std::string, std::string>& values);
+
+}  // namespace pkiform::ucm

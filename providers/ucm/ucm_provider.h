@@ -1,0 +1,90 @@
+// UcmProvider: the Provider for a Cisco Unified CM or IM and Presence node, driven through
+// its platform CLI over one interactive SSH shell (the node offers no exec channel). The
+// wording of every command is data (schema/dialects/ucm-cli.yaml, dialect.h); the facts
+// of the platform (slots, trust stores, placement, key usages, services) come from the
+// catalogue (schema/platforms/ucm.yaml).
+//
+// Commands (docs/platforms/ucm.md, "Provider", lists them exactly):
+//   session start    the banner, `set cli pagination off`                        1
+//   Observe          show version active, show network cluster, show cert list own,
+//                    show cert list trust, show csr list own                     5
+//                    + one `show cert own` per manifest slot the node lists
+//                    + one `show cert trust` per entry of the manifest's stores
+//                    + one `show csr own` per pending CSR of a manifest slot
+//   GenerateCsr      set web-security, set csr gen (answers the OU question from 14SU1),
+//                    show csr own (+ show cert own when the key must be compared) 3-4
+//   InstallIdentity  set cert import own (paste), show cert own (re-read: U2)     2
+//   AddTrust         set cert import trust (paste), show cert list trust, show cert trust
+//   RemoveTrust      set cert delete
+//   Restart          utils service restart, completion read from [STARTED]/[FAILED]
+// What the CLI cannot do is Status::Unsupported with the reason (multi-SAN CSRs: U15/U3,
+// restoring an overwritten identity: U8, CRL upload, self-signing a pending CSR).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "providers/provider.h"
+#include "providers/ssh/session.h"
+#include "providers/ucm/cli_session.h"
+#include "providers/ucm/dialect.h"
+#include "providers/ucm/node_observation.h"
+#include "reconciler/catalogue/catalogue.h"
+#include "reconciler/manifest/model.h"
+
+namespace pkiform::ucm {
+
+class UcmProvider : public Provider {
+ public:
+  // `session` is borrowed and must outlive the provider; cluster and peer are copied.
+  UcmProvider(ssh::SshSession& session, const Cluster& cluster, const Peer& peer);
+  ~UcmProvider() override;
+
+  Result<Actual> Observe() override;
+  Result<std::string> GenerateCsr(const CsrOnPeer& request) override;
+  Result<std::string> SelfSignPending(const SelfSignOnPeer& request) override;
+  Result<IdentityBackup> InstallIdentity(const IdentityInstall& install) override;
+  Status RestoreIdentity(const IdentityBackup& backup) override;
+  Status DiscardBackup(const IdentityBackup& backup) override;
+  Status RemoveLeftoverBackups(const std::string& slot, const std::vector<std::string>& files) override;
+  Status AddTrust(const std::string& store, const std::string& certificate_pem) override;
+  Status RemoveTrust(const std::string& store, const std::string& fingerprint_sha256) override;
+  Status InstallCrl(const std::string& location, const std::string& crl_pem) override;
+  Status Restart(const pkiform::Restart& restart) override;
+
+  // The last observation (after Observe() or a change), or null.
+  const NodeObservation* last_observation() const { return observed_ ? &*observed_ : nullptr; }
+  // CLI commands sent in this provider's session so far.
+  int commands_sent() const { return cli_ ? cli_->commands_sent() : 0; }
+
+ private:
+  std::string Where(const std::string& subject, const std::string& step) const;
+  Status Fail(const std::string& subject, const std::string& step, const Status& cause) const;
+  // The dialect and the catalogue, or why not (a defect of schema/).
+  Status Ready(const std::string& subject, const std::string& step);
+  Result<CliSession*> Cli(const std::string& subject, const std::string& step);
+  // The observation, made now when there is none yet.
+  Result<const NodeObservation*> Observation(const std::string& subject, const std::string& step);
+  // The catalogue's slot, refused when the manifest does not name it or the node's type lacks it.
+  Result<const catalogue::SlotSpec*> SlotFor(const std::string& slot, const std::string& step);
+  Result<const catalogue::TrustStoreSpec*> StoreFor(const std::string& store, const std::string& step);
+  // Reads the identity certificate of `unit` ("show cert own").
+  Result<std::string> ReadOwn(CliSession& cli, const std::string& unit);
+  Result<std::string> ReadCsr(CliSession& cli, const std::string& unit);
+  Result<TrustEntry> ReadTrust(CliSession& cli, const std::string& store, const std::string& file,
+                               const std::string& description);
+  ObservedSlot* CachedSlot(const std::string& slot);
+  void CacheTrust(const TrustEntry& entry);
+
+  ssh::SshSession& session_;
+  Cluster cluster_;
+  Peer peer_;
+  const Dialect* dialect_ = nullptr;
+  const catalogue::PlatformCatalogue* catalogue_ = nullptr;
+  std::unique_ptr<CliSession> cli_;
+  std::optional<NodeObservation> observed_;
+};
+
+}  // namespace pkiform::ucm

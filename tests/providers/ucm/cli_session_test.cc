@@ -1,0 +1,81 @@
+// The CLI session driver against pkiform-sim behind sshd, with the sim's faults: a prompt
+// that never comes, a connection dropped mid-command, a refusal.
+#include "providers/ucm/cli_session.h"
+
+#include <catch2/catch.hpp>
+
+#include "tests/providers/ucm/ucm_fixture.h"
+
+using namespace pkiform;
+using namespace pkiform::ucmtest;
+
+namespace {
+
+simtest::NodeSpec Publisher() {
+  simtest::NodeSpec s;
+  s.fqdn = "cucm-pub.example.com";
+  s.address = "127.0.93.1";
+  return s;
+}
+
+// The built-in dialect with short timeouts, so that a test waits seconds, not minutes.
+ucm::Dialect QuickDialect() {
+  const auto& d = ucm::BuiltinDialect();
+  if (!d.ok()) FAIL(d.status().ToString());
+  ucm::Dialect quick = *d;
+  quick.startup_seconds = 2;
+  quick.command_seconds = 2;
+  return quick;
+}
+
+bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("ucm session: banner, pagination off, a command's clean answer, a refusal quoted", "[ucm]") {
+  SimCluster cluster({Publisher()});
+  auto session = cluster.Connect(0);
+  auto dialect = QuickDialect();
+  auto cli = ucm::CliSession::Open(*session, dialect);
+  if (!cli.ok()) FAIL(cli.status().ToString());
+  CHECK((*cli)->commands_sent() == 1);
+  auto version = (*cli)->Run("show version active");
+  REQUIRE(version.ok());
+  CHECK(Has(*version, "Active Master Version: 14.0.1.11900-132\n"));
+  CHECK_FALSE(Has(*version, "show version active"));  // the echo is gone
+  CHECK_FALSE(Has(*version, "\r"));
+  auto refused = (*cli)->Run("show cert own nosuch/nosuch.pem");
+  REQUIRE_FALSE(refused.ok());
+  INFO(refused.status().message());
+  CHECK(Has(refused.status().message(), "the node refused"));
+  CHECK(Has(refused.status().message(), "not found"));
+  // The session is still usable after a refusal.
+  CHECK((*cli)->Run("show csr list own").ok());
+}
+
+TEST_CASE("ucm session: a prompt that never comes times out", "[ucm]") {
+  SimCluster cluster({Publisher()});
+  cluster.WriteFaults(0, "no-prompt=1\n");
+  auto session = cluster.Connect(0);
+  auto dialect = QuickDialect();
+  auto start = std::chrono::steady_clock::now();
+  auto cli = ucm::CliSession::Open(*session, dialect);
+  REQUIRE_FALSE(cli.ok());
+  INFO(cli.status().message());
+  CHECK(Has(cli.status().message(), "waiting for the CLI to start"));
+  CHECK(Has(cli.status().message(), "timed out"));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+}
+
+TEST_CASE("ucm session: a connection dropped mid-command is an error, not a hang", "[ucm]") {
+  SimCluster cluster({Publisher()});
+  cluster.WriteFaults(0, "drop-at-command=2\n");
+  auto session = cluster.Connect(0);
+  auto dialect = QuickDialect();
+  auto cli = ucm::CliSession::Open(*session, dialect);
+  if (!cli.ok()) FAIL(cli.status().ToString());
+  auto r = (*cli)->Run("show version active");
+  REQUIRE_FALSE(r.ok());
+  INFO(r.status().message());
+  CHECK(Has(r.status().message(), "show version active"));
+}
