@@ -79,7 +79,14 @@ class Provider {
   virtual Status AddTrust(const std::string& store, const std::string& certificate_pem) = 0;
   virtual Status RemoveTrust(const std::string& store, const std::string& fingerprint_sha256) = 0;
   virtual Status InstallCrl(const std::string& location, const std::string& crl_pem) = 0;
+  // Restarts a service, the appliance, or runs a command. `restart` carries the
+  // catalogue's expected duration and timeout (0: unknown) and whether the session drops.
   virtual Status Restart(const Restart& restart) = 0;
+  // Sets one node setting the catalogue lists (ChangeKind::kSetting). Not pure, so that
+  // providers written before it stay source-compatible: the default refuses.
+  virtual Status ApplySetting(const std::string& name, const std::string& value) {
+    return Status::Unsupported("this provider cannot set '" + name + "' (to '" + value + "')");
+  }
 };
 
 }  // namespace pkiform

@@ -19,6 +19,22 @@ bool HasName(const std::vector<std::string>& v, std::string_view x) {
 
 }  // namespace
 
+std::string RollbackSpec::NoRollbackReason() const {
+  switch (identity) {
+    case Identity::kRestore: return "";
+    case Identity::kNone: return reason.empty() ? "the platform cannot restore the previous identity" : reason;
+    case Identity::kUndocumented:
+      return reason.empty() ? "the platform's documentation names no way to restore the previous identity" : reason;
+  }
+  return reason;
+}
+
+const RestartTiming* PlatformCatalogue::TimingFor(std::string_view name) const {
+  for (const auto& t : restart_times)
+    if (t.name == name) return &t;
+  return restart_default ? &*restart_default : nullptr;
+}
+
 const std::vector<std::string>& RuleRefs::For(std::string_view fact) const {
   static const std::vector<std::string> kNone;
   auto it = by_fact.find(fact);

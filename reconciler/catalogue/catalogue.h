@@ -41,18 +41,25 @@ struct PlatformCatalogue {
   std::vector<NodeTypeSpec> node_types;
   std::vector<FlagSpec> flags;
   PlatformLimits limits;
+  RollbackSpec rollback;  // the `rollback` key; absent: undocumented
+  // `restartTimes`: per service (or appliance) name, and the default for the others.
+  std::vector<RestartTiming> restart_times;
+  std::optional<RestartTiming> restart_default;
   std::vector<SlotSpec> slots;
   std::optional<SlotSpec> slot_template;  // user-named slots (openssh)
   std::vector<TrustStoreSpec> trust_stores;
   std::optional<TrustStoreSpec> trust_store_template;  // user-path stores (openssh)
   std::optional<CrlFileSpec> crl_file;                 // uploaded CRLs in one user-named file (openssh)
   std::vector<FollowUpSpec> follow_ups;
+  std::vector<SettingSpec> settings;  // none on openssh
 
   // The named slot; on a platform with a slot template, any other name gets the template.
   const SlotSpec* FindSlot(std::string_view slot_name) const;
   // The named trust store; on a platform with a store template, any other name gets it.
   const TrustStoreSpec* FindTrustStore(std::string_view store_name) const;
   const NodeTypeSpec* FindNodeType(std::string_view node_type) const;
+  // The timing of a restart of `name` (service, appliance or command), else the default, else null.
+  const RestartTiming* TimingFor(std::string_view name) const;
   // Restarts after `slot_name` changed on a node of `node_type` ("" = any); empty when the
   // slot is unknown or nothing is to be restarted (see SlotSpec::restarts_documented).
   std::vector<RestartSpec> RestartsFor(std::string_view slot_name, std::string_view node_type = {},

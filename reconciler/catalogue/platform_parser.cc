@@ -188,6 +188,43 @@ Result<PlatformCatalogue> ParsePlatform(std::string_view file, std::string_view 
   CheckUnique<FlagSpec>(
       p.flags, [](const FlagSpec& f) { return f.name; }, m.Child("flags"), "flags", errors);
   p.limits = ReadLimits(m, ctx);
+  if (m.Has("restartTimes")) {
+    strict::Map times(errors, m.Child("restartTimes"), "restartTimes");
+    auto read = [&](const YAML::Node& e, const std::string& path, bool named) {
+      strict::Map t(errors, e, path);
+      RestartTiming r;
+      if (named) r.name = t.String("name");
+      r.expected_seconds = t.Int("expectedSeconds", 0);
+      r.timeout_seconds = t.Int("timeoutSeconds", 0);
+      r.drops_session = t.Bool("dropsSession", false);
+      t.Finish();
+      if (r.timeout_seconds <= 0 || r.expected_seconds < 0 || r.expected_seconds > r.timeout_seconds)
+        errors.Add(e, path, "timeoutSeconds must be positive and at least expectedSeconds");
+      return r;
+    };
+    if (times.Has("default")) p.restart_default = read(times.Child("default"), "restartTimes.default", false);
+    strict::ForEach(errors, times.Child("services"), "restartTimes.services",
+                    [&](const YAML::Node& e, const std::string& path) { p.restart_times.push_back(read(e, path, true)); });
+    times.Finish();
+    CheckUnique<RestartTiming>(
+        p.restart_times, [](const RestartTiming& t) { return t.name; }, times.Child("services"),
+        "restartTimes.services", errors);
+  }
+  if (m.Has("rollback")) {
+    strict::Map r(errors, m.Child("rollback"), "rollback");
+    const std::string identity = r.Choice("identity", {"restore", "none", "undocumented"});
+    p.rollback.identity = identity == "restore" ? RollbackSpec::Identity::kRestore
+                          : identity == "none"  ? RollbackSpec::Identity::kNone
+                                                : RollbackSpec::Identity::kUndocumented;
+    p.rollback.how = r.String("how", "");
+    p.rollback.reason = r.String("reason", "");
+    p.rollback.rules = r.Strings("rules");
+    r.Finish();
+    if (p.rollback.CanRestore() && p.rollback.how.empty())
+      errors.Add(m.Child("rollback"), "rollback.how", "say how the previous identity is restored");
+    if (!p.rollback.CanRestore() && p.rollback.reason.empty())
+      errors.Add(m.Child("rollback"), "rollback.reason", "say why the previous identity cannot be restored");
+  }
   strict::ForEach(errors, m.Child("trustStores"), "trustStores",
                   [&](const YAML::Node& e, const std::string& path) {
                     p.trust_stores.push_back(detail::ReadTrustStore(e, path, false, ctx));
@@ -214,6 +251,18 @@ Result<PlatformCatalogue> ParsePlatform(std::string_view file, std::string_view 
                   });
   CheckUnique<FollowUpSpec>(
       p.follow_ups, [](const FollowUpSpec& f) { return f.id; }, m.Child("followUps"), "followUps", errors);
+  strict::ForEach(errors, m.Child("settings"), "settings", [&](const YAML::Node& e, const std::string& path) {
+    strict::Map n(errors, e, path);
+    SettingSpec setting;
+    setting.name = n.String("name");
+    setting.from = n.Choice("from", {kSettingSources[0], kSettingSources[1], kSettingSources[2], kSettingSources[3],
+                                     kSettingSources[4], kSettingSources[5], kSettingSources[6]});
+    setting.rules = n.Strings("rules");
+    n.Finish();
+    p.settings.push_back(std::move(setting));
+  });
+  CheckUnique<SettingSpec>(
+      p.settings, [](const SettingSpec& s) { return s.name; }, m.Child("settings"), "settings", errors);
   m.Finish();
   // Every key algorithm a slot uses must have limits.
   auto check_alg = [&](const SlotSpec& s, const std::string& path) {

@@ -198,6 +198,15 @@ SlotSpec ReadSlot(const YAML::Node& node, const std::string& path, bool is_templ
       ctx.errors, m.Child("usage"), m.PathOf("usage"),
       [&](const YAML::Node& e, const std::string& p) { s.usage.push_back(ReadUsage(e, p, s, ctx)); });
   s.restarts = ReadRestarts(m, s.restarts_documented, ctx);
+  if (m.Has("verify")) {
+    strict::Map v(ctx.errors, m.Child("verify"), m.PathOf("verify"));
+    VerifySpec spec;
+    spec.port = v.Int("port", 0);
+    spec.signature_algorithms = v.String("signatureAlgorithms", "");
+    v.Finish();
+    if (spec.port <= 0 || spec.port > 65535) ctx.errors.Add(m.Child("verify"), m.PathOf("verify"), "port must be 1..65535");
+    s.verify = spec;
+  }
   s.rules = ReadRules(m, ctx);
   m.Finish();
   return s;

@@ -41,6 +41,37 @@ struct RestartSpec {
   ReleaseRange releases;
 };
 
+// How long a restart of one service (or of the appliance) takes, when to give up
+// waiting, and whether it drops the SSH session (the executor then reconnects).
+struct RestartTiming {
+  std::string name;           // the service or appliance name of RestartSpec; "" for the default
+  int expected_seconds = 0;   // what a real node usually needs (ucm: Cisco Tomcat, minutes)
+  int timeout_seconds = 0;    // the provider gives up after this
+  bool drops_session = false; // vcs: an appliance restart ends the session
+};
+
+// The TLS endpoint on the node that proves a slot's new identity (ucm tomcat: HTTPS 443;
+// tomcat-ECDSA: 443 offering only ECDSA signature algorithms, so the EC identity answers;
+// CallManager: SIP TLS 5061). openssh slots name theirs in the manifest (`verify`).
+struct VerifySpec {
+  int port = 0;
+  std::string signature_algorithms;  // OpenSSL sigalgs list the client offers; "": any
+};
+
+// A node setting pkiform keeps as the manifest says (ChangeKind::kSetting): its name as
+// the provider reports it in Actual::settings, and the manifest field it comes from.
+struct SettingSpec {
+  std::string name;  // "ocsp.enabled"
+  std::string from;  // one of kSettingSources: "revocation.ocsp.enabled", "monitor.notifyBefore", ...
+  std::vector<std::string> rules;
+};
+
+// The manifest fields a setting may come from (the planner knows how to read each).
+inline constexpr std::string_view kSettingSources[] = {
+    "revocation.ocsp.enabled",     "revocation.ocsp.useCertificateUri", "revocation.ocsp.responder",
+    "revocation.ocsp.checkInterval", "monitor.notifyBefore",            "monitor.frequency",
+    "monitor.email"};
+
 // One row of a key usage table: which extensions a slot's certificate carries.
 // Cells marked Y are in `key_usage` / `extended_key_usage`; cells marked N in the
 // `*_marked_no` lists; blank cells are in neither.
@@ -78,6 +109,7 @@ struct SlotSpec {
   std::vector<UsageSpec> usage;      // empty: the document states no key usage
   bool restarts_documented = false;  // false: the document names nothing to restart
   std::vector<RestartSpec> restarts;
+  std::optional<VerifySpec> verify;  // nullopt: the catalogue names no endpoint
   RuleRefs rules;
 
   // The usage row for that node type and key algorithm, or nullptr.
@@ -149,6 +181,26 @@ struct KeyAlgorithmLimits {
   std::vector<std::string> curves;     // empty: the document names none
   int min_bits = 0;                    // 0: none
   int max_recommended_bits = 0;        // 0: none; vcs warns above 4096 (V14)
+};
+
+// What can be put back when a new identity fails its verification after the install.
+// The plan marks the identity changes of a platform that cannot ("cannot be rolled
+// back: ..."); the executor then verifies each node before it touches the next one
+// and never reports as rolled back what it could not restore.
+struct RollbackSpec {
+  enum class Identity {
+    kRestore,       // the provider keeps the previous identity and puts it back (openssh: files)
+    kNone,          // the platform offers no way back (ucm: an import overwrites and deletes the CSR, U8)
+    kUndocumented,  // the seed document says nothing: treated as kNone, and the plan says so
+  };
+  Identity identity = Identity::kUndocumented;
+  std::string how;     // kRestore: how it is done, for people
+  std::string reason;  // otherwise: why not, for the plan ("an import overwrites ...")
+  std::vector<std::string> rules;
+
+  bool CanRestore() const { return identity == Identity::kRestore; }
+  // The plan's text for an identity change that cannot be rolled back; "" when it can.
+  std::string NoRollbackReason() const;
 };
 
 enum class CertificateFormat { kPem, kDer, kPkcs7Pem };

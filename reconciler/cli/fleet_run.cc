@@ -224,14 +224,21 @@ bool FleetRun::Execute(const Plan& plan) {
   const std::string user = state::CurrentUserName();
   std::string commit = state::ManifestCommit(loaded_.files.empty() ? "." : std::filesystem::path(loaded_.files[0]).parent_path().string());
   std::mutex out_mu;
+  // Clusters apply in parallel (--parallelism): the hooks below share the state store,
+  // the connections and the caches, so each takes this lock (never while it talks to a peer
+  // for long: connecting is the exception, once per peer not yet observed).
+  std::mutex hooks_mu;
 
   ExecutorHooks hooks;
+  hooks.parallelism = args_.parallelism;
   hooks.connect = [&](const Cluster& c, const Peer& p) -> Result<Provider*> {
+    std::lock_guard<std::mutex> g(hooks_mu);
     auto conn = Connect(c, p);
     if (!conn.ok()) return conn.status();
     return (*conn)->provider.get();
   };
   hooks.issuer = [&](const std::string& name) -> Result<CertificateIssuer*> {
+    std::lock_guard<std::mutex> g(hooks_mu);
     auto it = issuers.find(name);
     if (it == issuers.end()) {
       const Issuer* is = desired.FindIssuer(name);
@@ -246,6 +253,7 @@ bool FleetRun::Execute(const Plan& plan) {
     const Issuer* is = desired.FindIssuer(s.issuer);
     const auto* platform = catalogue.Find(c.platform);
     if (!is || !platform) return Status::InvalidInput("slot " + s.slot + ": unknown issuer or platform");
+    std::unique_lock<std::mutex> g(hooks_mu);
     auto cached = issuer_certificates.find(is->name);
     if (cached == issuer_certificates.end()) {
       auto certs = IssuerCertificates(*is);
@@ -271,38 +279,13 @@ bool FleetRun::Execute(const Plan& plan) {
     order.policy.ocspUrls = is->ocsp_urls;
     return order;
   };
-  hooks.verify = [&](const Cluster& c, const Peer& p, const IdentitySlot& s, const pki::Certificate& expected,
-                     const std::vector<pki::Certificate>& chain) -> Status {
-    if (c.restarts.verify == "none" || !s.verify) return Status::Ok();
-    tls::Endpoint ep{s.verify->host.empty() ? (p.address.empty() ? p.fqdn : p.address) : s.verify->host,
-                     s.verify->port, s.verify->sni.empty() ? p.fqdn : s.verify->sni};
-    // A reload returns before the service has switched over, and old workers may answer
-    // for a moment after new ones do: poll until a verifying handshake meets the new certificate.
-    std::vector<pki::Certificate> anchors = chain.empty() ? std::vector<pki::Certificate>{expected}
-                                                          : std::vector<pki::Certificate>{chain.back()};
-    // One good handshake is not enough: an old worker that has not yet seen the reload can
-    // answer the next connection. The new certificate must be served several times in a row.
-    constexpr int kConsecutive = 3;
-    std::string last = "no answer";
-    int in_a_row = 0;
-    for (int attempt = 0; attempt < 60; ++attempt) {
-      if (attempt) std::this_thread::sleep_for(std::chrono::milliseconds(in_a_row ? 50 : 200));
-      auto got = tls::FetchServedIdentity(ep, std::chrono::milliseconds(2000));
-      Status seen = !got.ok() ? got.status()
-                    : got->leaf.FingerprintSha256() != expected.FingerprintSha256()
-                        ? Status::Failed("it serves " + got->leaf.FingerprintSha256())
-                        : tls::VerifyHandshake(ep, anchors, std::chrono::milliseconds(5000));
-      if (!seen.ok()) {
-        last = seen.message();
-        in_a_row = 0;
-        continue;
-      }
-      if (++in_a_row == kConsecutive) return Status::Ok();
-    }
-    return Status::Failed(ep.host + ":" + std::to_string(ep.port) + " does not serve the new certificate (" + last + ")");
-  };
+  // Verification is the executor's (reconciler/executor/verifier.h): a real TLS handshake.
+  TlsVerifier verifier;
+  hooks.verifier = &verifier;
+  hooks.catalogue = &catalogue;
   hooks.record = [&](const PeerPlan& pp, const Change& ch, const std::string& outcome, const std::string& after,
                      const std::string& detail) {
+    std::lock_guard<std::mutex> g(hooks_mu);
     state::HistoryEntry e;
     e.time = pki::FormatRfc3339Utc(clock_.Now());
     e.user = user;
@@ -324,12 +307,14 @@ bool FleetRun::Execute(const Plan& plan) {
             (void)store_.BackupCertificate(pp.cluster, pp.peer, ch.slot_or_store, *slot->certificate_pem, e.time);
   };
   hooks.hand_over = [&](const PeerPlan& pp, const IdentitySlot& slot, const std::string& csr_pem) -> Status {
+    std::lock_guard<std::mutex> g(hooks_mu);
     const Issuer* is = desired.FindIssuer(slot.issuer);
     if (!is || !is->requests_dir) return Status::InvalidInput("issuer " + slot.issuer + " has no requests folder");
     state::PendingRequest request{pp.cluster, pp.peer, slot.slot, is->name, csr_pem, pki::FormatRfc3339Utc(clock_.Now())};
     return store_.SavePendingRequest(is->requests_dir->path, request);
   };
   hooks.answered = [&](const PeerPlan& pp, const IdentitySlot& slot) {
+    std::lock_guard<std::mutex> g(hooks_mu);
     const Issuer* is = desired.FindIssuer(slot.issuer);
     if (!is || !is->requests_dir) return;
     if (Status s = store_.RemovePendingRequest(is->requests_dir->path, pp.cluster, pp.peer, slot.slot); !s.ok())

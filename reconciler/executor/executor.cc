@@ -1,6 +1,13 @@
 #include "reconciler/executor/executor.h"
 
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <memory>
+#include <mutex>
+#include <thread>
 #include <initializer_list>
+#include <map>
 #include <set>
 
 #include "reconciler/executor/new_identity.h"
@@ -34,20 +41,21 @@ struct InstalledIdentity {
 
 class PeerRun {
  public:
+  // `arrived`: the changes earlier peers of this run made that reach this peer (rule U10).
   PeerRun(const PeerPlan& plan, const Desired& desired, const Cluster& cluster, const Peer& peer,
-          const pki::Clock& clock, const ExecutorHooks& hooks, Provider& provider)
+          const pki::Clock& clock, const ExecutorHooks& hooks, Provider& provider,
+          const std::vector<const Change*>& arrived)
       : plan_(plan), desired_(desired), cluster_(cluster), peer_(peer), clock_(clock), hooks_(hooks),
-        provider_(provider) {}
+        provider_(provider), arrived_(arrived) {}
 
   // Applies the peer's changes; on failure restores and returns the error.
   Status Run(PeerOutcome& outcome) {
     auto actual = provider_.Observe();
     if (!actual.ok()) return actual.status();
-    if (actual->Digest() != plan_.observed_digest)
-      return Status::Failed("stale plan: " + peer_.fqdn +
-                            " has changed since the plan was made; run plan again");
+    if (Status s = CheckNotStale(*actual); !s.ok()) return s;
     observed_ = std::move(actual).value();
-    for (const Change* c : Ordered(plan_, {ChangeKind::kTrust, ChangeKind::kCrl, ChangeKind::kIdentity})) {
+    for (const Change* c :
+         Ordered(plan_, {ChangeKind::kTrust, ChangeKind::kCrl, ChangeKind::kSetting, ChangeKind::kIdentity})) {
       Status s = Apply(*c);
       Record(*c, s);
       if (!s.ok()) return Rollback(s, outcome);
@@ -55,7 +63,7 @@ class PeerRun {
     }
     if (Status s = Restarts(); !s.ok()) return Rollback(s, outcome);
     for (const auto& done : installed_) {
-      Status s = hooks_.verify(cluster_, peer_, *done.slot, done.certificate, done.chain);
+      Status s = Verify(done);
       if (!s.ok()) return Rollback(Status::Failed("verify " + done.slot->slot + ": " + s.message()), outcome);
       Progress("verified: " + done.slot->slot + " serves " + done.certificate.FingerprintSha256().substr(0, 23));
     }
@@ -76,6 +84,51 @@ class PeerRun {
   }
 
  private:
+  // Verification moved here from the CLI: the endpoint from the manifest or the catalogue,
+  // the handshake from the injected verifier.
+  Status Verify(const InstalledIdentity& done) {
+    if (hooks_.verify) return hooks_.verify(cluster_, peer_, *done.slot, done.certificate, done.chain);
+    const catalogue::PlatformCatalogue* platform = hooks_.catalogue ? hooks_.catalogue->Find(cluster_.platform) : nullptr;
+    auto endpoint = VerifyTargetFor(cluster_, peer_, *done.slot, platform);
+    if (!endpoint) return Status::Ok();
+    if (!hooks_.verifier) return Status::Failed("no verifier was given to the executor; the new identity is unproved");
+    Progress("verify: " + done.slot->slot + " on " + endpoint->host + ":" + std::to_string(endpoint->port));
+    return hooks_.verifier->Verify(*endpoint, done.certificate, done.chain);
+  }
+
+  // The plan is stale when the peer's own state changed since it was made. The stores
+  // another peer's cluster-wide change alters (rule U10) are compared as observed at
+  // plan time while no such change has reached this peer in this run; once one has,
+  // what they must show is that change's effect: an added CA present, a deleted one gone.
+  Status CheckNotStale(const Actual& actual) const {
+    const std::string stale = "stale plan: " + peer_.fqdn + " has changed since the plan was made; run plan again";
+    if (actual.Digest(plan_.scoped_stores) != plan_.observed_digest) return Status::Failed(stale);
+    if (arrived_.empty())
+      return actual.StoresDigest(plan_.scoped_stores) == plan_.scoped_digest ? Status::Ok() : Status::Failed(stale);
+    for (const Change* c : arrived_) {
+      if (c->scope != ChangeScope::kCluster || c->kind != ChangeKind::kTrust) continue;
+      const bool adding = c->action != Action::kDelete;
+      const std::string want = NormalizedFingerprint(adding ? c->after_fingerprint : c->before_fingerprint);
+      bool present = false;
+      if (const ObservedTrustStore* store = actual.FindTrustStore(c->slot_or_store))
+        for (const auto& pem : store->certificate_pems)
+          if (auto cert = pki::Certificate::FromPem(pem); cert.ok())
+            present = present || NormalizedFingerprint(cert->FingerprintSha256()) == want;
+      if (present != adding)
+        return Status::Failed("stale plan: " + peer_.fqdn + ": the cluster-wide change " + c->address + " has not " +
+                              (adding ? "reached" : "been removed from") + " its trust store " + c->slot_or_store +
+                              " (replication lag or failure?); run plan again");
+    }
+    return Status::Ok();
+  }
+
+  static std::string NormalizedFingerprint(const std::string& fp) {
+    std::string out;
+    for (char ch : fp)
+      if (std::isxdigit(static_cast<unsigned char>(ch))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return out;
+  }
+
   void Progress(const std::string& text) {
     if (hooks_.progress) hooks_.progress(peer_.fqdn + ": " + text);
   }
@@ -116,6 +169,8 @@ class PeerRun {
         return provider_.InstallCrl(c.slot_or_store, c.certificate_pem);
       case ChangeKind::kIdentity:
         return InstallIdentity(c);
+      case ChangeKind::kSetting:
+        return provider_.ApplySetting(c.slot_or_store, c.setting_after);
       case ChangeKind::kBackups:  // Run applies these last
         return provider_.RemoveLeftoverBackups(c.slot_or_store, c.remove_files);
     }
@@ -166,21 +221,35 @@ class PeerRun {
   // counts as applied, and the history says it was rolled back.
   Status Rollback(const Status& cause, PeerOutcome& outcome) {
     if (installed_.empty()) return cause;
-    std::string problems;
+    std::string problems, left;
+    bool restored_any = false;
     for (auto it = installed_.rbegin(); it != installed_.rend(); ++it) {
+      if (!it->change->no_rollback.empty()) {
+        // Honest: the platform cannot put the previous identity back (rule U8 on ucm).
+        outcome.not_restored.push_back(it->change->address + ": " + it->change->no_rollback);
+        left += (left.empty() ? "" : ", ") + it->slot->slot;
+        if (hooks_.record) hooks_.record(plan_, *it->change, "not-rolled-back", "", it->change->no_rollback);
+        continue;
+      }
       if (Status s = provider_.RestoreIdentity(it->backup); !s.ok()) {
         problems += "; restore " + it->slot->slot + ": " + s.message();
         continue;
       }
+      restored_any = true;
       --outcome.applied;
       outcome.restored.push_back(it->change->address);
       if (hooks_.record) hooks_.record(plan_, *it->change, "rolled-back", it->change->before_fingerprint, cause.message());
     }
-    for (const auto& r : plan_.restarts)
-      if (Status s = provider_.Restart(r); !s.ok()) problems += "; restart " + r.target + ": " + s.message();
-    outcome.rolled_back = problems.empty();
-    Progress(problems.empty() ? "rolled back to the previous identity" : "ROLLBACK INCOMPLETE" + problems);
-    return Status::Failed(cause.message() + (problems.empty() ? " (rolled back)" : problems));
+    if (restored_any)
+      for (const auto& r : plan_.restarts)
+        if (Status s = provider_.Restart(r); !s.ok()) problems += "; restart " + r.target + ": " + s.message();
+    outcome.rolled_back = problems.empty() && left.empty();
+    std::string what;
+    if (restored_any) what = problems.empty() ? "rolled back" : "ROLLBACK INCOMPLETE" + problems;
+    else if (!problems.empty()) what = "ROLLBACK FAILED" + problems;
+    if (!left.empty()) what += (what.empty() ? "" : "; ") + ("not rolled back (the platform cannot): " + left);
+    Progress(what == "rolled back" ? "rolled back to the previous identity" : what);
+    return Status::Failed(cause.message() + " (" + what + ")");
   }
 
   const PeerPlan& plan_;
@@ -190,6 +259,7 @@ class PeerRun {
   const pki::Clock& clock_;
   const ExecutorHooks& hooks_;
   Provider& provider_;
+  const std::vector<const Change*>& arrived_;
   Actual observed_;  // re-observed before applying, equal to what the plan saw
   std::vector<InstalledIdentity> installed_;
 };
@@ -225,6 +295,7 @@ std::string ApplyReport::Summary() const {
         line += "\n    restored:";
         for (const auto& address : p.restored) line += " " + address;
       }
+      for (const auto& left : p.not_restored) line += "\n    left in place, cannot be rolled back: " + left;
       failures.push_back(line);
     }
   }
@@ -237,37 +308,107 @@ std::string ApplyReport::Summary() const {
   return s;
 }
 
-ApplyReport Execute(const Plan& plan, const Desired& desired, const pki::Clock& clock, const ExecutorHooks& hooks) {
-  ApplyReport report;
-  std::set<std::string> failed_clusters;
-  for (const auto& peer_plan : plan.peers) {
+namespace {
+
+// An issuer shared by clusters applied in parallel: Issue is serialised (a local CA
+// counts its serials); the chain is read-only.
+class LockedIssuer : public CertificateIssuer {
+ public:
+  LockedIssuer(CertificateIssuer& inner, std::mutex& mu) : inner_(inner), mu_(mu) {}
+  const std::vector<pki::Certificate>& Chain() const override { return inner_.Chain(); }
+  Result<Issued> Issue(const pki::Csr& csr, pki::SigningPolicy policy) override {
+    std::lock_guard<std::mutex> g(mu_);
+    return inner_.Issue(csr, std::move(policy));
+  }
+
+ private:
+  CertificateIssuer& inner_;
+  std::mutex& mu_;
+};
+
+// Rolls the peers of one cluster, one at a time, in plan order; the first failure
+// stops the cluster (the peers after it are reported skipped).
+std::vector<PeerOutcome> RunCluster(const std::vector<const PeerPlan*>& peers, const Desired& desired,
+                                    const pki::Clock& clock, const ExecutorHooks& hooks) {
+  std::vector<PeerOutcome> out;
+  bool failed = false;
+  // Rule U10: the changes made so far in this cluster that take effect on other peers too.
+  std::vector<const Change*> reaching;
+  for (const PeerPlan* peer_plan : peers) {
     PeerOutcome outcome;
-    outcome.cluster = peer_plan.cluster;
-    outcome.peer = peer_plan.peer;
-    if (peer_plan.changes.empty() && peer_plan.restarts.empty()) continue;
-    if (failed_clusters.count(peer_plan.cluster)) {
+    outcome.cluster = peer_plan->cluster;
+    outcome.peer = peer_plan->peer;
+    if (peer_plan->changes.empty() && peer_plan->restarts.empty()) continue;
+    if (failed) {
       outcome.ok = false;
       outcome.skipped = true;
-      report.peers.push_back(outcome);
+      out.push_back(outcome);
       continue;
     }
+    std::vector<const Change*> arrived;
+    for (const Change* c : reaching)
+      if (std::find(c->reaches.begin(), c->reaches.end(), peer_plan->peer) != c->reaches.end()) arrived.push_back(c);
     Status s;
-    const Cluster* cluster = desired.FindCluster(peer_plan.cluster);
-    const Peer* peer = cluster ? FindPeer(*cluster, peer_plan.peer) : nullptr;
+    const Cluster* cluster = desired.FindCluster(peer_plan->cluster);
+    const Peer* peer = cluster ? FindPeer(*cluster, peer_plan->peer) : nullptr;
     if (!peer) {
-      s = Status::InvalidInput(peer_plan.cluster + "/" + peer_plan.peer + " is not in the manifests any more");
+      s = Status::InvalidInput(peer_plan->cluster + "/" + peer_plan->peer + " is not in the manifests any more");
     } else {
       auto provider = hooks.connect(*cluster, *peer);
       if (!provider.ok()) s = provider.status();
-      else s = PeerRun(peer_plan, desired, *cluster, *peer, clock, hooks, **provider).Run(outcome);
+      else s = PeerRun(*peer_plan, desired, *cluster, *peer, clock, hooks, **provider, arrived).Run(outcome);
     }
+    for (const auto& c : peer_plan->changes)
+      if (!c.reaches.empty()) reaching.push_back(&c);
     if (!s.ok()) {
       outcome.ok = false;
       outcome.error = s.message();
-      failed_clusters.insert(peer_plan.cluster);
+      failed = true;
     }
-    report.peers.push_back(outcome);
+    out.push_back(outcome);
   }
+  return out;
+}
+
+}  // namespace
+
+ApplyReport Execute(const Plan& plan, const Desired& desired, const pki::Clock& clock, const ExecutorHooks& hooks) {
+  // The plan's peers by cluster, clusters in order of first appearance.
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const PeerPlan*>> by_cluster;
+  for (const auto& p : plan.peers) {
+    if (!by_cluster.count(p.cluster)) order.push_back(p.cluster);
+    by_cluster[p.cluster].push_back(&p);
+  }
+  // Clusters share the issuers: one signature at a time (a local CA's serial counter).
+  std::mutex signing;
+  ExecutorHooks shared = hooks;
+  std::map<CertificateIssuer*, std::unique_ptr<LockedIssuer>> locked;
+  shared.issuer = [&](const std::string& name) -> Result<CertificateIssuer*> {
+    std::lock_guard<std::mutex> g(signing);
+    auto inner = hooks.issuer(name);
+    if (!inner.ok()) return inner.status();
+    auto& wrapper = locked[*inner];
+    if (!wrapper) wrapper = std::make_unique<LockedIssuer>(**inner, signing);
+    return static_cast<CertificateIssuer*>(wrapper.get());
+  };
+  std::vector<std::vector<PeerOutcome>> outcomes(order.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < order.size(); i = next++)
+      outcomes[i] = RunCluster(by_cluster[order[i]], desired, clock, shared);
+  };
+  const size_t threads = std::min<size_t>(static_cast<size_t>(std::max(1, hooks.parallelism)), order.size());
+  if (threads <= 1) {
+    worker();
+  } else {
+    std::vector<std::thread> pool;
+    for (size_t i = 0; i < threads; ++i) pool.emplace_back(worker);
+    for (auto& t : pool) t.join();
+  }
+  ApplyReport report;  // in plan order, whatever order the clusters finished in
+  for (auto& list : outcomes)
+    for (auto& outcome : list) report.peers.push_back(std::move(outcome));
   return report;
 }
 

@@ -1,6 +1,7 @@
 // The executor: carries out exactly the changes of a plan, nothing else.
 //
-// Per cluster, peers roll one at a time. For each peer: re-observe and refuse
+// Per cluster, peers roll one at a time; independent clusters proceed in
+// parallel, at most ExecutorHooks::parallelism at once. For each peer: re-observe and refuse
 // it if its state no longer matches the digest the plan recorded (stale plan);
 // trust changes first, then identities, then the restarts (each once), then a
 // real TLS handshake per changed identity that must serve the new certificate;
@@ -10,7 +11,9 @@
 // new_identity.h; an external issuer's change may only hand a request over.
 // When a step fails, the peer's identities are restored from the backups the
 // provider made, the restarts run again, and that cluster stops; the other
-// clusters carry on. Every applied or failed change is recorded in the history.
+// clusters carry on. An identity the platform cannot restore (Change::no_rollback,
+// ucm: rule U8) is left in place and reported so, never as rolled back; since each
+// peer is verified before the next one is touched, at most one peer is left so. Every applied or failed change is recorded in the history.
 #pragma once
 
 #include <functional>
@@ -19,6 +22,8 @@
 #include <vector>
 
 #include "providers/provider.h"
+#include "reconciler/catalogue/catalogue.h"
+#include "reconciler/executor/verifier.h"
 #include "reconciler/issuers/issuer.h"
 #include "reconciler/manifest/model.h"
 #include "reconciler/pki/clock.h"
@@ -40,7 +45,12 @@ struct ExecutorHooks {
   std::function<Result<CertificateIssuer*>(const std::string& issuer)> issuer;
   // Derives the CSR, key and signing policy of a slot for a peer (planner's rules).
   std::function<Result<IdentityOrder>(const Cluster&, const Peer&, const IdentitySlot&)> order;
-  // Checks with a real TLS handshake that the slot now serves `expected` (Ok when the slot has no endpoint).
+  // Proves that a slot now serves `expected`: the executor finds the endpoint
+  // (VerifyTargetFor: the manifest's `verify`, else the catalogue's) and asks `verifier`
+  // (a real TLS handshake: TlsVerifier). Without an endpoint there is nothing to prove.
+  Verifier* verifier = nullptr;
+  const catalogue::Catalogue* catalogue = nullptr;  // the platforms' endpoints; null: the manifest's only
+  // Tests: replaces endpoint and verifier both (Ok when the slot has nothing to prove).
   std::function<Status(const Cluster&, const Peer&, const IdentitySlot&, const pki::Certificate& expected,
                        const std::vector<pki::Certificate>& chain)> verify;
   // External issuers: hands the CSR of a slot over (the requests folder and the state).
@@ -52,6 +62,10 @@ struct ExecutorHooks {
                      const std::string& detail)> record;
   // Progress for people ("web1.example.com: + identity nginx ... done").
   std::function<void(const std::string&)> progress;
+  // Clusters applied at the same time, at most (--parallelism); the peers of one cluster
+  // always roll one at a time. Above 1, every hook is called from several threads and
+  // must be thread-safe; each progress line names its peer.
+  int parallelism = 1;
 };
 
 struct PeerOutcome {
@@ -61,6 +75,9 @@ struct PeerOutcome {
   bool skipped = false;  // an earlier peer of the cluster failed
   int applied = 0;                   // changes that stand (rolled-back ones are not counted)
   std::vector<std::string> restored;  // addresses of changes undone by the rollback
+  // Identity changes that failed or whose peer failed after them, left in place because
+  // the platform cannot restore the previous identity (Change::no_rollback): "address: why".
+  std::vector<std::string> not_restored;
   std::string error;
 };
 

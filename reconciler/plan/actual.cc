@@ -22,7 +22,24 @@ const ObservedCrl* Actual::FindCrl(const std::string& location) const {
   return nullptr;
 }
 
-std::string Actual::Digest() const {
+std::string Actual::Digest() const { return Digest({}); }
+
+std::string Actual::StoresDigest(const std::vector<std::string>& stores) const {
+  if (stores.empty()) return "";
+  std::string canon;
+  auto field = [&](const std::string& s) { canon += std::to_string(s.size()) + ":" + s + ";"; };
+  for (const auto& name : stores) {
+    field("store");
+    field(name);
+    const ObservedTrustStore* t = FindTrustStore(name);
+    field(t ? "+" : "-");
+    if (t)
+      for (const auto& c : t->certificate_pems) field(c);
+  }
+  return pki::Sha256Hex(canon);
+}
+
+std::string Actual::Digest(const std::vector<std::string>& excluded) const {
   // Length-prefixed fields: no two different observations serialise alike.
   std::string canon;
   auto field = [&](const std::string& s) { canon += std::to_string(s.size()) + ":" + s + ";"; };
@@ -45,9 +62,15 @@ std::string Actual::Digest() const {
     }
   }
   for (const auto& t : trust) {
+    if (std::find(excluded.begin(), excluded.end(), t.store) != excluded.end()) continue;
     field("trust");
     field(t.store);
     for (const auto& c : t.certificate_pems) field(c);
+  }
+  for (const auto& [name, value] : settings) {  // none on openssh: its digests stay as they were
+    field("setting");
+    field(name);
+    field(value);
   }
   for (const auto& c : crls) {
     field("crl");

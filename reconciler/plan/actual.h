@@ -4,6 +4,8 @@
 // digest; `apply PLANFILE` refuses a peer whose digest has changed) and saved.
 #pragma once
 
+#include <algorithm>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,12 +47,20 @@ struct Actual {
   std::vector<ObservedSlot> slots;
   std::vector<ObservedTrustStore> trust;
   std::vector<ObservedCrl> crls;
+  // Node settings the provider reports (catalogue `settings`, e.g. "ocsp.enabled" -> "true");
+  // empty when it reports none (openssh).
+  std::map<std::string, std::string> settings;
 
   const ObservedSlot* FindSlot(const std::string& name) const;
   const ObservedTrustStore* FindTrustStore(const std::string& name) const;
   const ObservedCrl* FindCrl(const std::string& location) const;
   // SHA-256 over a canonical serialisation: equal digests mean nothing observable changed.
   std::string Digest() const;
+  // The same without the trust stores named in `excluded` (an empty set: Digest()).
+  std::string Digest(const std::vector<std::string>& excluded) const;
+  // SHA-256 over the named trust stores only (in `stores` order; an absent store counts
+  // as absent); "" when `stores` is empty.
+  std::string StoresDigest(const std::vector<std::string>& stores) const;
 };
 
 }  // namespace pkiform

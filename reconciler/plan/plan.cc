@@ -29,6 +29,15 @@ const char* ChangeKindName(ChangeKind k) {
     case ChangeKind::kTrust: return "trust";
     case ChangeKind::kCrl: return "crl";
     case ChangeKind::kBackups: return "backups";
+    case ChangeKind::kSetting: return "setting";
+  }
+  return "?";
+}
+
+const char* ChangeScopeName(ChangeScope s) {
+  switch (s) {
+    case ChangeScope::kNode: return "node";
+    case ChangeScope::kCluster: return "cluster";
   }
   return "?";
 }

@@ -22,9 +22,19 @@ const char* ActionName(Action a);  // "create", "update", "replace", "delete"
 
 // kBackups: backup files an interrupted apply left next to a slot's files; always
 // kDelete, never restored, no restart; applied after the peer's identities are verified.
-enum class ChangeKind { kIdentity, kTrust, kCrl, kBackups };
+// kSetting: a node setting the catalogue lists (ucm: OCSP, the certificate monitor),
+// slot_or_store its name, setting_before/after its values; kUpdate (kCreate when
+// the provider did not report it).
+enum class ChangeKind { kIdentity, kTrust, kCrl, kBackups, kSetting };
 
-const char* ChangeKindName(ChangeKind k);  // "identity", "trust", "crl", "backups"
+const char* ChangeKindName(ChangeKind k);  // "identity", "trust", "crl", "backups", "setting"
+
+// Where a change takes effect (rule U10). kCluster: made once, on one peer (the
+// publisher when it needs it), and the platform replicates it to every peer in
+// Change::reaches; those peers get no copy of their own, only the restarts it needs.
+enum class ChangeScope { kNode, kCluster };
+
+const char* ChangeScopeName(ChangeScope s);  // "node", "cluster"
 
 struct Change {
   // "web-eu/web1.example.com/identity/nginx", ".../trust/<store>/<sha256 fingerprint>", ".../crl/<location>",
@@ -43,6 +53,20 @@ struct Change {
   std::string waiting_for;      // external issuer: "signed certificate for ..." (nothing installed yet)
   std::string request_pem;      // waiting: the CSR pending on the peer to hand over; empty: apply makes one
   std::vector<std::string> remove_files;  // backups: exactly the files to remove on the peer
+  // Rule U10. scope kCluster: `reaches` lists every peer (FQDN, manifest order) the change
+  // takes effect on, this one included. A node-scoped trust addition whose store copies
+  // it into other stores (CAPF-trust -> CallManager-trust) names them in `copies_to`,
+  // and in `reaches` the peers that copy replicates to.
+  ChangeScope scope = ChangeScope::kNode;
+  // Identity changes on a platform that cannot restore the previous identity (catalogue
+  // `rollback`; ucm: an import overwrites it and deletes its CSR, rule U8): why not.
+  // Empty: a failed verification restores what was there.
+  std::string no_rollback;
+  // kSetting: the value observed ("" when the provider did not report it) and the one to set,
+  // as the catalogue spells them ("true", "false", "30d", "a@example.com,b@example.com").
+  std::string setting_before, setting_after;
+  std::vector<std::string> reaches;
+  std::vector<std::string> copies_to;
 };
 
 enum class RestartKind {
@@ -57,13 +81,29 @@ struct Restart {
   RestartKind kind = RestartKind::kService;
   std::string target;  // service name, appliance name, or the command to run
   std::string because; // the change address that needs it
+  // From the catalogue's restartTimes (0: not known). The provider waits for the
+  // service up to timeout_seconds, reading its state rather than sleeping; when
+  // drops_session, it expects the session to end and reconnects.
+  int expected_seconds = 0;
+  int timeout_seconds = 0;
+  bool drops_session = false;
 };
 
 struct PeerPlan {
   std::string cluster;
   std::string peer;
   std::string address;  // where to connect
-  std::string observed_digest;  // Actual::Digest() when the plan was made
+  // Actual::Digest(scoped_stores) when the plan was made: the peer's own state, without
+  // the trust stores another peer's cluster-wide change may alter (rule U10).
+  std::string observed_digest;
+  // The trust stores whose additions or deletions take effect cluster-wide (catalogue:
+  // replication or deletion "cluster", and the stores they copy into), and
+  // Actual::StoresDigest(scoped_stores) of this peer when the plan was made. Both empty
+  // on platforms without such stores. The executor compares scoped_digest only while no
+  // earlier peer of this run made a cluster-wide change that reaches this one; after
+  // that it checks that change's expected effect instead.
+  std::vector<std::string> scoped_stores;
+  std::string scoped_digest;
   std::vector<Change> changes;
   std::vector<Restart> restarts;      // deduplicated, in execution order
   std::vector<std::string> follow_ups;  // steps for people ("Regenerate the CTL file ...")

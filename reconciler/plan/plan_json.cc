@@ -29,7 +29,9 @@ std::optional<Enum> ParseEnum(const std::string& text, const Enum (&values)[N], 
 }
 
 constexpr Action kActions[] = {Action::kCreate, Action::kUpdate, Action::kReplace, Action::kDelete};
-constexpr ChangeKind kKinds[] = {ChangeKind::kIdentity, ChangeKind::kTrust, ChangeKind::kCrl, ChangeKind::kBackups};
+constexpr ChangeKind kKinds[] = {ChangeKind::kIdentity, ChangeKind::kTrust, ChangeKind::kCrl, ChangeKind::kBackups,
+                                 ChangeKind::kSetting};
+constexpr ChangeScope kScopes[] = {ChangeScope::kNode, ChangeScope::kCluster};
 constexpr RestartKind kRestartKinds[] = {RestartKind::kService, RestartKind::kAppliance, RestartKind::kCommand};
 
 ojson Strings(const std::vector<std::string>& v) {
@@ -53,6 +55,14 @@ ojson ChangeToJson(const Change& c) {
   j["waiting_for"] = c.waiting_for;
   j["request_pem"] = c.request_pem;
   j["remove_files"] = Strings(c.remove_files);
+  j["scope"] = ChangeScopeName(c.scope);
+  j["reaches"] = Strings(c.reaches);
+  j["copies_to"] = Strings(c.copies_to);
+  j["no_rollback"] = c.no_rollback;
+  if (c.kind == ChangeKind::kSetting) {  // only settings: the other kinds' JSON stays as it was
+    j["setting_before"] = c.setting_before;
+    j["setting_after"] = c.setting_after;
+  }
   return j;
 }
 
@@ -62,11 +72,20 @@ ojson PeerToJson(const PeerPlan& p) {
   j["peer"] = p.peer;
   j["address"] = p.address;
   j["observed_digest"] = p.observed_digest;
+  j["scoped_stores"] = Strings(p.scoped_stores);
+  j["scoped_digest"] = p.scoped_digest;
   j["changes"] = ojson::array();
   for (const auto& c : p.changes) j["changes"].push_back(ChangeToJson(c));
   j["restarts"] = ojson::array();
-  for (const auto& r : p.restarts)
-    j["restarts"].push_back(ojson{{"kind", RestartKindName(r.kind)}, {"target", r.target}, {"because", r.because}});
+  for (const auto& r : p.restarts) {
+    ojson jr{{"kind", RestartKindName(r.kind)}, {"target", r.target}, {"because", r.because}};
+    if (r.timeout_seconds) {  // only when known, so that plans of platforms without timings stay as they were
+      jr["expected_seconds"] = r.expected_seconds;
+      jr["timeout_seconds"] = r.timeout_seconds;
+      jr["drops_session"] = r.drops_session;
+    }
+    j["restarts"].push_back(jr);
+  }
   j["follow_ups"] = Strings(p.follow_ups);
   j["notes"] = Strings(p.notes);
   return j;
@@ -80,9 +99,36 @@ class ObjectReader {
     if (!j_.is_object()) Fail(Where() + " must be an object");
   }
 
+  // `optional`: an absent field reads as empty (fields added after plans were first saved).
+  std::string Str(const char* key, bool optional) {
+    if (optional && j_.is_object() && !j_.contains(key)) {
+      known_.insert(key);
+      return "";
+    }
+    return Str(key);
+  }
+
   std::string Str(const char* key) {
     const json* v = Get(key, json::value_t::string, "a string");
     return v ? v->get<std::string>() : std::string();
+  }
+
+  // `optional`: an absent field reads as `fallback`.
+  int Int(const char* key, bool optional, int fallback = 0) {
+    if (optional && j_.is_object() && !j_.contains(key)) {
+      known_.insert(key);
+      return fallback;
+    }
+    return Int(key);
+  }
+
+  bool Bool(const char* key, bool optional) {
+    if (optional && j_.is_object() && !j_.contains(key)) {
+      known_.insert(key);
+      return false;
+    }
+    const json* v = Get(key, json::value_t::boolean, "true or false");
+    return v ? v->get<bool>() : false;
   }
 
   int Int(const char* key) {
@@ -189,6 +235,12 @@ Change ReadChange(const json& j, const std::string& path, Status& error) {
   c.waiting_for = r.Str("waiting_for");
   c.request_pem = r.Str("request_pem");
   c.remove_files = r.Strs("remove_files", /*optional=*/true);
+  if (!r.Str("scope", /*optional=*/true).empty()) c.scope = ReadEnum(r, "scope", kScopes, ChangeScopeName);
+  c.reaches = r.Strs("reaches", /*optional=*/true);
+  c.copies_to = r.Strs("copies_to", /*optional=*/true);
+  c.no_rollback = r.Str("no_rollback", /*optional=*/true);
+  c.setting_before = r.Str("setting_before", /*optional=*/true);
+  c.setting_after = r.Str("setting_after", /*optional=*/true);
   r.Done();
   return c;
 }
@@ -200,6 +252,8 @@ PeerPlan ReadPeer(const json& j, const std::string& path, Status& error) {
   p.peer = r.Str("peer");
   p.address = r.Str("address");
   p.observed_digest = r.Str("observed_digest");
+  p.scoped_stores = r.Strs("scoped_stores", /*optional=*/true);
+  p.scoped_digest = r.Str("scoped_digest", /*optional=*/true);
   if (const json* changes = r.Array("changes"))
     for (size_t i = 0; i < changes->size(); ++i)
       p.changes.push_back(ReadChange((*changes)[i], path + ".changes[" + std::to_string(i) + "]", error));
@@ -210,6 +264,9 @@ PeerPlan ReadPeer(const json& j, const std::string& path, Status& error) {
       restart.kind = ReadEnum(rr, "kind", kRestartKinds, RestartKindName);
       restart.target = rr.Str("target");
       restart.because = rr.Str("because");
+      restart.expected_seconds = rr.Int("expected_seconds", /*optional=*/true);
+      restart.timeout_seconds = rr.Int("timeout_seconds", /*optional=*/true);
+      restart.drops_session = rr.Bool("drops_session", /*optional=*/true);
       rr.Done();
       p.restarts.push_back(std::move(restart));
     }

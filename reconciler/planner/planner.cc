@@ -1,15 +1,18 @@
 // Making the plan (planner.h).
 #include "reconciler/planner/planner.h"
 
+#include <algorithm>
 #include <set>
 #include <utility>
 
 #include "reconciler/pki/certificate_file.h"
 #include "reconciler/planner/backups_change.h"
+#include "reconciler/planner/cluster_scope.h"
 #include "reconciler/planner/cluster_facts.h"
 #include "reconciler/planner/crl_change.h"
 #include "reconciler/planner/identity_change.h"
 #include "reconciler/planner/restarts.h"
+#include "reconciler/planner/settings_change.h"
 #include "reconciler/planner/slot_input.h"
 #include "reconciler/planner/target.h"
 #include "reconciler/planner/trust_change.h"
@@ -83,17 +86,40 @@ struct PeerContext {
   bool& matched;
 };
 
-Status PlanTrustStores(const PeerContext& ctx, const Peer& peer, const Actual& actual, PeerPlan& out) {
+// The normalised fingerprints `store` must keep because another store of the cluster
+// copies them in (rule U10, copiesTo: CAPF-trust roots in CallManager-trust).
+Result<std::set<std::string>> CopiedInto(const PeerContext& ctx, const std::string& store) {
+  std::set<std::string> keep;
+  for (const auto& source : ctx.cluster.trust) {
+    const catalogue::TrustStoreSpec* spec = ctx.platform.FindTrustStore(source.store);
+    if (!spec || std::find(spec->copies_to.begin(), spec->copies_to.end(), store) == spec->copies_to.end()) continue;
+    auto certs = ctx.trust_files.For(ctx.cluster, source);
+    if (!certs.ok()) return certs.status();
+    for (const auto& c : *certs) keep.insert(NormalizeFingerprint(c.FingerprintSha256()));
+  }
+  return keep;
+}
+
+Status PlanTrustStores(const PeerContext& ctx, const Peer& peer, const Actual& actual, PeerTrust& out,
+                       std::vector<std::string>& notes) {
   for (const auto& store : ctx.cluster.trust) {
     if (!ctx.target.Item(ctx.cluster.name, peer.fqdn, store.store)) continue;
     ctx.matched = true;
     auto desired = ctx.trust_files.For(ctx.cluster, store);
     if (!desired.ok()) return desired.status();
-    TrustDecision d = PlanTrust(ctx.cluster.name, peer.fqdn, store, *desired, actual.FindTrustStore(store.store));
+    auto keep = CopiedInto(ctx, store.store);
+    if (!keep.ok()) return keep.status();
+    TrustDecision d =
+        PlanTrust(ctx.cluster.name, peer.fqdn, store, *desired, actual.FindTrustStore(store.store), *keep);
     for (auto& c : d.changes) out.changes.push_back(std::move(c));
-    for (auto& n : d.notes) out.notes.push_back(std::move(n));
+    for (auto& n : d.notes) notes.push_back(std::move(n));
   }
   return Status::Ok();
+}
+
+bool MakesClusterChange(const PeerPlan& p) {
+  return std::any_of(p.changes.begin(), p.changes.end(),
+                     [](const Change& c) { return c.scope == ChangeScope::kCluster; });
 }
 
 Status PlanIdentities(const PeerContext& ctx, const Peer& peer, const Actual& actual, PeerPlan& out) {
@@ -121,6 +147,7 @@ Status PlanIdentities(const PeerContext& ctx, const Peer& peer, const Actual& ac
       external = ctx.in.external_files(issuer->name, ctx.cluster.name, peer.fqdn, slot.slot);
     IdentityDecision d = PlanIdentity(*input, external);
     const bool installs = d.change && d.change->waiting_for.empty();
+    if (installs) d.change->no_rollback = ctx.platform.rollback.NoRollbackReason();
     if (d.change) out.changes.push_back(std::move(*d.change));
     if (!d.note.empty()) out.notes.push_back(std::move(d.note));
     if (auto backups = PlanLeftoverBackups(ctx.cluster.name, peer.fqdn, actual.FindSlot(slot.slot), installs))
@@ -151,6 +178,9 @@ Result<Plan> MakePlan(const PlanInput& in) {
     if (!platform) return Status::InvalidInput(cluster.name + ": no platform catalogue for '" + cluster.platform + "'");
     const ClusterFacts facts = FactsOf(*platform, cluster);
     const PeerContext ctx{in, *target, cluster, *platform, facts, trust_files, matched};
+    const std::vector<std::string> scoped = ScopedStores(*platform);
+    std::vector<PeerPlan> plans;
+    std::vector<PeerTrust> trust;
     for (const auto& peer : cluster.peers) {
       if (!target->Peer(cluster.name, peer.fqdn)) continue;
       if (target->item.empty()) matched = true;
@@ -163,14 +193,49 @@ Result<Plan> MakePlan(const PlanInput& in) {
       pp.cluster = cluster.name;
       pp.peer = peer.fqdn;
       pp.address = peer.address.empty() ? peer.fqdn : peer.address;
-      pp.observed_digest = actual.Digest();
-      if (Status s = PlanTrustStores(ctx, peer, actual, pp); !s.ok()) return s;
+      // Rule U10: the stores another peer's change may alter are checked apart (plan.h).
+      pp.observed_digest = actual.Digest(scoped);
+      pp.scoped_stores = scoped;
+      pp.scoped_digest = actual.StoresDigest(scoped);
+      PeerTrust pt;
+      pt.peer = &peer;
+      pt.actual = &actual;
+      if (Status s = PlanTrustStores(ctx, peer, actual, pt, pp.notes); !s.ok()) return s;
       if (Status s = PlanPeerCrlFile(cluster, peer, actual, *target, in.now, crl_files, matched, pp); !s.ok()) return s;
+      for (auto& c : PlanSettings(cluster, peer.fqdn, *platform, actual, [&](const std::string& name) {
+             const bool selected = target->Item(cluster.name, peer.fqdn, name);
+             matched = matched || selected;
+             return selected;
+           }))
+        pp.changes.push_back(std::move(c));
       if (Status s = PlanIdentities(ctx, peer, actual, pp); !s.ok()) return s;
-      pp.restarts = CollectRestarts(pp.changes, cluster, *platform, facts);
-      pp.follow_ups = CollectFollowUps(pp.changes, in.desired, cluster, *platform, facts);
-      plan.peers.push_back(std::move(pp));
+      plans.push_back(std::move(pp));
+      trust.push_back(std::move(pt));
     }
+    ScopeClusterChanges(cluster, *platform, trust);
+    for (size_t i = 0; i < plans.size(); ++i) {
+      PeerPlan& pp = plans[i];
+      pp.changes.insert(pp.changes.begin(), trust[i].changes.begin(), trust[i].changes.end());
+      pp.notes.insert(pp.notes.end(), trust[i].notes.begin(), trust[i].notes.end());
+      // A cluster-wide change another peer makes restarts here what it restarts there (U10).
+      std::vector<Change> needing_restarts = trust[i].incoming;
+      needing_restarts.insert(needing_restarts.end(), pp.changes.begin(), pp.changes.end());
+      pp.restarts = CollectRestarts(needing_restarts, cluster, *platform, facts);
+      pp.follow_ups = CollectFollowUps(pp.changes, in.desired, cluster, *platform, facts);
+    }
+    // The peers that make cluster-wide changes go first (the publisher first of all), so
+    // that the others find those changes made when their turn comes.
+    std::stable_partition(plans.begin(), plans.end(), MakesClusterChange);
+    for (size_t i = 0; i < plans.size() && MakesClusterChange(plans[i]); ++i) {
+      const Peer* p = nullptr;
+      for (const auto& q : cluster.peers)
+        if (q.fqdn == plans[i].peer) p = &q;
+      if (p && CarriesSlot(catalogue::Placement::kPublisher, cluster, *p)) {
+        std::rotate(plans.begin(), plans.begin() + static_cast<std::ptrdiff_t>(i), plans.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+        break;
+      }
+    }
+    for (auto& pp : plans) plan.peers.push_back(std::move(pp));
   }
   if (!target->cluster.empty() && !matched)
     return Status::InvalidInput("--target '" + in.target + "' matches nothing in the manifests");

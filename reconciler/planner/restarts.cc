@@ -86,6 +86,11 @@ std::vector<Restart> CollectRestarts(const std::vector<Change>& changes, const C
       for (const auto& spec : SpecsFor(change, platform, facts)) {
         Restart r = ToRestart(spec, change, cluster);
         if (r.target.empty()) continue;
+        if (const catalogue::RestartTiming* t = platform.TimingFor(r.kind == RestartKind::kCommand ? "" : r.target)) {
+          r.expected_seconds = t->expected_seconds;
+          r.timeout_seconds = t->timeout_seconds;
+          r.drops_session = t->drops_session;
+        }
         const bool seen = std::any_of(out.begin(), out.end(), [&](const Restart& o) {
           return o.kind == r.kind && o.target == r.target;
         });

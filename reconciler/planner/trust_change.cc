@@ -21,7 +21,8 @@ std::string TrustAddress(const std::string& cluster, const std::string& peer, co
 }
 
 TrustDecision PlanTrust(const std::string& cluster, const std::string& peer, const TrustStore& store,
-                        const std::vector<pki::Certificate>& desired, const ObservedTrustStore* observed) {
+                        const std::vector<pki::Certificate>& desired, const ObservedTrustStore* observed,
+                        const std::set<std::string>& keep) {
   TrustDecision d;
   std::vector<pki::Certificate> present;
   std::set<std::string> present_fps, builtin_fps, desired_fps;
@@ -59,7 +60,7 @@ TrustDecision PlanTrust(const std::string& cluster, const std::string& peer, con
   for (const auto& c : present) {
     const std::string fp = c.FingerprintSha256();
     const std::string key = NormalizeFingerprint(fp);
-    if (desired_fps.count(key) || !removed.insert(key).second) continue;
+    if (desired_fps.count(key) || keep.count(key) || !removed.insert(key).second) continue;
     const bool builtin = builtin_fps.count(key) > 0;
     if (builtin && !store.prune_builtin) continue;
     Change change;

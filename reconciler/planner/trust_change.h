@@ -4,6 +4,7 @@
 // Certificates are compared by SHA-256 fingerprint, never by their PEM text.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,9 +21,12 @@ struct TrustDecision {
 };
 
 // `desired`: the certificates of the store's files, in the order the manifest lists
-// them. `observed` may be null (the store was not found: it is empty).
+// them. `observed` may be null (the store was not found: it is empty). `keep`: normalised
+// fingerprints never pruned although the store's list lacks them (rule U10: the copies
+// another store of the node puts here, CAPF-trust's in CallManager-trust).
 TrustDecision PlanTrust(const std::string& cluster, const std::string& peer, const TrustStore& store,
-                        const std::vector<pki::Certificate>& desired, const ObservedTrustStore* observed);
+                        const std::vector<pki::Certificate>& desired, const ObservedTrustStore* observed,
+                        const std::set<std::string>& keep = {});
 
 // "cluster/peer/trust/<store>/<AB:CD:... fingerprint>".
 std::string TrustAddress(const std::string& cluster, const std::string& peer, const std::string& store,

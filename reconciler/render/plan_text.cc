@@ -68,6 +68,19 @@ std::string Subject(const Change& c) {
   return label.empty() ? s : s + "  " + label;
 }
 
+// Rule U10: where a change takes effect besides this peer.
+std::string Scope(const Change& c) {
+  std::string s;
+  if (c.scope == ChangeScope::kCluster)
+    s += "  (cluster-wide: reaches " + std::to_string(c.reaches.size()) + (c.reaches.size() == 1 ? " node)" : " nodes)");
+  if (!c.copies_to.empty()) {
+    std::string stores;
+    for (const auto& t : c.copies_to) stores += (stores.empty() ? "" : ", ") + t;
+    s += "  (also copied to " + Safe(stores) + ")";
+  }
+  return s;
+}
+
 std::string RestartText(const Restart& r) {
   return r.kind == RestartKind::kAppliance ? r.target + " (appliance)" : r.target;
 }
@@ -79,9 +92,10 @@ bool HasContent(const PeerPlan& p) {
 void RenderPeer(const PeerPlan& p, const Painter& paint, std::ostringstream& out) {
   out << paint(kBold, "# " + Safe(p.cluster + "/" + p.peer)) << "\n";
   for (const auto& c : p.changes) {
-    out << "  " << paint(ActionColor(c.action), ActionSymbol(c.action)) << " " << Safe(Subject(c)) << "\n";
+    out << "  " << paint(ActionColor(c.action), ActionSymbol(c.action)) << " " << Safe(Subject(c)) << Scope(c) << "\n";
     if (!c.reason.empty()) out << "      # " << Safe(c.reason) << "\n";
     if (!c.waiting_for.empty()) out << "      # waiting for " << Safe(c.waiting_for) << "\n";
+    if (!c.no_rollback.empty()) out << "      # cannot be rolled back: " << Safe(c.no_rollback) << "\n";
     for (const auto& l : c.before) out << "      " << paint(kRed, "- " + Safe(l)) << "\n";
     for (const auto& l : c.after) out << "      " << paint(kGreen, "+ " + Safe(l)) << "\n";
   }

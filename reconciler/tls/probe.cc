@@ -97,6 +97,9 @@ Result<Session> Handshake(const Endpoint& e, std::chrono::milliseconds timeout,
   s.ctx.reset(SSL_CTX_new(TLS_client_method()));
   if (!s.ctx) return Status::Crypto("SSL_CTX_new: " + pki::OpensslErrorString());
   SSL_CTX_set_min_proto_version(s.ctx.get(), TLS1_2_VERSION);
+  if (!e.signature_algorithms.empty() && SSL_CTX_set1_sigalgs_list(s.ctx.get(), e.signature_algorithms.c_str()) != 1)
+    return Status::InvalidInput(Where(e) + ": signature algorithms '" + e.signature_algorithms +
+                                "' not understood: " + pki::OpensslErrorString());
   if (anchors) {
     X509_STORE* store = SSL_CTX_get_cert_store(s.ctx.get());
     for (const auto& a : *anchors) X509_STORE_add_cert(store, a.get());

@@ -17,6 +17,10 @@ struct Endpoint {
   std::string host;  // address to connect to (IPv4, IPv6 or DNS name)
   int port = 443;
   std::string sni;   // server name sent and checked; empty: no SNI
+  // OpenSSL signature algorithms list the client offers ("ECDSA+SHA256:..."): a server
+  // holding an RSA and an EC identity on one port then answers with the one asked for.
+  // Empty: OpenSSL's defaults.
+  std::string signature_algorithms = {};
 };
 
 struct ServedIdentity {

@@ -277,3 +277,52 @@ TEST_CASE("plan files: unwritable folders and unreadable files are errors", "[pl
 
 }  // namespace
 }  // namespace pkiform
+
+namespace pkiform {
+namespace {
+
+TEST_CASE("a cluster-wide change round-trips with the peers it reaches", "[planner][json][rule:U10]") {
+  Plan plan = SamplePlan();
+  PeerPlan& p = plan.peers[0];
+  p.changes[0].scope = ChangeScope::kCluster;
+  p.changes[0].reaches = {"web1.example.com", "web2.example.com"};
+  p.changes[0].copies_to = {"CallManager-trust"};
+  p.changes[1].no_rollback = "an import overwrites the identity and deletes its CSR (U8)";
+  p.scoped_stores = {"tomcat-trust", "CallManager-trust"};
+  p.scoped_digest = "5c0p3d";
+  auto back = PlanFromJson(json::parse(PlanToJson(plan).dump()));
+  INFO(back.status().ToString());
+  REQUIRE(back.ok());
+  const PeerPlan& q = back->peers.at(0);
+  CHECK(q.changes[0].scope == ChangeScope::kCluster);
+  CHECK(q.changes[0].reaches == p.changes[0].reaches);
+  CHECK(q.changes[0].copies_to == p.changes[0].copies_to);
+  CHECK(q.changes[1].scope == ChangeScope::kNode);
+  CHECK(q.changes[1].no_rollback == p.changes[1].no_rollback);
+  CHECK(q.scoped_stores == p.scoped_stores);
+  CHECK(q.scoped_digest == "5c0p3d");
+  CHECK(PlanToJson(*back).dump() == PlanToJson(plan).dump());
+}
+
+TEST_CASE("a plan saved before cluster-wide changes existed still reads", "[planner][json][rule:U10]") {
+  json j = ToPlainJson(SamplePlan());
+  for (auto& c : j["peers"][0]["changes"]) {
+    c.erase("scope");
+    c.erase("reaches");
+    c.erase("copies_to");
+    c.erase("no_rollback");
+  }
+  j["peers"][0].erase("scoped_stores");
+  j["peers"][0].erase("scoped_digest");
+  auto back = PlanFromJson(j);
+  INFO(back.status().ToString());
+  REQUIRE(back.ok());
+  CHECK(back->peers[0].changes[0].scope == ChangeScope::kNode);
+  CHECK(back->peers[0].scoped_digest.empty());
+  j["peers"][0]["changes"][0]["scope"] = "galaxy";
+  CHECK(ReadError(j).message() ==
+        "plan: peers[0].changes[0].scope: unknown value 'galaxy' (expected one of: node, cluster)");
+}
+
+}  // namespace
+}  // namespace pkiform

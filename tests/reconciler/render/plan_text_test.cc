@@ -207,3 +207,53 @@ TEST_CASE("plan text escapes what hosts and manifests put in it", "[planner][ren
 }
 
 }  // namespace pkiform
+
+namespace pkiform {
+namespace {
+
+TEST_CASE("plan text: a cluster-wide change says how many nodes it reaches", "[planner][render][rule:U10]") {
+  Plan plan;
+  plan.peers.push_back(PeerPlan{});
+  plan.peers[0].cluster = "cucm";
+  plan.peers[0].peer = "cucm1";
+  Change add = MakeChange(Action::kCreate, ChangeKind::kTrust, "tomcat-trust", "not in the trust store");
+  add.scope = ChangeScope::kCluster;
+  add.reaches = {"cucm1", "cucm2", "cucm3"};
+  Change capf = MakeChange(Action::kCreate, ChangeKind::kTrust, "CAPF-trust", "not in the trust store");
+  capf.copies_to = {"CallManager-trust"};
+  plan.peers[0].changes = {add, capf};
+  CHECK(RenderPlanText(plan, false) ==
+        "# cucm/cucm1\n"
+        "  + trust tomcat-trust  (cluster-wide: reaches 3 nodes)\n"
+        "      # not in the trust store\n"
+        "  + trust CAPF-trust  (also copied to CallManager-trust)\n"
+        "      # not in the trust store\n"
+        "\n"
+        "Plan: 2 to add, 0 to change, 0 to remove, 0 restarts.\n");
+}
+
+}  // namespace
+}  // namespace pkiform
+
+namespace pkiform {
+namespace {
+
+TEST_CASE("plan text: an identity change that cannot be rolled back says why", "[planner][render][rule:U8]") {
+  Plan plan;
+  plan.peers.push_back(PeerPlan{});
+  plan.peers[0].cluster = "cucm";
+  plan.peers[0].peer = "cucm1";
+  Change c = MakeChange(Action::kReplace, ChangeKind::kIdentity, "tomcat", "issuer differs");
+  c.no_rollback = "an import overwrites the identity and deletes its CSR (U8)";
+  plan.peers[0].changes = {c};
+  CHECK(RenderPlanText(plan, false) ==
+        "# cucm/cucm1\n"
+        "  -/+ identity tomcat\n"
+        "      # issuer differs\n"
+        "      # cannot be rolled back: an import overwrites the identity and deletes its CSR (U8)\n"
+        "\n"
+        "Plan: 0 to add, 1 to change, 0 to remove, 0 restarts.\n");
+}
+
+}  // namespace
+}  // namespace pkiform

@@ -1,0 +1,46 @@
+// Verification targets and the TLS verifier (verifier.h).
+#include "reconciler/executor/verifier.h"
+
+#include <thread>
+
+namespace pkiform {
+
+std::optional<tls::Endpoint> VerifyTargetFor(const Cluster& cluster, const Peer& peer, const IdentitySlot& slot,
+                                             const catalogue::PlatformCatalogue* platform) {
+  if (cluster.restarts.verify == "none") return std::nullopt;
+  const std::string host = peer.address.empty() ? peer.fqdn : peer.address;
+  if (slot.verify)
+    return tls::Endpoint{slot.verify->host.empty() ? host : slot.verify->host, slot.verify->port,
+                         slot.verify->sni.empty() ? peer.fqdn : slot.verify->sni};
+  if (!platform) return std::nullopt;
+  const catalogue::SlotSpec* spec = platform->FindSlot(slot.slot);
+  if (!spec || !spec->verify) return std::nullopt;
+  return tls::Endpoint{host, spec->verify->port, peer.fqdn, spec->verify->signature_algorithms};
+}
+
+Status TlsVerifier::Verify(const tls::Endpoint& ep, const pki::Certificate& expected,
+                           const std::vector<pki::Certificate>& chain) {
+  const std::vector<pki::Certificate> anchors =
+      chain.empty() ? std::vector<pki::Certificate>{expected} : std::vector<pki::Certificate>{chain.back()};
+  // One good handshake is not enough: an old worker that has not yet seen the reload can
+  // answer the next connection. The new certificate must be served several times in a row.
+  std::string last = "no answer";
+  int in_a_row = 0;
+  for (int attempt = 0; attempt < settings_.attempts; ++attempt) {
+    if (attempt) std::this_thread::sleep_for(in_a_row ? settings_.pause_in_a_row : settings_.pause);
+    auto got = tls::FetchServedIdentity(ep, settings_.fetch_timeout);
+    Status seen = !got.ok() ? got.status()
+                  : got->leaf.FingerprintSha256() != expected.FingerprintSha256()
+                      ? Status::Failed("it serves " + got->leaf.FingerprintSha256())
+                      : tls::VerifyHandshake(ep, anchors, settings_.verify_timeout);
+    if (!seen.ok()) {
+      last = seen.message();
+      in_a_row = 0;
+      continue;
+    }
+    if (++in_a_row == settings_.consecutive) return Status::Ok();
+  }
+  return Status::Failed(ep.host + ":" + std::to_string(ep.port) + " does not serve the new certificate (" + last + ")");
+}
+
+}  // namespace pkiform
