@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <re2/re2.h>
 
 #include <chrono>
 #include <filesystem>
@@ -139,9 +140,9 @@ std::string Slurp(const std::string& path) {
 // The CLI answers; the shell ends with `quit`.
 void ExpectCli(ssh::SshSession& session) {
   auto shell = Must(ssh::InteractiveShell::Open(session));
-  Must(shell->Expect(std::regex("admin:"), milliseconds(10000)));
+  Must(shell->Expect(RE2("admin:"), milliseconds(10000)));
   MustOk(shell->Send("show nothing-such\n"));
-  const std::string answer = Must(shell->Expect(std::regex("admin:"), milliseconds(10000)));
+  const std::string answer = Must(shell->Expect(RE2("admin:"), milliseconds(10000)));
   CHECK(answer.find("Executed command unsuccessfully") != std::string::npos);
   MustOk(shell->Send("quit\n"));
 }
