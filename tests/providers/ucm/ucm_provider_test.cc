@@ -253,6 +253,17 @@ TEST_CASE("ucm: what the CLI cannot request fails loudly, naming U15 and the RES
   auto other_cn = provider.GenerateCsr(Request("tomcat", "www.example.com", {node.spec.fqdn}));
   REQUIRE_FALSE(other_cn.ok());
   CHECK(other_cn.status().code() == Status::Code::kUnsupported);
+  // A shared multi-server CSR (rule U3) is the REST API's too.
+  auto shared_manifest = manifest;
+  shared_manifest.identity[0].sans = "shared";
+  ucm::UcmProvider shared(*session, shared_manifest, shared_manifest.peers[0]);
+  const int before_shared = shared.commands_sent();
+  auto shared_csr = shared.GenerateCsr(Request("tomcat", node.spec.fqdn, {node.spec.fqdn}));
+  REQUIRE_FALSE(shared_csr.ok());
+  CHECK(shared_csr.status().code() == Status::Code::kUnsupported);
+  CHECK(Has(shared_csr.status().message(), "U3"));
+  CHECK(Has(shared_csr.status().message(), "REST API"));
+  CHECK(shared.commands_sent() == before_shared);  // refused before the node is asked anything
 }
 
 TEST_CASE("ucm: the key usages of Table 1 are checked on the certificate (before and after import)", "[ucm][rule:U2]") {
