@@ -60,6 +60,12 @@ Result<std::string> UcmProvider::GenerateCsr(const CsrOnPeer& request) {
   if (!spec.ok()) return spec.status();
   if (!(*spec)->csr)
     return Status::Unsupported(Where(slot, step) + ": " + slot + " takes no CSR on Unified CM; it is only regenerated");
+  // rule U3: one CSR shared by several nodes (a multi-server CSR) is made by the REST API, not the CLI.
+  for (const auto& s : cluster_.identity) {
+    if (s.slot == slot && s.sans == "shared")
+      return Status::Unsupported(Where(slot, step) + ": a shared multi-server CSR (U3) cannot be made with the CLI; " +
+                                 kRestApi);
+  }
   auto observed = Observation(slot, step);
   if (!observed.ok()) return observed.status();
   const NodeObservation& o = **observed;

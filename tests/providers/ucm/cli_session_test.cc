@@ -32,7 +32,7 @@ bool Has(const std::string& text, const std::string& part) { return text.find(pa
 
 }  // namespace
 
-TEST_CASE("ucm session: banner, pagination off, a command's clean answer, a refusal quoted", "[ucm]") {
+TEST_CASE("ucm session: banner and pagination off then a clean answer and a quoted refusal", "[ucm]") {
   SimCluster cluster({Publisher()});
   auto session = cluster.Connect(0);
   auto dialect = QuickDialect();
@@ -67,7 +67,7 @@ TEST_CASE("ucm session: a prompt that never comes times out", "[ucm]") {
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
 }
 
-TEST_CASE("ucm session: a connection dropped mid-command is an error, not a hang", "[ucm]") {
+TEST_CASE("ucm session: a connection dropped mid-command is an error and not a hang", "[ucm]") {
   SimCluster cluster({Publisher()});
   cluster.WriteFaults(0, "drop-at-command=2\n");
   auto session = cluster.Connect(0);

@@ -48,7 +48,7 @@ bool Has(const std::string& text, const std::string& part) { return text.find(pa
 
 }  // namespace
 
-TEST_CASE("ucm: observe a factory node: identities, built-in trust, role, release, command count", "[ucm]") {
+TEST_CASE("ucm: observe a factory node (identities and built-in trust and role and release and command count)", "[ucm]") {
   SimCluster cluster({Node("cucm-pub", "127.0.93.1", "publisher")});
   auto manifest = cluster.Manifest({"tomcat", "CallManager", "tomcat-ECDSA"}, {"tomcat-trust"});
   auto session = cluster.Connect(0);
@@ -81,7 +81,7 @@ TEST_CASE("ucm: observe a factory node: identities, built-in trust, role, releas
   CHECK(provider.commands_sent() == o->commands + 1);  // + `set cli pagination off`
 }
 
-TEST_CASE("ucm: CSR, sign, trust first, import, restart, served over TLS; no rollback", "[ucm][rule:U7][rule:U8][rule:U13]") {
+TEST_CASE("ucm: CSR then sign then trust first then import then restart then served over TLS and no rollback", "[ucm][rule:U7][rule:U8][rule:U13]") {
   SimCluster cluster({Node("cucm-pub", "127.0.93.1", "publisher")});
   const auto& node = cluster.node(0);
   auto manifest = cluster.Manifest({"tomcat"}, {"tomcat-trust"});
@@ -145,7 +145,7 @@ TEST_CASE("ucm: CSR, sign, trust first, import, restart, served over TLS; no rol
   CHECK_FALSE(again->slots[0].pending_csr_pem);
 }
 
-TEST_CASE("ucm: a restart reads the final state; a failed one is an error; unknown services are refused", "[ucm][rule:U13]") {
+TEST_CASE("ucm: a restart reads the final state and a failed one is an error and unknown services are refused", "[ucm][rule:U13]") {
   SimCluster cluster({Node("cucm-pub", "127.0.93.1", "publisher")});
   auto manifest = cluster.Manifest({"tomcat"}, {"tomcat-trust"});
   auto session = cluster.Connect(0);
@@ -187,7 +187,7 @@ TEST_CASE("ucm: CAPF only on the publisher", "[ucm][rule:U6]") {
   CHECK(Has(installed.status().message(), "publisher only (U6)"));
 }
 
-TEST_CASE("ucm: a new CSR replaces the pending one; a certificate for the old one is refused", "[ucm][rule:U9]") {
+TEST_CASE("ucm: a new CSR replaces the pending one and a certificate for the old one is refused", "[ucm][rule:U9]") {
   SimCluster cluster({Node("cucm-pub", "127.0.93.1", "publisher")});
   const auto& node = cluster.node(0);
   auto manifest = cluster.Manifest({"tomcat"}, {"tomcat-trust"});
@@ -208,7 +208,7 @@ TEST_CASE("ucm: a new CSR replaces the pending one; a certificate for the old on
   CHECK(provider.InstallIdentity(Install("tomcat", root.Sign(*second, {node.spec.fqdn}))).ok());
 }
 
-TEST_CASE("ucm: trust entries are removed by their file; identities never", "[ucm][rule:U11]") {
+TEST_CASE("ucm: trust entries are removed by their file and identities never", "[ucm][rule:U11]") {
   SimCluster cluster({Node("cucm-pub", "127.0.93.1", "publisher")});
   auto manifest = cluster.Manifest({"tomcat"}, {"tomcat-trust"});
   auto session = cluster.Connect(0);
@@ -234,7 +234,7 @@ TEST_CASE("ucm: trust entries are removed by their file; identities never", "[uc
   CHECK(after->slots[0].certificate_pem == actual->slots[0].certificate_pem);
 }
 
-TEST_CASE("ucm: what the CLI cannot request fails loudly, naming U15 and the REST API", "[ucm][rule:U15]") {
+TEST_CASE("ucm: what the CLI cannot request fails loudly naming U15 and the REST API", "[ucm][rule:U15]") {
   SimCluster cluster({Node("cucm-pub", "127.0.93.1", "publisher", "14SU2")});
   const auto& node = cluster.node(0);
   auto manifest = cluster.Manifest({"tomcat"}, {"tomcat-trust"});
@@ -253,6 +253,17 @@ TEST_CASE("ucm: what the CLI cannot request fails loudly, naming U15 and the RES
   auto other_cn = provider.GenerateCsr(Request("tomcat", "www.example.com", {node.spec.fqdn}));
   REQUIRE_FALSE(other_cn.ok());
   CHECK(other_cn.status().code() == Status::Code::kUnsupported);
+  // A shared multi-server CSR (rule U3) is the REST API's too.
+  auto shared_manifest = manifest;
+  shared_manifest.identity[0].sans = "shared";
+  ucm::UcmProvider shared(*session, shared_manifest, shared_manifest.peers[0]);
+  const int before_shared = shared.commands_sent();
+  auto shared_csr = shared.GenerateCsr(Request("tomcat", node.spec.fqdn, {node.spec.fqdn}));
+  REQUIRE_FALSE(shared_csr.ok());
+  CHECK(shared_csr.status().code() == Status::Code::kUnsupported);
+  CHECK(Has(shared_csr.status().message(), "U3"));
+  CHECK(Has(shared_csr.status().message(), "REST API"));
+  CHECK(shared.commands_sent() == before_shared);  // refused before the node is asked anything
 }
 
 TEST_CASE("ucm: the key usages of Table 1 are checked on the certificate (before and after import)", "[ucm][rule:U2]") {
@@ -278,7 +289,7 @@ TEST_CASE("ucm: the key usages of Table 1 are checked on the certificate (before
   CHECK(after->slots[0].certificate_pem == before);  // the identity was not touched
 }
 
-TEST_CASE("ucm: the OU question is answered from 14SU1; before it, a subject without OU is refused", "[ucm]") {
+TEST_CASE("ucm: the OU question is answered from 14SU1 and before it a subject without OU is refused", "[ucm]") {
   SimCluster cluster({Node("cucm-pub", "127.0.93.1", "publisher", "14"), Node("cucm-sub", "127.0.93.2", "subscriber")});
   auto manifest = cluster.Manifest({"tomcat"}, {"tomcat-trust"});
   {
