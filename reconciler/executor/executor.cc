@@ -228,7 +228,11 @@ class PeerRun {
         // Honest: the platform cannot put the previous identity back (rule U8 on ucm).
         outcome.not_restored.push_back(it->change->address + ": " + it->change->no_rollback);
         left += (left.empty() ? "" : ", ") + it->slot->slot;
-        if (hooks_.record) hooks_.record(plan_, *it->change, "not-rolled-back", "", it->change->no_rollback);
+        // The history knows applied/requested/failed/rolled-back: "failed", with the new
+        // identity that stays as its after-fingerprint, and why it stays.
+        if (hooks_.record)
+          hooks_.record(plan_, *it->change, "failed", it->certificate.FingerprintSha256(),
+                        cause.message() + "; not rolled back: " + it->change->no_rollback);
         continue;
       }
       if (Status s = provider_.RestoreIdentity(it->backup); !s.ok()) {
