@@ -237,6 +237,22 @@ bool FleetRun::Execute(const Plan& plan) {
     if (!conn.ok()) return conn.status();
     return (*conn)->provider.get();
   };
+  hooks.reconnect = [&](const Cluster& c, const Peer& p) -> Result<Provider*> {
+    std::unique_ptr<ssh::SshSession> old_session;
+    std::unique_ptr<Provider> old_provider;
+    {
+      std::lock_guard<std::mutex> g(hooks_mu);
+      PeerConnection& conn = connections_[Key(c.name, p.fqdn)];
+      old_provider = std::move(conn.provider);  // the provider first: it uses the session
+      old_session = std::move(conn.session);
+    }
+    old_provider.reset();
+    old_session.reset();
+    std::lock_guard<std::mutex> g(hooks_mu);
+    auto conn = Connect(c, p);
+    if (!conn.ok()) return conn.status();
+    return (*conn)->provider.get();
+  };
   hooks.issuer = [&](const std::string& name) -> Result<CertificateIssuer*> {
     std::lock_guard<std::mutex> g(hooks_mu);
     auto it = issuers.find(name);

@@ -46,11 +46,11 @@ class PeerRun {
           const pki::Clock& clock, const ExecutorHooks& hooks, Provider& provider,
           const std::vector<const Change*>& arrived)
       : plan_(plan), desired_(desired), cluster_(cluster), peer_(peer), clock_(clock), hooks_(hooks),
-        provider_(provider), arrived_(arrived) {}
+        provider_(&provider), arrived_(arrived) {}
 
   // Applies the peer's changes; on failure restores and returns the error.
   Status Run(PeerOutcome& outcome) {
-    auto actual = provider_.Observe();
+    auto actual = provider_->Observe();
     if (!actual.ok()) return actual.status();
     if (Status s = CheckNotStale(*actual); !s.ok()) return s;
     observed_ = std::move(actual).value();
@@ -68,7 +68,7 @@ class PeerRun {
       Progress("verified: " + done.slot->slot + " serves " + done.certificate.FingerprintSha256().substr(0, 23));
     }
     for (const auto& done : installed_) {
-      if (Status s = provider_.DiscardBackup(done.backup); !s.ok())
+      if (Status s = provider_->DiscardBackup(done.backup); !s.ok())
         Progress("warning: could not remove the backup of " + done.slot->slot + ": " + s.message());
       if (done.issuer->kind == Issuer::Kind::kExternal && hooks_.answered) hooks_.answered(plan_, *done.slot);
     }
@@ -94,6 +94,20 @@ class PeerRun {
     if (!hooks_.verifier) return Status::Failed("no verifier was given to the executor; the new identity is unproved");
     Progress("verify: " + done.slot->slot + " on " + endpoint->host + ":" + std::to_string(endpoint->port));
     return hooks_.verifier->Verify(*endpoint, done.certificate, done.chain);
+  }
+
+  // A restart that drops the session (catalogue restartTimes: dropsSession; vcs: the
+  // appliance) is followed by a new connection, through which the run goes on.
+  Status RestartAndReconnect(const pkiform::Restart& r) {
+    if (Status s = provider_->Restart(r); !s.ok()) return s;
+    if (!r.drops_session) return Status::Ok();
+    if (!hooks_.reconnect)
+      return Status::Failed("restart " + r.target + " ends the session and this run cannot reconnect");
+    auto fresh = hooks_.reconnect(cluster_, peer_);
+    if (!fresh.ok()) return fresh.status().WithContext("reconnect after restart " + r.target);
+    provider_ = *fresh;
+    Progress("reconnected after restart: " + r.target);
+    return Status::Ok();
   }
 
   // The plan is stale when the peer's own state changed since it was made. The stores
@@ -163,16 +177,16 @@ class PeerRun {
     Progress(std::string(ActionSymbol(c.action)) + " " + c.address);
     switch (c.kind) {
       case ChangeKind::kTrust:
-        if (c.action == Action::kDelete) return provider_.RemoveTrust(c.slot_or_store, c.before_fingerprint);
-        return provider_.AddTrust(c.slot_or_store, c.certificate_pem);
+        if (c.action == Action::kDelete) return provider_->RemoveTrust(c.slot_or_store, c.before_fingerprint);
+        return provider_->AddTrust(c.slot_or_store, c.certificate_pem);
       case ChangeKind::kCrl:
-        return provider_.InstallCrl(c.slot_or_store, c.certificate_pem);
+        return provider_->InstallCrl(c.slot_or_store, c.certificate_pem);
       case ChangeKind::kIdentity:
         return InstallIdentity(c);
       case ChangeKind::kSetting:
-        return provider_.ApplySetting(c.slot_or_store, c.setting_after);
+        return provider_->ApplySetting(c.slot_or_store, c.setting_after);
       case ChangeKind::kBackups:  // Run applies these last
-        return provider_.RemoveLeftoverBackups(c.slot_or_store, c.remove_files);
+        return provider_->RemoveLeftoverBackups(c.slot_or_store, c.remove_files);
     }
     return Status::Failed("unknown change kind");
   }
@@ -195,14 +209,14 @@ class PeerRun {
       if (s.ok()) Progress("request for " + slot->slot + " handed over to issuer " + issuer->name);
       return s;
     };
-    const NewIdentityContext ctx{provider_, *issuer, **signer, *slot, *order, c, observed_.FindSlot(slot->slot),
+    const NewIdentityContext ctx{*provider_, *issuer, **signer, *slot, *order, c, observed_.FindSlot(slot->slot),
                                  hand_over};
     auto made = MakeNewIdentity(ctx);
     if (!made.ok()) return made.status();
     if (!*made) return Status::Ok();  // a request went out; nothing to install until the CA answers
     NewIdentity& identity = **made;
     identity.install.private_key_pem = identity.generated_key ? &*identity.generated_key : nullptr;
-    auto backup = provider_.InstallIdentity(identity.install);
+    auto backup = provider_->InstallIdentity(identity.install);
     if (!backup.ok()) return backup.status();
     installed_.push_back({&c, slot, issuer, *backup, identity.certificate, identity.chain});
     return Status::Ok();
@@ -211,7 +225,7 @@ class PeerRun {
   Status Restarts() {
     for (const auto& r : plan_.restarts) {
       Progress("restart: " + r.target);
-      if (Status s = provider_.Restart(r); !s.ok()) return s;
+      if (Status s = RestartAndReconnect(r); !s.ok()) return s;
     }
     return Status::Ok();
   }
@@ -228,10 +242,14 @@ class PeerRun {
         // Honest: the platform cannot put the previous identity back (rule U8 on ucm).
         outcome.not_restored.push_back(it->change->address + ": " + it->change->no_rollback);
         left += (left.empty() ? "" : ", ") + it->slot->slot;
-        if (hooks_.record) hooks_.record(plan_, *it->change, "not-rolled-back", "", it->change->no_rollback);
+        // The history knows applied/requested/failed/rolled-back: "failed", with the new
+        // identity that stays as its after-fingerprint, and why it stays.
+        if (hooks_.record)
+          hooks_.record(plan_, *it->change, "failed", it->certificate.FingerprintSha256(),
+                        cause.message() + "; not rolled back: " + it->change->no_rollback);
         continue;
       }
-      if (Status s = provider_.RestoreIdentity(it->backup); !s.ok()) {
+      if (Status s = provider_->RestoreIdentity(it->backup); !s.ok()) {
         problems += "; restore " + it->slot->slot + ": " + s.message();
         continue;
       }
@@ -242,7 +260,7 @@ class PeerRun {
     }
     if (restored_any)
       for (const auto& r : plan_.restarts)
-        if (Status s = provider_.Restart(r); !s.ok()) problems += "; restart " + r.target + ": " + s.message();
+        if (Status s = RestartAndReconnect(r); !s.ok()) problems += "; restart " + r.target + ": " + s.message();
     outcome.rolled_back = problems.empty() && left.empty();
     std::string what;
     if (restored_any) what = problems.empty() ? "rolled back" : "ROLLBACK INCOMPLETE" + problems;
@@ -258,7 +276,7 @@ class PeerRun {
   const Peer& peer_;
   const pki::Clock& clock_;
   const ExecutorHooks& hooks_;
-  Provider& provider_;
+  Provider* provider_;  // replaced when a restart drops the session (RestartAndReconnect)
   const std::vector<const Change*>& arrived_;
   Actual observed_;  // re-observed before applying, equal to what the plan saw
   std::vector<InstalledIdentity> installed_;

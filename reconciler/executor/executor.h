@@ -41,6 +41,9 @@ struct IdentityOrder {
 struct ExecutorHooks {
   // The provider of a peer, on its run's one SSH connection (owned by the caller).
   std::function<Result<Provider*>(const Cluster&, const Peer&)> connect;
+  // A new connection and provider for a peer whose session a restart ended (Restart::
+  // drops_session); the old provider is not used again. Unset: such a restart fails the peer.
+  std::function<Result<Provider*>(const Cluster&, const Peer&)> reconnect;
   // The issuer named in a slot (opened once per run by the caller).
   std::function<Result<CertificateIssuer*>(const std::string& issuer)> issuer;
   // Derives the CSR, key and signing policy of a slot for a peer (planner's rules).

@@ -41,5 +41,31 @@ TEST_CASE("rollback: the loader wants a reason, or how, and knows only three ans
   CHECK_FALSE(parse("rollback: {identity: none, reason: r, extra: 1}\n").ok());
 }
 
+TEST_CASE("restart timings: every service a ucm slot or store restarts has one; timeouts cover the expected time",
+          "[catalogue][rule:U13]") {
+  const PlatformCatalogue& ucm = Platform("ucm");
+  auto check = [&](const std::vector<RestartSpec>& restarts) {
+    for (const auto& r : restarts) {
+      INFO(r.name);
+      const RestartTiming* t = ucm.TimingFor(r.name);
+      REQUIRE(t != nullptr);
+      CHECK(t->timeout_seconds >= t->expected_seconds);
+      CHECK_FALSE(t->drops_session);  // `utils service restart` returns to the prompt
+    }
+  };
+  for (const auto& s : ucm.slots) check(s.restarts);
+  for (const auto& t : ucm.trust_stores) check(t.restarts);
+}
+
+TEST_CASE("settings: ucm lists OCSP (U16) and the certificate monitor (U17); openssh none",
+          "[catalogue][rule:U16][rule:U17]") {
+  std::vector<std::string> names;
+  for (const auto& s : Platform("ucm").settings) names.push_back(s.name);
+  CHECK(names == std::vector<std::string>{"ocsp.enabled", "ocsp.useCertificateUri", "ocsp.responder",
+                                          "ocsp.checkInterval", "certificateMonitor.notifyBefore",
+                                          "certificateMonitor.frequency", "certificateMonitor.email"});
+  CHECK(Platform("openssh").settings.empty());
+}
+
 }  // namespace
 }  // namespace pkiform::catalogue::testing

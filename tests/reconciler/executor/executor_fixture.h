@@ -106,6 +106,13 @@ struct Rig {
       if (!slot) slot = std::make_unique<FakeProvider>(fleet, p.fqdn);
       return slot.get();
     };
+    h.reconnect = [this](const Cluster&, const Peer& p) -> Result<Provider*> {
+      fleet.Call(p.fqdn + ": reconnect");
+      std::lock_guard<std::mutex> g(mu);
+      auto& slot = providers[p.fqdn];
+      slot = std::make_unique<FakeProvider>(fleet, p.fqdn);  // the old one is gone with its session
+      return slot.get();
+    };
     h.issuer = [this](const std::string&) -> Result<CertificateIssuer*> { return &signer; };
     h.order = [](const Cluster&, const Peer& p, const IdentitySlot&) -> Result<IdentityOrder> {
       IdentityOrder o;

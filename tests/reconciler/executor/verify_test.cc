@@ -93,8 +93,9 @@ struct OneTomcat {
     plan.peers = {pp};
   }
 
-  ApplyReport Run() {
+  ApplyReport Run(bool can_reconnect = true) {
     ExecutorHooks h = rig.Hooks();
+    if (!can_reconnect) h.reconnect = nullptr;
     h.verify = nullptr;  // the executor's own verification, with the injected verifier
     h.verifier = &verifier;
     h.catalogue = &planner::testing::Catalogue();
@@ -129,6 +130,21 @@ TEST_CASE("verify: without a verifier the executor refuses to call an identity p
   const ApplyReport report = Execute(t.plan, t.d, t.rig.clock, h);
   CHECK_FALSE(report.ok());
   CHECK(report.peers.at(0).error.find("no verifier") != std::string::npos);
+}
+
+TEST_CASE("restart: a restart that ends the session is followed by a new connection", "[executor][verify]") {
+  OneTomcat t;
+  t.plan.peers[0].restarts[0].drops_session = true;
+  const ApplyReport report = t.Run();
+  INFO(report.Summary());
+  CHECK(report.ok());
+  CHECK(t.rig.fleet.CallsOf("cucm1.example.com") ==
+        std::vector<std::string>{"observe", "install tomcat", "restart Cisco Tomcat", "reconnect", "discard tomcat"});
+  OneTomcat u;
+  u.plan.peers[0].restarts[0].drops_session = true;
+  const ApplyReport failed = u.Run(/*can_reconnect=*/false);
+  CHECK_FALSE(failed.ok());
+  CHECK(failed.peers.at(0).error.find("ends the session and this run cannot reconnect") != std::string::npos);
 }
 
 TEST_CASE("restarts carry the catalogue's timings into the plan", "[planner][rule:U13]") {

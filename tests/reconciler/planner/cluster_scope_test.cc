@@ -117,6 +117,19 @@ TEST_CASE("U10: CAPF-trust's copy in CallManager-trust is neither pruned nor add
   CHECK(Changes(plan).size() == 2);
 }
 
+TEST_CASE("U10: --target one peer: the change is made there, and the plan says whom else it reaches",
+          "[planner][rule:U10]") {
+  Fleet f = UcmTrustFleet();
+  f.target = "cucm/cucm2.example.com";
+  f.observed.pop_back();  // the publisher is not observed
+  const Plan plan = f.MustPlan();
+  const Change change = OnlyChange(plan);
+  CHECK(change.scope == ChangeScope::kCluster);
+  CHECK(change.address.find("cucm2.example.com") != std::string::npos);
+  REQUIRE(plan.peers.at(0).notes.size() == 1);
+  CHECK(plan.peers[0].notes[0].find("also reaches cucm1.example.com, not in this plan") != std::string::npos);
+}
+
 TEST_CASE("U10: an openssh store is the node's own", "[planner][rule:U10]") {
   Fleet f;
   f.cluster().peers.push_back(MakePeer("web2.example.com"));
