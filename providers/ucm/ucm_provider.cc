@@ -292,8 +292,10 @@ Status UcmProvider::Restart(const pkiform::Restart& restart) {
   auto command = Fill(dialect_->restart_send, {{"service", restart.target}});
   if (!command.ok()) return Fail(subject, step, command.status());
   // Completion is the service's state line, not a sleep: the command returns when the
-  // node has printed the final state (a Tomcat restart takes minutes).
-  auto out = (*cli)->Run(*command, std::chrono::seconds(dialect_->restart_seconds));
+  // node has printed the final state (a Tomcat restart takes minutes). The bound is the
+  // catalogue's restartTimes for this service when the plan carries one, else the dialect's.
+  const int bound = restart.timeout_seconds > 0 ? restart.timeout_seconds : dialect_->restart_seconds;
+  auto out = (*cli)->Run(*command, std::chrono::seconds(bound));
   if (!out.ok()) return Fail(subject, step, out.status());
   const std::string state = LastState(ParseServiceStates(*out), restart.target);
   if (state == dialect_->restart_started) return Status::Ok();

@@ -1,6 +1,8 @@
 // UcmProvider: AddTrust and RemoveTrust. A trust store is "<unit>-trust"; the CLI imports
 // into it by unit and deletes by file name, which the last observation knows (TrustEntry).
 #include <algorithm>
+#include <set>
+#include <utility>
 
 #include "providers/ucm/cli_text.h"
 #include "providers/ucm/ucm_provider.h"
@@ -32,9 +34,8 @@ Status UcmProvider::AddTrust(const std::string& store, const std::string& certif
   if (!certificate.ok()) return Fail(subject, step, certificate.status());
   auto observed = Observation(subject, step);
   if (!observed.ok()) return observed.status();
-  std::set<std::string> known;
-  for (const auto& e : (*observed)->trust_entries)
-    if (e.store == store) known.insert(e.file);
+  std::set<std::pair<std::string, std::string>> known;  // (store, file)
+  for (const auto& e : (*observed)->trust_entries) known.insert({e.store, e.file});
 
   auto cli_or = Cli(subject, step);
   if (!cli_or.ok()) return cli_or.status();
@@ -45,16 +46,21 @@ Status UcmProvider::AddTrust(const std::string& store, const std::string& certif
   if (!out.ok()) return Fail(subject, step, out.status());
 
   // The node names the file; the new entry is read back so RemoveTrust can name it later.
+  // Every new entry is, not only this store's: a CAPF-trust import is also copied to
+  // CallManager-trust (catalogue copiesTo, U10), and a later identity import checks that
+  // store (U7) against this observation.
   auto list = cli.Run(dialect_->list_trust);
   if (!list.ok()) return Fail(subject, "read back the store", list.status());
   const std::string want = certificate->FingerprintSha256();
+  bool added = false;
   for (const auto& e : ParseCertList(*list)) {
-    if (e.unit != store || known.count(e.file)) continue;
+    if (known.count({e.unit, e.file})) continue;
     auto entry = ReadTrust(cli, e.unit, e.file, e.description);
     if (!entry.ok()) return Fail(subject, "read back the store", entry.status());
     CacheTrust(*entry);
-    if (entry->fingerprint == want) return Status::Ok();
+    if (e.unit == store && entry->fingerprint == want) added = true;
   }
+  if (added) return Status::Ok();
   // Already there under a known name (an import of an existing CA replaces it in place).
   if (std::any_of((*observed)->trust_entries.begin(), (*observed)->trust_entries.end(),
                   [&](const TrustEntry& e) { return e.store == store && e.fingerprint == want; }))

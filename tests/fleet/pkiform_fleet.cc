@@ -188,6 +188,7 @@ int main(int argc, char** argv) {
   options.sipTlsPort = EnvInt("PKIFORM_FLEET_SIP_TLS_PORT", 5061);
   options.applianceRestartMs = EnvInt("PKIFORM_FLEET_RESTART_MS", 0);
   options.applianceStartupMs = EnvInt("PKIFORM_FLEET_STARTUP_MS", 0);
+  options.applianceCountry = "GB";  // the country the manifests below ask for (ucm fixes it at installation)
   if (const char* sim = std::getenv("PKIFORM_SIM"); sim != nullptr && *sim != '\0') options.simPath = sim;
   options.hostShell = std::string(PKIFORM_SOURCE_DIR) + "/tests/fleet/host-shell";
   const char* noSftp = std::getenv("PKIFORM_FLEET_NO_SFTP");

@@ -86,7 +86,10 @@ Status Appliance::Init(const fs::path& dir, const NodeConfig& in) {
   auto opened = Appliance::Open(dir);
   if (!opened.ok()) return opened.status();
   Appliance& a = *opened;
-  if (auto s = a.SaveWebSecurity(WebSecurity{}); !s.ok()) return s;
+  // The country is chosen at installation and fixed afterwards (set web-security keeps it).
+  WebSecurity installed;
+  if (!in.country.empty()) installed.country = in.country;
+  if (auto s = a.SaveWebSecurity(installed); !s.ok()) return s;
 
   FileLock lock(a.ClusterLockPath());
   if (!lock.locked()) return Status::IoError("cannot lock " + a.ClusterLockPath().string());

@@ -47,6 +47,7 @@ struct NodeConfig {
   int sipTlsPort = 5061;
   int restartMs = 0;
   int startupMs = 0;
+  std::string country;  // chosen at installation (init only); empty: US
   bool IsPublisher() const { return role == "publisher"; }
 };
 

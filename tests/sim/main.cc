@@ -2,7 +2,7 @@
 // and IM and Presence 14). Sub-commands:
 //   init   --platform ucm --dir DIR --fqdn FQDN --address IP --role publisher|subscriber
 //          --node-type unifiedCM|imAndPresence --release 14|14SU1|14SU2|14SU3 --cluster-dir CDIR
-//          [--https-port 443] [--sip-tls-port 5061] [--restart-ms 0] [--startup-ms 0]
+//          [--https-port 443] [--sip-tls-port 5061] [--restart-ms 0] [--startup-ms 0] [--country US]
 //          writes the factory state (appliance_state.h) and joins the cluster in CDIR;
 //   shell  --fleet FLEETDIR | --dir DIR: the node's CLI (ucm_cli.h) on stdin/stdout, what
 //          sshd's ForceCommand runs; exec requests (SSH_ORIGINAL_COMMAND) are refused;
@@ -31,7 +31,7 @@ int Usage(const std::string& why) {
                "usage: pkiform-sim init --platform ucm --dir DIR --fqdn FQDN --address IP --role publisher|subscriber\n"
                "                        --node-type unifiedCM|imAndPresence --release 14|14SU1|14SU2|14SU3\n"
                "                        --cluster-dir CDIR [--https-port N] [--sip-tls-port N] [--restart-ms N]\n"
-               "                        [--startup-ms N]\n"
+               "                        [--startup-ms N] [--country CC]\n"
                "       pkiform-sim shell (--fleet FLEETDIR | --dir DIR)\n"
                "       pkiform-sim tls (--fleet FLEETDIR | --dir DIR)...\n",
                why.c_str());
@@ -70,7 +70,7 @@ int Init(const std::multimap<std::string, std::string>& o) {
   };
   for (const auto& [k, v] : o) {
     static const char* known[] = {"platform",  "dir",        "fqdn",         "address",    "role",      "node-type",
-                                  "release",   "cluster-dir", "https-port",  "sip-tls-port", "restart-ms", "startup-ms"};
+                                  "release",   "cluster-dir", "https-port",  "sip-tls-port", "restart-ms", "startup-ms", "country"};
     bool found = false;
     for (const char* n : known) found = found || k == n;
     if (!found) return Usage("unknown option --" + k);
@@ -92,6 +92,10 @@ int Init(const std::multimap<std::string, std::string>& o) {
   if (c.role != "publisher" && c.role != "subscriber") return Usage("--role must be publisher or subscriber");
   if (c.nodeType != "unifiedCM" && c.nodeType != "imAndPresence")
     return Usage("--node-type must be unifiedCM or imAndPresence");
+  c.country = get("country");  // the installer's choice; the CLI cannot change it afterwards
+  if (!c.country.empty() && (c.country.size() != 2 || c.country.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") !=
+                                                           std::string::npos))
+    return Usage("--country must be two capital letters");
   if (pkiform::sim::VersionOfRelease(c.release).empty()) return Usage("--release must be 14, 14SU1, 14SU2 or 14SU3");
   if (!get("https-port").empty() && !ParsePort(get("https-port"), 1, 65535, c.httpsPort))
     return Usage("--https-port must be 1..65535");

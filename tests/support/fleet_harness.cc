@@ -522,13 +522,15 @@ Status FleetHarness::InitAppliance(const FleetHost& host, const std::string& sim
   Status s = MakeDir(dir, 0755, uid, gid);
   if (s.ok()) s = MakeDir(clusterDir, 0755, uid, gid);
   if (!s.ok()) return s;
-  auto run = RunProcess({sim, "init", "--platform", "ucm", "--dir", dir, "--fqdn", host.fqdn, "--address",
-                         host.address, "--role", host.role, "--node-type", host.nodeType, "--release", host.release,
-                         "--cluster-dir", clusterDir, "--https-port", std::to_string(options_.httpsPort),
-                         "--sip-tls-port", std::to_string(options_.sipTlsPort), "--restart-ms",
-                         std::to_string(options_.applianceRestartMs), "--startup-ms",
-                         std::to_string(options_.applianceStartupMs)},
-                        options_.startTimeout);
+  std::vector<std::string> init = {sim, "init", "--platform", "ucm", "--dir", dir, "--fqdn", host.fqdn, "--address",
+                                   host.address, "--role", host.role, "--node-type", host.nodeType, "--release",
+                                   host.release, "--cluster-dir", clusterDir, "--https-port",
+                                   std::to_string(options_.httpsPort), "--sip-tls-port",
+                                   std::to_string(options_.sipTlsPort), "--restart-ms",
+                                   std::to_string(options_.applianceRestartMs), "--startup-ms",
+                                   std::to_string(options_.applianceStartupMs)};
+  if (!options_.applianceCountry.empty()) init.insert(init.end(), {"--country", options_.applianceCountry});
+  auto run = RunProcess(init, options_.startTimeout);
   if (!run.ok()) return run.status().WithContext("pkiform-sim init");
   if (run->exitCode != 0) {
     return Status::Failed("pkiform-sim init failed (exit " + std::to_string(run->exitCode) + "): " + run->output);

@@ -94,6 +94,9 @@ struct FleetOptions {
   std::string simPath;  // empty: pkiform-sim as built by CMake (PKIFORM_SIM_PATH)
   int applianceRestartMs = 0;  // how long a service restart keeps its endpoint down
   int applianceStartupMs = 0;  // how long the CLI takes to start ("please wait ...")
+  // The country an appliance was installed with (ucm: fixed at installation, so every CSR
+  // carries it); empty: the simulator's default, US.
+  std::string applianceCountry;
   int httpsPort = 443;         // tomcat and tomcat-ECDSA
   int sipTlsPort = 5061;       // CallManager (and CallManager-ECDSA)
 };
