@@ -123,6 +123,7 @@ void ReadCsr(strict::Map& top, Dialect& d) {
 
 void ReadServices(strict::Map& top, Dialect& d) {
   strict::Map m(top.errors(), top.Child("services"), "services");
+  d.service_list = m.String("list");
   strict::Map r(m.errors(), m.Child("restart"), "services.restart");
   d.restart_send = r.String("send");
   d.restart_started = r.String("started");

@@ -64,6 +64,7 @@ struct Dialect {
   CommandText csr_generate;
   std::string ou_question;
   // services
+  std::string service_list;
   std::string restart_send;
   std::string restart_started;
   std::vector<std::string> restart_failed;

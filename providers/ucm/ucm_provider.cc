@@ -216,6 +216,12 @@ Result<Actual> UcmProvider::Observe() {
   if (!trust.ok()) return Fail(subject, step, trust.status());
   auto csrs = cli.Run(d.csr_list_own);
   if (!csrs.ok()) return Fail(subject, step, csrs.status());
+  // A service that is not running (a restart that failed) must be started again: the
+  // planner restarts it when a managed slot needs it (U13).
+  auto services = cli.Run(d.service_list);
+  if (!services.ok()) return Fail(subject, step, services.status());
+  for (const auto& s : ParseServiceStates(*services))
+    if (s.state != d.restart_started) o.actual.stopped_services[s.service] = s.state;
   const auto own_entries = ParseCertList(*own);
   const auto trust_entries = ParseCertList(*trust);
   const auto csr_entries = ParseCsrList(*csrs);

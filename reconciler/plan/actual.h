@@ -50,6 +50,11 @@ struct Actual {
   // Node settings the provider reports (catalogue `settings`, e.g. "ocsp.enabled" -> "true");
   // empty when it reports none (openssh).
   std::map<std::string, std::string> settings;
+  // Services the node reports not running (ucm: `utils service list`), name -> state as
+  // printed ("[STOPPED]"). The planner restarts those a managed slot's restarts include, so
+  // that a restart an earlier apply could not finish is made up. Not part of the digests:
+  // a service coming up between plan and apply does not make a plan stale.
+  std::map<std::string, std::string> stopped_services;
 
   const ObservedSlot* FindSlot(const std::string& name) const;
   const ObservedTrustStore* FindTrustStore(const std::string& name) const;

@@ -221,6 +221,8 @@ Result<Plan> MakePlan(const PlanInput& in) {
       std::vector<Change> needing_restarts = trust[i].incoming;
       needing_restarts.insert(needing_restarts.end(), pp.changes.begin(), pp.changes.end());
       pp.restarts = CollectRestarts(needing_restarts, cluster, *platform, facts);
+      for (auto& r : RestartsOfStoppedServices(*trust[i].actual, cluster, *platform, facts, pp.restarts, pp.notes))
+        pp.restarts.push_back(std::move(r));
       pp.follow_ups = CollectFollowUps(pp.changes, in.desired, cluster, *platform, facts);
     }
     // The peers that make cluster-wide changes go first (the publisher first of all), so

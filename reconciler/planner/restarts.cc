@@ -103,6 +103,35 @@ std::vector<Restart> CollectRestarts(const std::vector<Change>& changes, const C
   return out;
 }
 
+std::vector<Restart> RestartsOfStoppedServices(const Actual& actual, const Cluster& cluster,
+                                               const catalogue::PlatformCatalogue& platform, const ClusterFacts& facts,
+                                               const std::vector<Restart>& planned, std::vector<std::string>& notes) {
+  std::vector<Restart> out;
+  if (actual.stopped_services.empty()) return out;
+  for (const auto& slot : cluster.identity) {
+    for (const auto& spec : platform.RestartsFor(slot.slot, facts.node_type, facts.release)) {
+      if (spec.kind != RestartSpec::Kind::kService) continue;
+      auto stopped = actual.stopped_services.find(spec.name);
+      if (stopped == actual.stopped_services.end()) continue;
+      auto same = [&](const Restart& r) { return r.kind == RestartKind::kService && r.target == spec.name; };
+      if (std::any_of(planned.begin(), planned.end(), same) || std::any_of(out.begin(), out.end(), same)) continue;
+      Restart r;
+      r.kind = RestartKind::kService;
+      r.target = spec.name;
+      r.because = cluster.name + "/" + actual.peer + "/service/" + spec.name;
+      if (const catalogue::RestartTiming* t = platform.TimingFor(spec.name)) {
+        r.expected_seconds = t->expected_seconds;
+        r.timeout_seconds = t->timeout_seconds;
+        r.drops_session = t->drops_session;
+      }
+      out.push_back(std::move(r));
+      notes.push_back(spec.name + " is not running (" + stopped->second + "): it is restarted so that " + slot.slot +
+                      " is served");
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> CollectFollowUps(const std::vector<Change>& changes, const Desired& desired,
                                           const Cluster& cluster, const catalogue::PlatformCatalogue& platform,
                                           const ClusterFacts& facts) {

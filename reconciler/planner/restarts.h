@@ -13,6 +13,7 @@
 
 #include "reconciler/catalogue/catalogue.h"
 #include "reconciler/manifest/model.h"
+#include "reconciler/plan/actual.h"
 #include "reconciler/plan/plan.h"
 #include "reconciler/planner/cluster_facts.h"
 
@@ -23,6 +24,14 @@ namespace pkiform::planner {
 // command restarts nothing.
 std::vector<Restart> CollectRestarts(const std::vector<Change>& changes, const Cluster& cluster,
                                      const catalogue::PlatformCatalogue& platform, const ClusterFacts& facts);
+
+// Restarts of the services a managed slot's restarts include (catalogue, U13) that the node
+// reports not running: a restart an earlier apply could not finish is made up, else the
+// node would hold the new identity and never serve it. Each comes with a note for people.
+// Those already in `planned` are not repeated.
+std::vector<Restart> RestartsOfStoppedServices(const Actual& actual, const Cluster& cluster,
+                                               const catalogue::PlatformCatalogue& platform, const ClusterFacts& facts,
+                                               const std::vector<Restart>& planned, std::vector<std::string>& notes);
 
 // The catalogue's follow-ups for the identity changes (those of phase "before"
 // first), without duplicates. A change by a selfSigned issuer is a regeneration,

@@ -18,7 +18,7 @@
 // appliances' ports and delays; PKIFORM_SIM overrides the pkiform-sim the build knows.
 //
 // COMMAND sees FLEET_DIR (DIR), FLEET_SSH_PORT, FLEET_NGINX_PORT and, with ucm
-// hosts, FLEET_UCM_USER, FLEET_UCM_PASSWORD_FILE, FLEET_HTTPS_PORT, FLEET_SIP_TLS_PORT.
+// hosts, FLEET_UCM_USER, FLEET_UCM_PASSWORD_FILE, FLEET_HTTPS_PORT, FLEET_SIP_TLS_PORT, FLEET_HOSTS_DIR (the appliances' simulator directories, by address).
 #include <grp.h>
 #include <pwd.h>
 #include <sys/wait.h>
@@ -233,6 +233,8 @@ int main(int argc, char** argv) {
     setenv("FLEET_UCM_PASSWORD_FILE", (dir / "ssh/appliance-password").c_str(), 1);
     setenv("FLEET_HTTPS_PORT", std::to_string((*fleet)->httpsPort()).c_str(), 1);
     setenv("FLEET_SIP_TLS_PORT", std::to_string((*fleet)->sipTlsPort()).c_str(), 1);
+    // Each appliance's simulator directory is FLEET_HOSTS_DIR/<address> (faults go there).
+    setenv("FLEET_HOSTS_DIR", ((*fleet)->fleetDir() + "/hosts").c_str(), 1);
   }
   fs::copy_file((*fleet)->clientKeyPath(), dir / "ssh/client_key", fs::copy_options::overwrite_existing);
   fs::permissions(dir / "ssh/client_key", fs::perms(0600));

@@ -76,8 +76,10 @@ TEST_CASE("ucm: observe a factory node (identities and built-in trust and role a
   CHECK_FALSE(trust.certificate_pems.empty());
   CHECK(trust.builtin_fingerprints.size() == trust.certificate_pems.size());  // factory: built-ins only
   for (const auto& e : o->trust_entries) CHECK(e.store == "tomcat-trust");
-  // 5 listing commands + one `show cert own` per slot + one `show cert trust` per entry.
-  CHECK(o->commands == 5 + 3 + static_cast<int>(trust.certificate_pems.size()));
+  // 6 listing commands (service states included) + one `show cert own` per slot + one
+  // `show cert trust` per entry.
+  CHECK(o->commands == 6 + 3 + static_cast<int>(trust.certificate_pems.size()));
+  CHECK(actual->stopped_services.empty());  // factory: every service [STARTED]
   CHECK(provider.commands_sent() == o->commands + 1);  // + `set cli pagination off`
 }
 

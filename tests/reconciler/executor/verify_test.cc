@@ -37,7 +37,10 @@ TEST_CASE("verify: the catalogue names the endpoint of each UCM slot", "[executo
   CHECK(tomcat->host == "127.0.0.5");
   CHECK(tomcat->port == 443);
   CHECK(tomcat->sni == "cucm1.example.com");
-  CHECK(tomcat->signature_algorithms.empty());
+  // Only RSA: the node holds tomcat-ECDSA on the same port, and a client that offers
+  // ECDSA would be answered with that one.
+  CHECK(tomcat->signature_algorithms.find("rsa_pss_rsae_sha256") == 0);
+  CHECK(tomcat->signature_algorithms.find("ECDSA") == std::string::npos);
   auto ecdsa = VerifyTargetFor(c, p, GeneratedSlot("tomcat-ECDSA"), &UcmCatalogue());
   REQUIRE(ecdsa);
   CHECK(ecdsa->port == 443);
@@ -45,6 +48,7 @@ TEST_CASE("verify: the catalogue names the endpoint of each UCM slot", "[executo
   auto sip = VerifyTargetFor(c, p, GeneratedSlot("CallManager"), &UcmCatalogue());
   REQUIRE(sip);
   CHECK(sip->port == 5061);
+  CHECK(sip->signature_algorithms.find("ECDSA") == std::string::npos);
   CHECK_FALSE(VerifyTargetFor(c, p, GeneratedSlot("CAPF"), &UcmCatalogue()));  // no endpoint proves CAPF
 }
 
@@ -108,7 +112,9 @@ TEST_CASE("verify: the executor proves the new identity at the catalogue's endpo
   const ApplyReport report = t.Run();
   INFO(report.Summary());
   CHECK(report.ok());
-  CHECK(t.verifier.seen == std::vector<std::string>{"127.0.0.5:443 sni=cucm1.example.com"});
+  CHECK(t.verifier.seen == std::vector<std::string>{
+                                 "127.0.0.5:443 sni=cucm1.example.com sigalgs=rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:"
+                                 "rsa_pss_rsae_sha512:rsa_pkcs1_sha256:rsa_pkcs1_sha384:rsa_pkcs1_sha512"});
   // The provider was given the restart's timings.
   REQUIRE(t.rig.fleet.restarts.size() == 1);
   CHECK(t.rig.fleet.restarts[0].timeout_seconds == 1800);
