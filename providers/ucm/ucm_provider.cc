@@ -318,6 +318,13 @@ Result<std::string> UcmProvider::SelfSignPending(const SelfSignOnPeer& request) 
                              "by the node (`set cert regen`, U12), which pkiform does not drive in this version");
 }
 
+Status UcmProvider::ApplySetting(const std::string& name, const std::string&) {
+  return Status::Unsupported(Where("setting " + name, "set") +
+                             ": OCSP (U16) and the certificate monitor (U17) are set in OS Administration on a ucm "
+                             "node; pkiform does not drive them in this version (remove revocation.ocsp and monitor "
+                             "from the ucm cluster, or set them by hand)");
+}
+
 Status UcmProvider::InstallCrl(const std::string& location, const std::string&) {
   return Status::Unsupported(Where("CRL " + location, "upload") +
                              ": a ucm node takes no CRL file through its CLI; revocation is OCSP, set in OS "

@@ -53,6 +53,9 @@ class UcmProvider : public Provider {
   Status RemoveTrust(const std::string& store, const std::string& fingerprint_sha256) override;
   Status InstallCrl(const std::string& location, const std::string& crl_pem) override;
   Status Restart(const pkiform::Restart& restart) override;
+  // OCSP (U16) and the certificate monitor (U17) are set in OS Administration; their CLI
+  // spelling is not on the public record, so this version refuses rather than guess.
+  Status ApplySetting(const std::string& name, const std::string& value) override;
 
   // The last observation (after Observe() or a change), or null.
   const NodeObservation* last_observation() const { return observed_ ? &*observed_ : nullptr; }

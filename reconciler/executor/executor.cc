@@ -63,9 +63,14 @@ class PeerRun {
     }
     if (Status s = Restarts(); !s.ok()) return Rollback(s, outcome);
     for (const auto& done : installed_) {
-      Status s = Verify(done);
-      if (!s.ok()) return Rollback(Status::Failed("verify " + done.slot->slot + ": " + s.message()), outcome);
-      Progress("verified: " + done.slot->slot + " serves " + done.certificate.FingerprintSha256().substr(0, 23));
+      auto proved = Verify(done);
+      if (!proved.ok())
+        return Rollback(Status::Failed("verify " + done.slot->slot + ": " + proved.status().message()), outcome);
+      if (*proved)
+        Progress("verified: " + done.slot->slot + " serves " + done.certificate.FingerprintSha256().substr(0, 23));
+      else
+        Progress("installed: " + done.slot->slot + " (no TLS endpoint proves it; the node holds " +
+                 done.certificate.FingerprintSha256().substr(0, 23) + ")");
     }
     for (const auto& done : installed_) {
       if (Status s = provider_->DiscardBackup(done.backup); !s.ok())
@@ -86,14 +91,19 @@ class PeerRun {
  private:
   // Verification moved here from the CLI: the endpoint from the manifest or the catalogue,
   // the handshake from the injected verifier.
-  Status Verify(const InstalledIdentity& done) {
-    if (hooks_.verify) return hooks_.verify(cluster_, peer_, *done.slot, done.certificate, done.chain);
+  // True when a TLS handshake proved the slot; false when no endpoint serves it (ucm CAPF).
+  Result<bool> Verify(const InstalledIdentity& done) {
+    if (hooks_.verify) {
+      if (Status s = hooks_.verify(cluster_, peer_, *done.slot, done.certificate, done.chain); !s.ok()) return s;
+      return true;
+    }
     const catalogue::PlatformCatalogue* platform = hooks_.catalogue ? hooks_.catalogue->Find(cluster_.platform) : nullptr;
     auto endpoint = VerifyTargetFor(cluster_, peer_, *done.slot, platform);
-    if (!endpoint) return Status::Ok();
+    if (!endpoint) return false;
     if (!hooks_.verifier) return Status::Failed("no verifier was given to the executor; the new identity is unproved");
     Progress("verify: " + done.slot->slot + " on " + endpoint->host + ":" + std::to_string(endpoint->port));
-    return hooks_.verifier->Verify(*endpoint, done.certificate, done.chain);
+    if (Status s = hooks_.verifier->Verify(*endpoint, done.certificate, done.chain); !s.ok()) return s;
+    return true;
   }
 
   // A restart that drops the session (catalogue restartTimes: dropsSession; vcs: the

@@ -72,7 +72,8 @@ std::string UcmManifest(const testing::FleetHarness& fleet, const std::vector<te
        "# Written by pkiform_fleet: Cisco Unified CM appliances simulated by pkiform-sim on loopback.\n"
        "apiVersion: pkiform/v1\nkind: Cluster\nmetadata: {name: ucm}\nspec:\n  platform: ucm\n"
     << "  product: " << (unifiedCm ? "unified-cm" : "im-and-presence") << "\n"
-    << "  platformVersion: " << publisher->release << "\n"
+    // Quoted: a bare 14 is a YAML integer, and the schema wants the release as a string.
+    << "  platformVersion: \"" << publisher->release << "\"\n"
     << "  connection: {user: " << fleet.applianceUser() << ", port: " << fleet.port()
     << ", passwordFile: ../ssh/appliance-password, knownHosts: ../ssh/known_hosts, timeout: 60s}\n  peers:\n";
   for (const auto& h : hosts) {
