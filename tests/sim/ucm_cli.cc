@@ -192,6 +192,11 @@ void Session::Refuse(const std::string& message) {
 }
 
 int Session::Run() {
+  // Simulator hygiene, not node behaviour: a session lives at most kMaxSessionSeconds
+  // (SIGALRM's default action ends it). A CI run once found two shells whose client and
+  // fleet were gone still using the CPU; whatever the cause, a session can no longer
+  // outlive its test by more than this.
+  alarm(kMaxSessionSeconds);
   Faults f = LoadFaults(a_.dir());
   SleepMs(f.slowMs);
   Line("Command Line Interface is starting up, please wait ...");

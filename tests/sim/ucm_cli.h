@@ -10,6 +10,9 @@ namespace pkiform::sim {
 
 // The longest line the CLI reads; a longer one is refused with a message.
 inline constexpr size_t kMaxLineLength = 4096;
+// The longest a CLI session lives (SIGALRM ends it): far beyond any test or demo session
+// (seconds), short enough that a stray one cannot hold a CI machine for long.
+inline constexpr unsigned kMaxSessionSeconds = 120;
 // The most pasted certificate text one import takes.
 inline constexpr size_t kMaxPasteBytes = 256 * 1024;
 
