@@ -108,32 +108,37 @@ Result<const catalogue::TrustStoreSpec*> UcmProvider::StoreFor(const std::string
   return spec;
 }
 
-Result<std::string> UcmProvider::ReadOwn(CliSession& cli, const std::string& unit) {
-  auto file = Fill(dialect_->own_file, {{"unit", unit}});
+namespace {
+
+// Runs the `show` command for a unit's file (both from the dialect) and returns the one
+// PEM block of `label` it prints, parsed by `parse` and written back as PEM.
+template <typename Parsed>
+Result<std::string> ShowPem(CliSession& cli, const std::string& file_pattern, const std::string& show_pattern,
+                            const std::string& unit, const char* label,
+                            Result<Parsed> (*parse)(std::string_view)) {
+  auto file = Fill(file_pattern, {{"unit", unit}});
   if (!file.ok()) return file.status();
-  auto command = Fill(dialect_->show_own, {{"file", *file}});
+  auto command = Fill(show_pattern, {{"file", *file}});
   if (!command.ok()) return command.status();
   auto out = cli.Run(*command);
   if (!out.ok()) return out.status();
-  auto pem = ExtractPemBlock(*out, "CERTIFICATE");
+  auto pem = ExtractPemBlock(*out, label);
   if (!pem.ok()) return pem.status().WithContext(*command);
-  auto certificate = pki::Certificate::FromPem(*pem);
-  if (!certificate.ok()) return certificate.status().WithContext(*command);
-  return certificate->ToPem();
+  auto parsed = parse(*pem);
+  if (!parsed.ok()) return parsed.status().WithContext(*command);
+  return parsed->ToPem();
+}
+
+}  // namespace
+
+Result<std::string> UcmProvider::ReadOwn(CliSession& cli, const std::string& unit) {
+  return ShowPem<pki::Certificate>(cli, dialect_->own_file, dialect_->show_own, unit, "CERTIFICATE",
+                                   &pki::Certificate::FromPem);
 }
 
 Result<std::string> UcmProvider::ReadCsr(CliSession& cli, const std::string& unit) {
-  auto file = Fill(dialect_->csr_file, {{"unit", unit}});
-  if (!file.ok()) return file.status();
-  auto command = Fill(dialect_->csr_show_own, {{"file", *file}});
-  if (!command.ok()) return command.status();
-  auto out = cli.Run(*command);
-  if (!out.ok()) return out.status();
-  auto pem = ExtractPemBlock(*out, "CERTIFICATE REQUEST");
-  if (!pem.ok()) return pem.status().WithContext(*command);
-  auto csr = pki::Csr::FromPem(*pem);
-  if (!csr.ok()) return csr.status().WithContext(*command);
-  return csr->ToPem();
+  return ShowPem<pki::Csr>(cli, dialect_->csr_file, dialect_->csr_show_own, unit, "CERTIFICATE REQUEST",
+                           &pki::Csr::FromPem);
 }
 
 Result<TrustEntry> UcmProvider::ReadTrust(CliSession& cli, const std::string& store, const std::string& file,
@@ -217,7 +222,9 @@ Result<Actual> UcmProvider::Observe() {
   auto csrs = cli.Run(d.csr_list_own);
   if (!csrs.ok()) return Fail(subject, step, csrs.status());
   // A service that is not running (a restart that failed) must be started again: the
-  // planner restarts it when a managed slot needs it (U13).
+  // planner restarts it when a managed slot needs it (U13). A service that is off on
+  // purpose ("[STOPPED]  Service Not Activated", "Commanded Out of Service") prints a
+  // reason after its state, which ParseServiceStates does not report: it stays off.
   auto services = cli.Run(d.service_list);
   if (!services.ok()) return Fail(subject, step, services.status());
   for (const auto& s : ParseServiceStates(*services))

@@ -86,7 +86,7 @@ expect 2 "a new OU replaces tomcat on both nodes" -- plan
 contains "OU is 'Collaboration', want 'Voice'"
 expect 1 "the subscriber's Tomcat does not come back: apply fails" -- apply
 contains "cucm-pub.fleet.test: verified: tomcat"
-contains "Cisco Tomcat"
+contains "restart Cisco Tomcat: the service ended [FAILED]"
 contains "left in place, cannot be rolled back: ucm/cucm-sub.fleet.test/identity/tomcat"
 rm -f "$FLEET_HOSTS_DIR/$SUB/faults"
 expect 2 "the next plan restarts the stopped service" -- plan
