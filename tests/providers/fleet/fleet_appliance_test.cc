@@ -43,71 +43,9 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 
-// Just the contract the harness relies on; stands in only while the build has no pkiform-sim.
-constexpr const char* kStandInSim = R"(#!/bin/sh
-# A stand-in for pkiform-sim, written by fleet_appliance_test.cc into its temporary directory.
-set -eu
-cmd=$1
-shift
-case $cmd in
-init)
-  port=443
-  while [ $# -ge 2 ]; do
-    case $1 in
-      --dir) dir=$2 ;;
-      --fqdn) fqdn=$2 ;;
-      --address) address=$2 ;;
-      --https-port) port=$2 ;;
-    esac
-    shift 2
-  done
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$fqdn" -days 2 \
-    -keyout "$dir/tomcat.key" -out "$dir/tomcat.pem" 2>/dev/null
-  printf 'platform=ucm\naddress=%s\nhttps-port=%s\n' "$address" "$port" >"$dir/sim.conf"
-  ;;
-shell)
-  if [ -n "${SSH_ORIGINAL_COMMAND:-}" ]; then
-    echo "stand-in: no exec" >&2
-    exit 1
-  fi
-  printf 'admin:'
-  while IFS= read -r line; do
-    case $line in
-      quit | exit) exit 0 ;;
-      *) printf 'Executed command unsuccessfully\r\nNo valid command entered\r\n\r\nadmin:' ;;
-    esac
-  done
-  ;;
-tls)
-  pids=
-  trap 'kill $pids 2>/dev/null; exit 0' TERM
-  for f in "$2"/hosts/*/sim.conf; do
-    d=${f%/sim.conf}
-    address=$(sed -n 's/^address=//p' "$f")
-    port=$(sed -n 's/^https-port=//p' "$f")
-    openssl s_server -quiet -www -accept "$address:$port" -cert "$d/tomcat.pem" -key "$d/tomcat.key" \
-      </dev/null >/dev/null 2>&1 &
-    pids="$pids $!"
-    until ss -Hltn "src $address:$port" | grep -q LISTEN; do sleep 0.05; done
-  done
-  echo ready
-  while :; do wait || true; done
-  ;;
-esac
-)";
-
-// The real simulator when the build has one; else the stand-in, in `tmp`.
-std::string SimFor(const pkiform::testing::TempDir& tmp) {
-#ifdef PKIFORM_SIM_PATH
-  (void)tmp;
-  return PKIFORM_SIM_PATH;
-#else
-  const std::string path = tmp.Write("pkiform-sim", kStandInSim);
-  chmod(tmp.path().c_str(), 0755);  // sshd runs it as the appliance user
-  chmod(path.c_str(), 0755);
-  return path;
-#endif
-}
+// The real simulator (tests/CMakeLists.txt defines its path; these cases are [ucm], which only the
+// build with the simulator runs).
+std::string SimFor(const pkiform::testing::TempDir&) { return PKIFORM_SIM_PATH; }
 
 FleetHost Appliance(const std::string& fqdn, const std::string& address, const std::string& role = "publisher") {
   FleetHost host;
