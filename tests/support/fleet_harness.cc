@@ -526,7 +526,10 @@ Status FleetHarness::InitAppliance(const FleetHost& host, const std::string& sim
                                    host.address, "--role", host.role, "--node-type", host.nodeType, "--release",
                                    host.release, "--cluster-dir", clusterDir, "--https-port",
                                    std::to_string(options_.httpsPort), "--sip-tls-port",
-                                   std::to_string(options_.sipTlsPort), "--restart-ms",
+                                   std::to_string(options_.sipTlsPort), "--cup-sip-tls-port",
+                                   std::to_string(options_.cupSipTlsPort), "--xmpp-client-port",
+                                   std::to_string(options_.xmppClientPort), "--xmpp-server-port",
+                                   std::to_string(options_.xmppServerPort), "--restart-ms",
                                    std::to_string(options_.applianceRestartMs), "--startup-ms",
                                    std::to_string(options_.applianceStartupMs)};
   if (!options_.applianceCountry.empty()) init.insert(init.end(), {"--country", options_.applianceCountry});

@@ -99,6 +99,10 @@ struct FleetOptions {
   std::string applianceCountry;
   int httpsPort = 443;         // tomcat and tomcat-ECDSA
   int sipTlsPort = 5061;       // CallManager (and CallManager-ECDSA)
+  // IM and Presence nodes: cup on SIP proxy TLS, cup-xmpp and cup-xmpp-s2s behind XMPP STARTTLS.
+  int cupSipTlsPort = 5062;
+  int xmppClientPort = 5222;
+  int xmppServerPort = 5269;
 };
 
 class FleetHarness {
@@ -127,6 +131,9 @@ class FleetHarness {
   const std::string& appliancePasswordPath() const { return appliancePasswordPath_; }
   int httpsPort() const { return options_.httpsPort; }
   int sipTlsPort() const { return options_.sipTlsPort; }
+  int cupSipTlsPort() const { return options_.cupSipTlsPort; }
+  int xmppClientPort() const { return options_.xmppClientPort; }
+  int xmppServerPort() const { return options_.xmppServerPort; }
   // The TLS daemon's output so far ("(none)" when it has not started).
   std::string SimTlsLog() const;
   SshdHarness& sshd() { return *sshd_; }
