@@ -67,6 +67,8 @@ struct FleetHost {
   bool nginx = false;   // run nginx with a bootstrap certificate on address:nginxPort (openssh only)
   std::string platform = "openssh";  // or "ucm": a pkiform-sim appliance
   // ucm only (pkiform-sim init's options):
+  // One publisher per node type of a cluster: the Unified CM publisher and, with IM and
+  // Presence nodes, the IM and Presence database publisher.
   std::string role = "publisher";     // or "subscriber"
   std::string nodeType = "unifiedCM";  // or "imAndPresence"
   std::string release = "14SU1";      // 14, 14SU1, 14SU2, 14SU3
