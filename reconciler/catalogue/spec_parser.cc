@@ -203,6 +203,8 @@ SlotSpec ReadSlot(const YAML::Node& node, const std::string& path, bool is_templ
     VerifySpec spec;
     spec.port = v.Int("port", 0);
     spec.signature_algorithms = v.String("signatureAlgorithms", "");
+    spec.starttls = v.Choice("starttls", {"none", "xmpp-client", "xmpp-server"}, "none");
+    if (spec.starttls == "none") spec.starttls.clear();
     v.Finish();
     if (spec.port <= 0 || spec.port > 65535) ctx.errors.Add(m.Child("verify"), m.PathOf("verify"), "port must be 1..65535");
     s.verify = spec;

@@ -56,6 +56,9 @@ struct RestartTiming {
 struct VerifySpec {
   int port = 0;
   std::string signature_algorithms;  // OpenSSL sigalgs list the client offers; "": any
+  // "": TLS from the first byte; "xmpp-client" / "xmpp-server": an XMPP stream that
+  // negotiates STARTTLS first (IM and Presence cup-xmpp on 5222, cup-xmpp-s2s on 5269).
+  std::string starttls;
 };
 
 // A node setting pkiform keeps as the manifest says (ChangeKind::kSetting): its name as

@@ -15,7 +15,8 @@ std::optional<tls::Endpoint> VerifyTargetFor(const Cluster& cluster, const Peer&
   if (!platform) return std::nullopt;
   const catalogue::SlotSpec* spec = platform->FindSlot(slot.slot);
   if (!spec || !spec->verify) return std::nullopt;
-  return tls::Endpoint{host, spec->verify->port, peer.fqdn, spec->verify->signature_algorithms};
+  return tls::Endpoint{host, spec->verify->port, peer.fqdn, spec->verify->signature_algorithms,
+                       spec->verify->starttls};
 }
 
 Status TlsVerifier::Verify(const tls::Endpoint& ep, const pki::Certificate& expected,

@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "reconciler/pki/handles.h"
+#include "reconciler/tls/xmpp_starttls.h"
 
 namespace pkiform::tls {
 namespace {
@@ -94,6 +95,10 @@ Result<Session> Handshake(const Endpoint& e, std::chrono::milliseconds timeout,
   auto sock = Connect(e, timeout);
   if (!sock.ok()) return sock.status();
   s.socket = std::move(sock).value();
+  if (!e.starttls.empty()) {
+    Status negotiated = XmppStartTls(s.socket->fd(), e.starttls, e.sni.empty() ? e.host : e.sni);
+    if (!negotiated.ok()) return negotiated.WithContext(Where(e));
+  }
   s.ctx.reset(SSL_CTX_new(TLS_client_method()));
   if (!s.ctx) return Status::Crypto("SSL_CTX_new: " + pki::OpensslErrorString());
   SSL_CTX_set_min_proto_version(s.ctx.get(), TLS1_2_VERSION);

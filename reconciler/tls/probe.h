@@ -21,6 +21,9 @@ struct Endpoint {
   // holding an RSA and an EC identity on one port then answers with the one asked for.
   // Empty: OpenSSL's defaults.
   std::string signature_algorithms = {};
+  // "": TLS from the first byte; "xmpp-client" or "xmpp-server": an XMPP stream that
+  // negotiates STARTTLS first (xmpp_starttls.h), then the handshake on the same connection.
+  std::string starttls = {};
 };
 
 struct ServedIdentity {

@@ -1,10 +1,10 @@
 // pkiform_fleet: a simulated fleet on loopback for the demo and the integration
 // tests. It starts real OpenSSH (one sshd, every host on its own 127.0.X.Y, each
 // seeing its own /srv/pkiform-host) and a real nginx per openssh host, and
-// pkiform-sim for the ucm hosts (Cisco Unified CM appliances: their CLI over
-// SSH, their TLS endpoints); writes a manifest repository for them (local CAs,
-// an openssh cluster `web`, a ucm cluster `ucm`, known_hosts, the client key,
-// the appliance password), runs COMMAND with FLEET_* variables set, and tears
+// pkiform-sim for the ucm hosts (Cisco Unified CM and IM and Presence nodes: their
+// CLI over SSH, their TLS endpoints); writes a manifest repository for them (local CAs,
+// an openssh cluster `web`, a ucm cluster `ucm` for the Unified CM nodes and one `imp`
+// for the IM and Presence nodes, known_hosts, the client key, the appliance password), runs COMMAND with FLEET_* variables set, and tears
 // everything down.
 //
 // Usage: pkiform_fleet DIR HOST[,HOST...] -- COMMAND [ARGS...]
@@ -14,11 +14,14 @@
 // With PKIFORM_FLEET_NO_SFTP=1 in the environment, sshd has no SFTP subsystem
 // (like hardened hosts), so pkiform writes files over exec.
 // PKIFORM_FLEET_HTTPS_PORT, PKIFORM_FLEET_SIP_TLS_PORT (default 443, 5061),
+// PKIFORM_FLEET_CUP_SIP_TLS_PORT, PKIFORM_FLEET_XMPP_CLIENT_PORT, PKIFORM_FLEET_XMPP_SERVER_PORT
+// (IM and Presence: 5062, 5222, 5269; pkiform verifies on the catalogue's ports),
 // PKIFORM_FLEET_RESTART_MS and PKIFORM_FLEET_STARTUP_MS (default 0) set the
 // appliances' ports and delays; PKIFORM_SIM overrides the pkiform-sim the build knows.
 //
 // COMMAND sees FLEET_DIR (DIR), FLEET_SSH_PORT, FLEET_NGINX_PORT and, with ucm
-// hosts, FLEET_UCM_USER, FLEET_UCM_PASSWORD_FILE, FLEET_HTTPS_PORT, FLEET_SIP_TLS_PORT, FLEET_HOSTS_DIR (the appliances' simulator directories, by address).
+// hosts, FLEET_UCM_USER, FLEET_UCM_PASSWORD_FILE, FLEET_HTTPS_PORT, FLEET_SIP_TLS_PORT,
+// FLEET_CUP_SIP_TLS_PORT, FLEET_XMPP_CLIENT_PORT, FLEET_XMPP_SERVER_PORT, FLEET_HOSTS_DIR (the appliances' simulator directories, by address).
 #include <grp.h>
 #include <pwd.h>
 #include <sys/wait.h>
@@ -51,9 +54,13 @@ void Write(const fs::path& p, const std::string& text, fs::perms mode = fs::perm
   fs::permissions(p, mode);
 }
 
-// The appliances' cluster: the fleet CA (ECDSA) for tomcat-ECDSA, an RSA CA for
-// the RSA purposes (rule U5: a CA signs the RSA purposes with RSA).
-std::string UcmManifest(const testing::FleetHarness& fleet, const std::vector<testing::FleetHost>& hosts) {
+// One ucm cluster per product (`product` unified-cm or im-and-presence, the nodes of that
+// node type): the fleet CA (ECDSA) for tomcat-ECDSA, an RSA CA for the RSA purposes (rule
+// U5: a CA signs the RSA purposes with RSA). Unified CM: tomcat, CallManager, CAPF; IM and
+// Presence (its first node the IM and Presence database publisher): tomcat, cup, cup-xmpp,
+// cup-xmpp-s2s. Each RSA purpose's -trust store holds both CAs (rule U7).
+std::string UcmManifest(const testing::FleetHarness& fleet, const std::vector<testing::FleetHost>& hosts,
+                        const std::string& name) {
   const testing::FleetHost* publisher = &hosts.front();
   for (const auto& h : hosts) {
     if (h.role == "publisher") publisher = &h;
@@ -62,15 +69,19 @@ std::string UcmManifest(const testing::FleetHarness& fleet, const std::vector<te
   const std::string subject =
       "      subject: {organization: Example Ltd, organizationalUnit: Collaboration, locality: London, state: England, "
       "country: GB}\n";
-  auto slot = [&](const std::string& name, const std::string& issuer, const std::string& key) {
-    return "    - slot: " + name + "\n      issuer: " + issuer + "\n" + subject +
+  auto slot = [&](const std::string& slotName, const std::string& issuer, const std::string& key) {
+    return "    - slot: " + slotName + "\n      issuer: " + issuer + "\n" + subject +
            "      sans: per-peer\n      key: " + key + "\n      duration: 730d\n      renewBefore: 60d\n";
+  };
+  auto trust = [](const std::string& store) {
+    return "    - store: " + store + "\n      certificates: [../ca/root.pem, ../ca/rsa.pem]\n";
   };
   const std::string rsa = "{algorithm: rsa, size: 2048, location: appliance}";
   std::ostringstream m;
   m << "# yaml-language-server: $schema=../../schema/pkiform.schema.json\n"
-       "# Written by pkiform_fleet: Cisco Unified CM appliances simulated by pkiform-sim on loopback.\n"
-       "apiVersion: pkiform/v1\nkind: Cluster\nmetadata: {name: ucm}\nspec:\n  platform: ucm\n"
+    << "# Written by pkiform_fleet: Cisco " << (unifiedCm ? "Unified CM" : "IM and Presence")
+    << " nodes simulated by pkiform-sim on loopback.\n"
+    << "apiVersion: pkiform/v1\nkind: Cluster\nmetadata: {name: " << name << "}\nspec:\n  platform: ucm\n"
     << "  product: " << (unifiedCm ? "unified-cm" : "im-and-presence") << "\n"
     // Quoted: a bare 14 is a YAML integer, and the schema wants the release as a string.
     << "  platformVersion: \"" << publisher->release << "\"\n"
@@ -81,13 +92,14 @@ std::string UcmManifest(const testing::FleetHarness& fleet, const std::vector<te
   }
   m << "  identity:\n" << slot("tomcat", "fleet-rsa-ca", rsa);
   if (unifiedCm) m << slot("CallManager", "fleet-rsa-ca", rsa) << slot("CAPF", "fleet-rsa-ca", rsa);
-  m << slot("tomcat-ECDSA", "fleet-ca", "{algorithm: ecdsa, curve: P-256, location: appliance}");
-  m << "  trust:\n"
-       "    - store: tomcat-trust\n      certificates: [../ca/root.pem, ../ca/rsa.pem]\n";
-  if (unifiedCm) {
-    m << "    - store: CallManager-trust\n      certificates: [../ca/root.pem, ../ca/rsa.pem]\n"
-         "    - store: CAPF-trust\n      certificates: [../ca/root.pem, ../ca/rsa.pem]\n";
+  if (!unifiedCm) {
+    m << slot("cup", "fleet-rsa-ca", rsa) << slot("cup-xmpp", "fleet-rsa-ca", rsa)
+      << slot("cup-xmpp-s2s", "fleet-rsa-ca", rsa);
   }
+  m << slot("tomcat-ECDSA", "fleet-ca", "{algorithm: ecdsa, curve: P-256, location: appliance}");
+  m << "  trust:\n" << trust("tomcat-trust");
+  if (unifiedCm) m << trust("CallManager-trust") << trust("CAPF-trust");
+  if (!unifiedCm) m << trust("cup-trust") << trust("cup-xmpp-trust") << trust("cup-xmpp-s2s-trust");
   return m.str();
 }
 
@@ -174,19 +186,23 @@ int main(int argc, char** argv) {
     return Fail("usage: pkiform_fleet DIR FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]][,...] -- COMMAND [ARGS...]");
   }
   fs::path dir = fs::absolute(argv[1]);
-  std::vector<testing::FleetHost> hosts, webHosts, ucmHosts;
+  std::vector<testing::FleetHost> hosts, webHosts, ucmHosts, cmHosts, impHosts;
   std::stringstream list(argv[2]);
   for (std::string item; std::getline(list, item, ',');) {
     testing::FleetHost host;
     if (std::string bad = ParseHost(item, &host); !bad.empty()) return Fail(bad);
     hosts.push_back(host);
     (host.platform == "ucm" ? ucmHosts : webHosts).push_back(host);
+    if (host.platform == "ucm") (host.nodeType == "imAndPresence" ? impHosts : cmHosts).push_back(host);
   }
 
   testing::FleetOptions options;
   options.hosts = hosts;
   options.httpsPort = EnvInt("PKIFORM_FLEET_HTTPS_PORT", 443);
   options.sipTlsPort = EnvInt("PKIFORM_FLEET_SIP_TLS_PORT", 5061);
+  options.cupSipTlsPort = EnvInt("PKIFORM_FLEET_CUP_SIP_TLS_PORT", 5062);
+  options.xmppClientPort = EnvInt("PKIFORM_FLEET_XMPP_CLIENT_PORT", 5222);
+  options.xmppServerPort = EnvInt("PKIFORM_FLEET_XMPP_SERVER_PORT", 5269);
   options.applianceRestartMs = EnvInt("PKIFORM_FLEET_RESTART_MS", 0);
   options.applianceStartupMs = EnvInt("PKIFORM_FLEET_STARTUP_MS", 0);
   options.applianceCountry = "GB";  // the country the manifests below ask for (ucm fixes it at installation)
@@ -224,7 +240,9 @@ int main(int argc, char** argv) {
   }
   Write(dir / "manifests/issuers.yaml", issuers);
   if (!webHosts.empty()) Write(dir / "manifests/web.yaml", Manifest(**fleet, webHosts));
-  if (!ucmHosts.empty()) Write(dir / "manifests/ucm.yaml", UcmManifest(**fleet, ucmHosts));
+  // One cluster per product: Unified CM in ucm.yaml, IM and Presence in imp.yaml.
+  if (!cmHosts.empty()) Write(dir / "manifests/ucm.yaml", UcmManifest(**fleet, cmHosts, "ucm"));
+  if (!impHosts.empty()) Write(dir / "manifests/imp.yaml", UcmManifest(**fleet, impHosts, "imp"));
   fs::create_directories(dir / "ssh");
   if (!ucmHosts.empty()) {
     fs::copy_file((*fleet)->appliancePasswordPath(), dir / "ssh/appliance-password",
@@ -234,6 +252,9 @@ int main(int argc, char** argv) {
     setenv("FLEET_UCM_PASSWORD_FILE", (dir / "ssh/appliance-password").c_str(), 1);
     setenv("FLEET_HTTPS_PORT", std::to_string((*fleet)->httpsPort()).c_str(), 1);
     setenv("FLEET_SIP_TLS_PORT", std::to_string((*fleet)->sipTlsPort()).c_str(), 1);
+    setenv("FLEET_CUP_SIP_TLS_PORT", std::to_string((*fleet)->cupSipTlsPort()).c_str(), 1);
+    setenv("FLEET_XMPP_CLIENT_PORT", std::to_string((*fleet)->xmppClientPort()).c_str(), 1);
+    setenv("FLEET_XMPP_SERVER_PORT", std::to_string((*fleet)->xmppServerPort()).c_str(), 1);
     // Each appliance's simulator directory is FLEET_HOSTS_DIR/<address> (faults go there).
     setenv("FLEET_HOSTS_DIR", ((*fleet)->fleetDir() + "/hosts").c_str(), 1);
   }

@@ -57,6 +57,9 @@ Result<Appliance> Appliance::Open(const fs::path& dir) {
   c.clusterDir = kv["cluster-dir"];
   c.httpsPort = ToInt(kv["https-port"], 443);
   c.sipTlsPort = ToInt(kv["sip-tls-port"], 5061);
+  c.cupSipTlsPort = ToInt(kv["cup-sip-tls-port"], 5062);
+  c.xmppClientPort = ToInt(kv["xmpp-client-port"], 5222);
+  c.xmppServerPort = ToInt(kv["xmpp-server-port"], 5269);
   c.restartMs = ToInt(kv["restart-ms"], 0);
   c.startupMs = ToInt(kv["startup-ms"], 0);
   const auto& cat = catalogue::BuiltinCatalogue();
@@ -80,6 +83,9 @@ Status Appliance::Init(const fs::path& dir, const NodeConfig& in) {
                                         {"cluster-dir", fs::absolute(in.clusterDir).string()},
                                         {"https-port", std::to_string(in.httpsPort)},
                                         {"sip-tls-port", std::to_string(in.sipTlsPort)},
+                                        {"cup-sip-tls-port", std::to_string(in.cupSipTlsPort)},
+                                        {"xmpp-client-port", std::to_string(in.xmppClientPort)},
+                                        {"xmpp-server-port", std::to_string(in.xmppServerPort)},
                                         {"restart-ms", std::to_string(in.restartMs)},
                                         {"startup-ms", std::to_string(in.startupMs)}};
   if (auto s = WriteTextAtomic(dir / "sim.conf", FormatKeyValues(kv)); !s.ok()) return s;
@@ -101,8 +107,8 @@ Status Appliance::Init(const fs::path& dir, const NodeConfig& in) {
   if (auto s = WriteTextAtomic(a.config_.clusterDir / "nodes" / (in.address + ".conf"), FormatKeyValues(member));
       !s.ok())
     return s;
-  // Existing replicated entries of the other members (their own identities, imports).
-  for (const auto& m : a.ClusterMembers()) {
+  // Existing replicated entries of the other members of its product (rule U10).
+  for (const auto& m : a.ReplicationMembers()) {
     if (m.address == in.address) continue;
     auto other = Appliance::Open(m.dir);
     if (!other.ok()) continue;
@@ -312,9 +318,17 @@ std::vector<Appliance::Member> Appliance::ClusterMembers() const {
     auto kv = ParseKeyValues(*text);
     out.push_back(Member{f.substr(0, f.size() - 5), kv["fqdn"], kv["role"], kv["node-type"], kv["dir"]});
   }
-  std::stable_sort(out.begin(), out.end(), [](const Member& a, const Member& b) {
-    return (a.role == "publisher") > (b.role == "publisher");
-  });
+  // The Unified CM publisher first, then its subscribers, then the IM and Presence
+  // database publisher and its subscribers (ASSUMED order).
+  auto rank = [](const Member& m) { return (m.nodeType == "imAndPresence" ? 2 : 0) + (m.role == "publisher" ? 0 : 1); };
+  std::stable_sort(out.begin(), out.end(), [&](const Member& a, const Member& b) { return rank(a) < rank(b); });
+  return out;
+}
+
+std::vector<Appliance::Member> Appliance::ReplicationMembers() const {
+  std::vector<Member> out;
+  for (auto& m : ClusterMembers())
+    if (m.nodeType == config_.nodeType) out.push_back(std::move(m));
   return out;
 }
 

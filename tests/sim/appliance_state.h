@@ -5,7 +5,8 @@
 // DIR layout (all text; written atomically by rename):
 //   sim.conf                  key=value: platform, fqdn, address, hostname, role,
 //                             node-type, release, cluster-dir, https-port,
-//                             sip-tls-port, restart-ms, startup-ms
+//                             sip-tls-port, cup-sip-tls-port, xmpp-client-port,
+//                             xmpp-server-port, restart-ms, startup-ms
 //   web-security.conf         key=value: orgunit, orgname, locality, state, country,
 //                             alternatehostname (what `set web-security` set)
 //   own/<unit>.pem|.key       the installed identity: leaf first, then any chain
@@ -19,6 +20,12 @@
 // CDIR layout: lock (flock of every state change), nodes/<address>.conf (dir, fqdn,
 // role, node-type of each member), builtin/ (the Cisco-style built-in CAs, made once
 // per cluster so that every node holds the same ones).
+//
+// IM and Presence nodes join the Unified CM cluster's CDIR (one topology: `show network
+// cluster` lists every node), but replication (rule U10) stays within a product: the
+// Unified CM nodes among themselves, the IM and Presence nodes among themselves, whose
+// "publisher" is the IM and Presence database publisher (ReplicationMembers;
+// docs/platforms/ucm.md, "IM and Presence").
 #pragma once
 #include <filesystem>
 #include <optional>
@@ -45,6 +52,10 @@ struct NodeConfig {
   fs::path clusterDir;
   int httpsPort = 443;
   int sipTlsPort = 5061;
+  // IM and Presence: SIP proxy TLS (cup), XMPP client and server STARTTLS (cup-xmpp, cup-xmpp-s2s).
+  int cupSipTlsPort = 5062;
+  int xmppClientPort = 5222;
+  int xmppServerPort = 5269;
   int restartMs = 0;
   int startupMs = 0;
   std::string country;  // chosen at installation (init only); empty: US
@@ -131,6 +142,10 @@ class Appliance {
     fs::path dir;
   };
   std::vector<Member> ClusterMembers() const;
+  // The members a replicated store reaches (rule U10), this node included: those of its
+  // product (Unified CM or IM and Presence). ASSUMED from the record: the two exchange
+  // certificates by hand (the IM and Presence configuration guide's certificate exchange).
+  std::vector<Member> ReplicationMembers() const;
   fs::path ClusterLockPath() const { return config_.clusterDir / "lock"; }
 
  private:

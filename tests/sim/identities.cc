@@ -60,7 +60,7 @@ Status Appliance::Regenerate(const std::string& unit) {
   if (old.ok() && old->front().IsSelfSigned() && !slot->trust_store.empty()) {
     // The old self-signed entry leaves the trust store(s) it replicated to.
     std::string der = old->front().ToDer();
-    for (const auto& m : ClusterMembers()) {
+    for (const auto& m : ReplicationMembers()) {
       if (m.address != config_.address && FindTrustStore(slot->trust_store)->replication != catalogue::Scope::kCluster)
         continue;
       fs::path storeDir = m.dir / "trust" / slot->trust_store;

@@ -2,7 +2,8 @@
 // and IM and Presence 14). Sub-commands:
 //   init   --platform ucm --dir DIR --fqdn FQDN --address IP --role publisher|subscriber
 //          --node-type unifiedCM|imAndPresence --release 14|14SU1|14SU2|14SU3 --cluster-dir CDIR
-//          [--https-port 443] [--sip-tls-port 5061] [--restart-ms 0] [--startup-ms 0] [--country US]
+//          [--https-port 443] [--sip-tls-port 5061] [--cup-sip-tls-port 5062] [--xmpp-client-port 5222]
+//          [--xmpp-server-port 5269] [--restart-ms 0] [--startup-ms 0] [--country US]
 //          writes the factory state (appliance_state.h) and joins the cluster in CDIR;
 //   shell  --fleet FLEETDIR | --dir DIR: the node's CLI (ucm_cli.h) on stdin/stdout, what
 //          sshd's ForceCommand runs; exec requests (SSH_ORIGINAL_COMMAND) are refused;
@@ -31,7 +32,8 @@ int Usage(const std::string& why) {
                "usage: pkiform-sim init --platform ucm --dir DIR --fqdn FQDN --address IP --role publisher|subscriber\n"
                "                        --node-type unifiedCM|imAndPresence --release 14|14SU1|14SU2|14SU3\n"
                "                        --cluster-dir CDIR [--https-port N] [--sip-tls-port N] [--restart-ms N]\n"
-               "                        [--startup-ms N] [--country CC]\n"
+               "                        [--startup-ms N] [--country CC] [--cup-sip-tls-port N]\n"
+               "                        [--xmpp-client-port N] [--xmpp-server-port N]\n"
                "       pkiform-sim shell (--fleet FLEETDIR | --dir DIR)\n"
                "       pkiform-sim tls (--fleet FLEETDIR | --dir DIR)...\n",
                why.c_str());
@@ -70,7 +72,8 @@ int Init(const std::multimap<std::string, std::string>& o) {
   };
   for (const auto& [k, v] : o) {
     static const char* known[] = {"platform",  "dir",        "fqdn",         "address",    "role",      "node-type",
-                                  "release",   "cluster-dir", "https-port",  "sip-tls-port", "restart-ms", "startup-ms", "country"};
+                                  "release",   "cluster-dir", "https-port",  "sip-tls-port", "restart-ms", "startup-ms", "country",
+                                  "cup-sip-tls-port", "xmpp-client-port", "xmpp-server-port"};
     bool found = false;
     for (const char* n : known) found = found || k == n;
     if (!found) return Usage("unknown option --" + k);
@@ -101,6 +104,12 @@ int Init(const std::multimap<std::string, std::string>& o) {
     return Usage("--https-port must be 1..65535");
   if (!get("sip-tls-port").empty() && !ParsePort(get("sip-tls-port"), 1, 65535, c.sipTlsPort))
     return Usage("--sip-tls-port must be 1..65535");
+  // IM and Presence endpoints (cup, cup-xmpp, cup-xmpp-s2s).
+  for (auto [name, port] : {std::pair{"cup-sip-tls-port", &c.cupSipTlsPort}, std::pair{"xmpp-client-port", &c.xmppClientPort},
+                            std::pair{"xmpp-server-port", &c.xmppServerPort}}) {
+    if (!get(name).empty() && !ParsePort(get(name), 1, 65535, *port))
+      return Usage(std::string("--") + name + " must be 1..65535");
+  }
   if (!get("restart-ms").empty() && !ParsePort(get("restart-ms"), 0, 600000, c.restartMs))
     return Usage("--restart-ms must be 0..600000");
   if (!get("startup-ms").empty() && !ParsePort(get("startup-ms"), 0, 600000, c.startupMs))

@@ -120,6 +120,10 @@ struct NodeSpec {
   int httpsPort = 0;
   int sipTlsPort = 0;
   int restartMs = 0;
+  // IM and Presence endpoints; 0: a free port.
+  int cupSipTlsPort = 0;
+  int xmppClientPort = 0;
+  int xmppServerPort = 0;
 };
 
 // A free TCP port on `address` (bound and released; good enough on loopback).
@@ -138,11 +142,15 @@ inline int FreePort(const std::string& address) {
 inline fs::path InitNode(const fs::path& dir, const fs::path& clusterDir, NodeSpec spec) {
   if (spec.httpsPort == 0) spec.httpsPort = FreePort(spec.address);
   if (spec.sipTlsPort == 0) spec.sipTlsPort = FreePort(spec.address);
+  for (int* port : {&spec.cupSipTlsPort, &spec.xmppClientPort, &spec.xmppServerPort})
+    if (*port == 0) *port = FreePort(spec.address);
   auto r = testing::RunProcess({kSim, "init", "--platform", "ucm", "--dir", dir.string(), "--fqdn", spec.fqdn,
                                 "--address", spec.address, "--role", spec.role, "--node-type", spec.nodeType,
                                 "--release", spec.release, "--cluster-dir", clusterDir.string(), "--https-port",
                                 std::to_string(spec.httpsPort), "--sip-tls-port", std::to_string(spec.sipTlsPort),
-                                "--restart-ms", std::to_string(spec.restartMs)});
+                                "--cup-sip-tls-port", std::to_string(spec.cupSipTlsPort), "--xmpp-client-port",
+                                std::to_string(spec.xmppClientPort), "--xmpp-server-port",
+                                std::to_string(spec.xmppServerPort), "--restart-ms", std::to_string(spec.restartMs)});
   REQUIRE(r.ok());
   INFO(r->output);
   REQUIRE(r->exitCode == 0);

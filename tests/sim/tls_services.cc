@@ -36,11 +36,14 @@ struct SslDeleter {
   void operator()(SSL* s) const { SSL_free(s); }
 };
 
+// What a connection speaks around TLS.
+enum class Protocol { kHttps, kSip, kXmppClient, kXmppServer };
+
 struct Endpoint {
   fs::path dir;
   std::string address;
   int port = 0;
-  bool https = true;  // false: SIP TLS
+  Protocol protocol = Protocol::kHttps;
   std::string service;
   std::vector<std::string> units;
   int fd = -1;
@@ -66,12 +69,52 @@ std::unique_ptr<SSL_CTX, SslCtxDeleter> MakeContext(const Appliance& a, const st
   return loaded > 0 ? std::move(ctx) : nullptr;
 }
 
-void Serve(Appliance a, std::vector<std::string> units, bool https, int fd) {
+// Reads (bounded, 8 KiB) until `marker` has come and a '>' after it, one recv at a time
+// so that nothing of the client's TLS hello is consumed.
+bool ReadPast(int fd, std::string& buffer, const std::string& marker) {
+  char chunk[512];
+  while (buffer.size() < 8192) {
+    if (!buffer.empty() && buffer[0] != '<') return false;  // not XML (a TLS hello): close at once
+    size_t at = buffer.find(marker);
+    if (at != std::string::npos && buffer.find('>', at) != std::string::npos) return true;
+    ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+    if (n <= 0) return false;
+    buffer.append(chunk, static_cast<size_t>(n));
+  }
+  return false;
+}
+
+bool SendText(int fd, const std::string& text) {
+  return ::send(fd, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size());
+}
+
+// The server side of XMPP STARTTLS (RFC 6120, 5.4): the stream header, features that
+// require STARTTLS, <proceed/>. ASSUMED: IM and Presence offers nothing else before TLS.
+bool XmppStartTls(int fd, Protocol protocol, const std::string& fqdn) {
+  std::string in;
+  if (!ReadPast(fd, in, "<stream:stream")) return false;
+  const std::string ns = protocol == Protocol::kXmppClient ? "jabber:client" : "jabber:server";
+  if (!SendText(fd, "<?xml version='1.0'?><stream:stream xmlns='" + ns +
+                        "' xmlns:stream='http://etherx.jabber.org/streams' id='pkiform-sim' from='" + fqdn +
+                        "' version='1.0'><stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'>"
+                        "<required/></starttls></stream:features>"))
+    return false;
+  in.clear();
+  if (!ReadPast(fd, in, "<starttls")) return false;
+  return SendText(fd, "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>");
+}
+
+void Serve(Appliance a, std::vector<std::string> units, Protocol protocol, int fd) {
   timeval tv{5, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
   auto ctx = MakeContext(a, units);
   if (!ctx) {
+    ::close(fd);
+    return;
+  }
+  const bool xmpp = protocol == Protocol::kXmppClient || protocol == Protocol::kXmppServer;
+  if (xmpp && !XmppStartTls(fd, protocol, a.config().fqdn)) {
     ::close(fd);
     return;
   }
@@ -90,7 +133,7 @@ void Serve(Appliance a, std::vector<std::string> units, bool https, int fd) {
     if (n <= 0) break;
     request.append(buf, static_cast<size_t>(n));
   }
-  if (https && !request.empty()) {
+  if (protocol == Protocol::kHttps && !request.empty()) {
     std::string body = "Cisco Unified Communications Manager (pkiform-sim)\n";
     std::string response = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " +
                            std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
@@ -140,12 +183,19 @@ void Daemon::Discover() {
     if (endpoints_.count(dir.string() + "#https")) continue;
     auto a = Appliance::Open(dir);
     if (!a.ok()) continue;  // not a ucm appliance (an nginx host of the same fleet)
-    Endpoint https{dir, a->config().address, a->config().httpsPort, true, "Cisco Tomcat", {"tomcat", "tomcat-ECDSA"}};
-    endpoints_[dir.string() + "#https"] = https;
-    if (a->config().nodeType == "unifiedCM") {
-      Endpoint sip{dir, a->config().address, a->config().sipTlsPort, false, "Cisco CallManager",
-                   {"CallManager", "CallManager-ECDSA"}};
-      endpoints_[dir.string() + "#sip"] = sip;
+    const NodeConfig& c = a->config();
+    auto add = [&](const char* key, int port, Protocol protocol, const char* service, std::vector<std::string> units) {
+      endpoints_[dir.string() + key] = Endpoint{dir, c.address, port, protocol, service, std::move(units)};
+    };
+    add("#https", c.httpsPort, Protocol::kHttps, "Cisco Tomcat", {"tomcat", "tomcat-ECDSA"});
+    if (c.nodeType == "unifiedCM") {
+      add("#sip", c.sipTlsPort, Protocol::kSip, "Cisco CallManager", {"CallManager", "CallManager-ECDSA"});
+    } else {
+      add("#cup-sip", c.cupSipTlsPort, Protocol::kSip, "Cisco SIP Proxy", {"cup", "cup-ECDSA"});
+      add("#xmpp-client", c.xmppClientPort, Protocol::kXmppClient, "Cisco XCP Connection Manager",
+          {"cup-xmpp", "cup-xmpp-ECDSA"});
+      add("#xmpp-server", c.xmppServerPort, Protocol::kXmppServer, "Cisco XCP XMPP Federation Connection Manager",
+          {"cup-xmpp-s2s", "cup-xmpp-s2s-ECDSA"});
     }
   }
 }
@@ -204,7 +254,7 @@ int Daemon::Run() {
         ::close(client);
         continue;
       }
-      std::thread(Serve, *a, e->units, e->https, client).detach();
+      std::thread(Serve, *a, e->units, e->protocol, client).detach();
     }
     if (std::chrono::steady_clock::now() - lastDiscover > std::chrono::seconds(1)) {
       Discover();

@@ -2,7 +2,10 @@
 // for each appliance, Cisco Tomcat on ADDRESS:https-port (tomcat and tomcat-ECDSA on one
 // SSL_CTX, so the client's signature algorithms pick the certificate) and, on Unified CM
 // nodes, Cisco CallManager on ADDRESS:sip-tls-port (CallManager and CallManager-ECDSA).
-// cup and cup-xmpp (IM and Presence) are not served.
+// On IM and Presence nodes: Cisco SIP Proxy on ADDRESS:cup-sip-tls-port (cup, cup-ECDSA;
+// direct TLS), Cisco XCP Connection Manager on ADDRESS:xmpp-client-port (cup-xmpp and its
+// twin) and Cisco XCP XMPP Federation Connection Manager on ADDRESS:xmpp-server-port
+// (cup-xmpp-s2s and its twin), both XMPP streams that negotiate STARTTLS (RFC 6120) first.
 //
 // Each endpoint serves the identities its service *runs* with (DIR/running/), read again
 // for every connection, and listens only while the service is STARTED: while a shell

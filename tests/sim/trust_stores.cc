@@ -55,7 +55,7 @@ Status Appliance::AddTrust(const std::string& storeName, const pki::Certificate&
   if (!store) return Status::NotFound("Invalid trust store " + storeName);
   if (auto s = AddTrustToNode(dir_, storeName, cert, description); !s.ok()) return s;
   if (store->replication == catalogue::Scope::kCluster) {  // rule U10
-    for (const auto& m : ClusterMembers()) {
+    for (const auto& m : ReplicationMembers()) {
       if (m.address == config_.address) continue;
       const auto* spec = platform_->FindTrustStore(storeName);
       if (!spec || !Contains(spec->node_types, m.nodeType)) continue;
@@ -96,7 +96,7 @@ Status Appliance::DeleteTrust(const std::string& storeName, const std::string& f
   std::string der = chain->front().ToDer();
   std::vector<fs::path> targets{dir_};
   if (store->deletion == catalogue::Scope::kCluster) {  // rule U10: deleted on every server
-    for (const auto& m : ClusterMembers())
+    for (const auto& m : ReplicationMembers())
       if (m.address != config_.address) targets.push_back(m.dir);
   }
   for (const auto& target : targets) {

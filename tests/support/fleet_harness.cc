@@ -394,14 +394,16 @@ Status FleetHarness::Init() {
     if (!platform.ok()) return platform.WithContext(host.fqdn);
   }
   // A ucm cluster has exactly one publisher (CAPF and the database live there: rule U6).
-  std::map<std::string, int> publishers;
+  // One publisher per product of a cluster: the Unified CM publisher and, with IM and
+  // Presence nodes, the IM and Presence database publisher (docs/platforms/ucm.md).
+  std::map<std::pair<std::string, std::string>, int> publishers;
   for (const auto& host : options_.hosts) {
-    if (host.platform == "ucm") publishers[ClusterOf(host)] += host.role == "publisher" ? 1 : 0;
+    if (host.platform == "ucm") publishers[{ClusterOf(host), host.nodeType}] += host.role == "publisher" ? 1 : 0;
   }
   for (const auto& [cluster, count] : publishers) {
     if (count != 1) {
-      return Status::InvalidInput("ucm cluster '" + cluster + "' has " + std::to_string(count) +
-                                  " publishers; it needs exactly one");
+      return Status::InvalidInput("ucm cluster '" + cluster.first + "' has " + std::to_string(count) +
+                                  " publishers among its " + cluster.second + " nodes; it needs exactly one");
     }
   }
   std::string sim;
@@ -526,7 +528,10 @@ Status FleetHarness::InitAppliance(const FleetHost& host, const std::string& sim
                                    host.address, "--role", host.role, "--node-type", host.nodeType, "--release",
                                    host.release, "--cluster-dir", clusterDir, "--https-port",
                                    std::to_string(options_.httpsPort), "--sip-tls-port",
-                                   std::to_string(options_.sipTlsPort), "--restart-ms",
+                                   std::to_string(options_.sipTlsPort), "--cup-sip-tls-port",
+                                   std::to_string(options_.cupSipTlsPort), "--xmpp-client-port",
+                                   std::to_string(options_.xmppClientPort), "--xmpp-server-port",
+                                   std::to_string(options_.xmppServerPort), "--restart-ms",
                                    std::to_string(options_.applianceRestartMs), "--startup-ms",
                                    std::to_string(options_.applianceStartupMs)};
   if (!options_.applianceCountry.empty()) init.insert(init.end(), {"--country", options_.applianceCountry});

@@ -67,6 +67,8 @@ struct FleetHost {
   bool nginx = false;   // run nginx with a bootstrap certificate on address:nginxPort (openssh only)
   std::string platform = "openssh";  // or "ucm": a pkiform-sim appliance
   // ucm only (pkiform-sim init's options):
+  // One publisher per node type of a cluster: the Unified CM publisher and, with IM and
+  // Presence nodes, the IM and Presence database publisher.
   std::string role = "publisher";     // or "subscriber"
   std::string nodeType = "unifiedCM";  // or "imAndPresence"
   std::string release = "14SU1";      // 14, 14SU1, 14SU2, 14SU3
@@ -99,6 +101,10 @@ struct FleetOptions {
   std::string applianceCountry;
   int httpsPort = 443;         // tomcat and tomcat-ECDSA
   int sipTlsPort = 5061;       // CallManager (and CallManager-ECDSA)
+  // IM and Presence nodes: cup on SIP proxy TLS, cup-xmpp and cup-xmpp-s2s behind XMPP STARTTLS.
+  int cupSipTlsPort = 5062;
+  int xmppClientPort = 5222;
+  int xmppServerPort = 5269;
 };
 
 class FleetHarness {
@@ -127,6 +133,9 @@ class FleetHarness {
   const std::string& appliancePasswordPath() const { return appliancePasswordPath_; }
   int httpsPort() const { return options_.httpsPort; }
   int sipTlsPort() const { return options_.sipTlsPort; }
+  int cupSipTlsPort() const { return options_.cupSipTlsPort; }
+  int xmppClientPort() const { return options_.xmppClientPort; }
+  int xmppServerPort() const { return options_.xmppServerPort; }
   // The TLS daemon's output so far ("(none)" when it has not started).
   std::string SimTlsLog() const;
   SshdHarness& sshd() { return *sshd_; }

@@ -61,8 +61,14 @@ TEST_CASE("ipsec restarts the IPsec service, AUTHZ the XCP Authentication Servic
   CHECK(ServiceNames(ucm.RestartsFor("AUTHZ", "imAndPresence")) ==
         std::set<std::string>{"Cisco XCP Authentication Service"});
   CHECK(ucm.RestartsFor("AUTHZ", "unifiedCM").empty());
-  // Table 3 names no service for IM and Presence purposes: said so, not guessed.
-  CHECK_FALSE(Slot(ucm, "cup-xmpp").restarts_documented);
+  // Table 3 names no service for IM and Presence purposes; the catalogue takes them from the
+  // public record (docs/platforms/ucm.md, "IM and Presence").
+  CHECK(ServiceNames(ucm.RestartsFor("cup", "imAndPresence")) ==
+        std::set<std::string>{"Cisco SIP Proxy", "Cisco Presence Engine"});
+  CHECK(ServiceNames(ucm.RestartsFor("cup-xmpp", "imAndPresence")) ==
+        std::set<std::string>{"Cisco XCP Connection Manager"});
+  CHECK(ServiceNames(ucm.RestartsFor("cup-xmpp-s2s", "imAndPresence")) ==
+        std::set<std::string>{"Cisco XCP XMPP Federation Connection Manager"});
 }
 
 TEST_CASE("tomcat-trust, CallManager-trust and Phone-SAST-trust replicate, CAPF-trust does not",
