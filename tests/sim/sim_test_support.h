@@ -120,6 +120,9 @@ struct NodeSpec {
   int httpsPort = 0;
   int sipTlsPort = 0;
   int restartMs = 0;
+  // Both or neither: the administrator the REST API's basic auth checks (rest_api.h).
+  std::string adminUser;
+  std::string adminPasswordFile;
 };
 
 // A free TCP port on `address` (bound and released; good enough on loopback).
@@ -138,11 +141,14 @@ inline int FreePort(const std::string& address) {
 inline fs::path InitNode(const fs::path& dir, const fs::path& clusterDir, NodeSpec spec) {
   if (spec.httpsPort == 0) spec.httpsPort = FreePort(spec.address);
   if (spec.sipTlsPort == 0) spec.sipTlsPort = FreePort(spec.address);
-  auto r = testing::RunProcess({kSim, "init", "--platform", "ucm", "--dir", dir.string(), "--fqdn", spec.fqdn,
+  std::vector<std::string> argv{kSim, "init", "--platform", "ucm", "--dir", dir.string(), "--fqdn", spec.fqdn,
                                 "--address", spec.address, "--role", spec.role, "--node-type", spec.nodeType,
                                 "--release", spec.release, "--cluster-dir", clusterDir.string(), "--https-port",
                                 std::to_string(spec.httpsPort), "--sip-tls-port", std::to_string(spec.sipTlsPort),
-                                "--restart-ms", std::to_string(spec.restartMs)});
+                                "--restart-ms", std::to_string(spec.restartMs)};
+  if (!spec.adminUser.empty())
+    argv.insert(argv.end(), {"--admin-user", spec.adminUser, "--admin-password-file", spec.adminPasswordFile});
+  auto r = testing::RunProcess(argv);
   REQUIRE(r.ok());
   INFO(r->output);
   REQUIRE(r->exitCode == 0);

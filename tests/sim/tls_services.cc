@@ -21,6 +21,7 @@
 
 #include "reconciler/pki/key.h"
 #include "tests/sim/appliance_state.h"
+#include "tests/sim/rest_api.h"
 #include "tests/sim/sim_files.h"
 
 namespace pkiform::sim {
@@ -43,7 +44,8 @@ struct Endpoint {
   bool https = true;  // false: SIP TLS
   std::string service;
   std::vector<std::string> units;
-  int fd = -1;
+  int fd = -1;                       // SIP TLS: the listener this loop accepts on
+  std::shared_ptr<RestServer> web;  // HTTPS: Tomcat's page and the platform REST API (rest_api.h)
 };
 
 // An SSL_CTX with every unit's running identity (RSA and EC ones side by side).
@@ -140,11 +142,12 @@ void Daemon::Discover() {
     if (endpoints_.count(dir.string() + "#https")) continue;
     auto a = Appliance::Open(dir);
     if (!a.ok()) continue;  // not a ucm appliance (an nginx host of the same fleet)
-    Endpoint https{dir, a->config().address, a->config().httpsPort, true, "Cisco Tomcat", {"tomcat", "tomcat-ECDSA"}};
+    Endpoint https{dir, a->config().address, a->config().httpsPort, true, "Cisco Tomcat", {"tomcat", "tomcat-ECDSA"},
+                   -1, nullptr};
     endpoints_[dir.string() + "#https"] = https;
     if (a->config().nodeType == "unifiedCM") {
       Endpoint sip{dir, a->config().address, a->config().sipTlsPort, false, "Cisco CallManager",
-                   {"CallManager", "CallManager-ECDSA"}};
+                   {"CallManager", "CallManager-ECDSA"}, -1, nullptr};
       endpoints_[dir.string() + "#sip"] = sip;
     }
   }
@@ -155,6 +158,20 @@ bool Daemon::Reconcile() {
   for (auto& [key, e] : endpoints_) {
     auto a = Appliance::Open(e.dir);
     bool up = a.ok() && a->ServiceState(e.service) == "STARTED";
+    if (e.https) {
+      if (up && !e.web) {
+        auto web = RestServer::Start(e.dir, e.address, e.port);
+        if (web.ok()) {
+          e.web = std::move(*web);
+        } else {
+          ok = false;
+          std::fprintf(stderr, "pkiform-sim tls: %s (%s)\n", web.status().message().c_str(), e.service.c_str());
+        }
+      } else if (!up && e.web) {
+        e.web.reset();  // the service is down: connections are refused
+      }
+      continue;
+    }
     if (up && e.fd < 0) {
       e.fd = OpenListener(e.address, e.port);
       if (e.fd < 0) {
@@ -212,8 +229,10 @@ int Daemon::Run() {
     }
     (void)Reconcile();
   }
-  for (auto& [key, e] : endpoints_)
+  for (auto& [key, e] : endpoints_) {
     if (e.fd >= 0) ::close(e.fd);
+    e.web.reset();
+  }
   return 0;
 }
 

@@ -2,7 +2,8 @@
 // for each appliance, Cisco Tomcat on ADDRESS:https-port (tomcat and tomcat-ECDSA on one
 // SSL_CTX, so the client's signature algorithms pick the certificate) and, on Unified CM
 // nodes, Cisco CallManager on ADDRESS:sip-tls-port (CallManager and CallManager-ECDSA).
-// cup and cup-xmpp (IM and Presence) are not served.
+// cup and cup-xmpp (IM and Presence) are not served. The HTTPS endpoint is a cpp-httplib
+// server that also answers the platform REST API (rest_api.h) on the same port.
 //
 // Each endpoint serves the identities its service *runs* with (DIR/running/), read again
 // for every connection, and listens only while the service is STARTED: while a shell
