@@ -43,11 +43,14 @@ Result<ApiEndpoint> UcmProvider::Api(CliSession& cli, const std::string& subject
   // Trust: the tomcat identity the node reports over SSH (the host key was verified,
   // so this is the node's own word), the one observed at the start of the run (still
   // served until Cisco Tomcat restarts), and the CAs the manifest puts in tomcat-trust.
-  auto own = ReadOwn(cli, "tomcat");
-  if (!own.ok()) return Fail(subject, step + " (read the tomcat certificate to trust)", own.status());
-  e.trusted_pems.push_back(*own);
-  if (const ObservedSlot* seen = CachedSlot("tomcat"); seen && seen->certificate_pem)
-    e.trusted_pems.push_back(*seen->certificate_pem);
+  // Cisco Tomcat serves tomcat or tomcat-ECDSA, as the client's signature algorithms choose.
+  for (const char* unit : {"tomcat", "tomcat-ECDSA"}) {
+    auto own = ReadOwn(cli, unit);
+    if (!own.ok()) return Fail(subject, step + " (read the " + unit + " certificate to trust)", own.status());
+    e.trusted_pems.push_back(*own);
+    if (const ObservedSlot* seen = CachedSlot(unit); seen && seen->certificate_pem)
+      e.trusted_pems.push_back(*seen->certificate_pem);
+  }
   for (const auto& store : cluster_.trust) {
     if (store.store != "tomcat-trust") continue;
     for (const auto& file : store.certificates) {

@@ -14,11 +14,11 @@
 //   GenerateCsr      set web-security, set csr gen (answers the OU question from 14SU1),
 //                    show csr own (+ show cert own when the key must be compared) 3-4
 //                    more names than the node FQDN and the cluster FQDN (U15):
-//                    set web-security, show cert own tomcat (the TLS trust), then
-//                    POST /platformcom/api/v1/certmgr/config/csr                   2 + 1 API call
+//                    set web-security, show cert own tomcat and tomcat-ECDSA (the TLS
+//                    trust), then POST /platformcom/api/v1/certmgr/config/csr       3 + 1 API call
 //   InstallIdentity  set cert import own (paste), show cert own (re-read: U2)     2
-//                    from 14SU2 a multi-SAN certificate (U15): show cert own tomcat,
-//                    POST .../certmgr/config/identity/certificates, show cert own 2 + 1 API call
+//                    from 14SU2 a multi-SAN certificate (U15): show cert own tomcat and
+//                    tomcat-ECDSA, POST .../config/identity/certificates, show cert own  3 + 1 API call
 //   AddTrust         set cert import trust (paste), show cert list trust, show cert trust
 //   RemoveTrust      set cert delete
 //   Restart          utils service restart, completion read from [STARTED]/[FAILED]

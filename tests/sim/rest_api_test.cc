@@ -58,7 +58,9 @@ class RestCluster {
     r.user = kUser;
     pki::SecretString secret{std::string(password)};
     r.password = &secret;
-    r.trusted_pems = {ReadFile(dirs_.at(i) / "running" / "tomcat.pem")};
+    // Cisco Tomcat serves tomcat or tomcat-ECDSA as the signature algorithms choose.
+    r.trusted_pems = {ReadFile(dirs_.at(i) / "running" / "tomcat.pem"),
+                      ReadFile(dirs_.at(i) / "running" / "tomcat-ECDSA.pem")};
     r.timeout = std::chrono::seconds(20);
     return http::Send(r);
   }
@@ -135,7 +137,12 @@ TEST_CASE("REST API: refusals are an HTTP status with a JSON message; bodies are
 TEST_CASE("REST API: a CSR with several names is the unit's pending CSR and replaces the previous one",
           "[sim][rest][rule:U9]") {
   RestCluster c({Spec("cucm-pub", "127.0.97.3", "14SU2")});
+  auto cliFirst = RunShell(c.dir(0), "set csr gen tomcat\nyes\nshow csr own tomcat/tomcat.csr\nquit\n");
+  const std::string cliCsr = PemBlock(cliFirst.out, "CERTIFICATE REQUEST");
+  REQUIRE_FALSE(cliCsr.empty());
+  // rule U9: the API's CSR replaces the CLI's ...
   auto first = c.CallJson(0, "POST", kCsrPath, CsrBody("cucm-pub.example.com", kManyNames), 200);
+  CHECK(first["csr"].get<std::string>() != cliCsr);
   auto csr = pki::Csr::FromPem(first["csr"].get<std::string>());
   REQUIRE(csr.ok());
   auto names = csr->DnsNames();
@@ -145,7 +152,7 @@ TEST_CASE("REST API: a CSR with several names is the unit's pending CSR and repl
   // The CLI shows the same pending CSR (one per unit).
   auto shown = RunShell(c.dir(0), "show csr own tomcat/tomcat.csr\nquit\n");
   CHECK(PemBlock(shown.out, "CERTIFICATE REQUEST") == first["csr"].get<std::string>());
-  // rule U9: a second CSR (by the CLI here) replaces it.
+  // ... and a later CLI CSR replaces the API's.
   RunShell(c.dir(0), "set csr gen tomcat\nyes\nquit\n");
   auto again = RunShell(c.dir(0), "show csr own tomcat/tomcat.csr\nquit\n");
   CHECK(PemBlock(again.out, "CERTIFICATE REQUEST") != first["csr"].get<std::string>());

@@ -40,7 +40,8 @@ struct Node {
     r.address = spec.address;
     r.port = spec.httpsPort;
     r.path = "/";
-    r.trusted_pems = {ReadFile(dir / "running" / "tomcat.pem")};
+    // Cisco Tomcat serves tomcat or tomcat-ECDSA as the signature algorithms choose.
+    r.trusted_pems = {ReadFile(dir / "running" / "tomcat.pem"), ReadFile(dir / "running" / "tomcat-ECDSA.pem")};
     r.timeout = std::chrono::seconds(10);
     return r;
   }

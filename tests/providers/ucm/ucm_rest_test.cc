@@ -131,7 +131,7 @@ TEST_CASE("ucm: before 14SU2 the multi-SAN CSR comes from the API and the certif
   const int sent = provider.commands_sent();
   auto installed = provider.InstallIdentity(Install("tomcat", leaf, root.cert));
   if (!installed.ok()) FAIL(installed.status().ToString());
-  // set cert import own + show cert own: the CLI did it (the API path reads tomcat first: 3).
+  // set cert import own + show cert own: the CLI did it (the API path reads tomcat and tomcat-ECDSA first: 4).
   CHECK(provider.commands_sent() - sent == 2);
 }
 
