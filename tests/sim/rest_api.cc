@@ -4,6 +4,8 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
+#include <sys/fsuid.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
@@ -177,6 +179,32 @@ RestReply ListTrust(const Appliance& a, const std::string& service) {
   return Reply(200, json{{"certificates", list}});
 }
 
+// The daemon may run as root while each node's shells run as the node directory's owner
+// (sshd's login user): files the API writes (a CSR's key, 0600) must be theirs, or the CLI
+// could not read them. fsuid/fsgid are per thread on Linux, so each request thread takes
+// the owner's file-system identity for its duration.
+class AsDirectoryOwner {
+ public:
+  explicit AsDirectoryOwner(const std::filesystem::path& dir) {
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0 || st.st_uid == static_cast<uid_t>(setfsuid(-1))) return;
+    oldGid_ = setfsgid(st.st_gid);
+    oldUid_ = setfsuid(st.st_uid);
+    switched_ = true;
+  }
+  ~AsDirectoryOwner() {
+    if (!switched_) return;
+    setfsuid(oldUid_);
+    setfsgid(oldGid_);
+  }
+  AsDirectoryOwner(const AsDirectoryOwner&) = delete;
+  AsDirectoryOwner& operator=(const AsDirectoryOwner&) = delete;
+
+ private:
+  bool switched_ = false;
+  int oldUid_ = 0, oldGid_ = 0;
+};
+
 }  // namespace
 
 RestReply HandleRestRequest(const std::filesystem::path& dir, const std::string& method, const std::string& path,
@@ -191,6 +219,7 @@ RestReply HandleRestRequest(const std::filesystem::path& dir, const std::string&
   bool authorized = ParseBasic(authorization, user, password) && CheckAdminCredentials(dir, user, password);
   OPENSSL_cleanse(password.data(), password.size());
   if (!authorized) return Error(401, "Unauthorized: invalid user name or password");
+  AsDirectoryOwner owner(dir);
   auto a = Appliance::Open(dir);
   if (!a.ok()) return Error(503, "the node is not available");
   const std::string what = path.substr(kPrefix.size());
