@@ -7,7 +7,7 @@
 # Usage: ucm_rest.sh PKIFORM PKIFORM_FLEET
 if [ -z "${FLEET_DIR:-}" ]; then
   work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-  PKIFORM_FLEET_TOMCAT_NAMES="uc.fleet.test,voice.fleet.test,cucm.fleet.test" PKIFORM_FLEET_HTTPS_PORT=8443 \
+  PKIFORM_FLEET_TOMCAT_NAMES="uc.fleet.test,voice.fleet.test,cucm.fleet.test" \
     "$2" "$work/repo" "cucm-pub.fleet.test=127.0.97.60:ucm:publisher:unifiedCM:14SU2" -- "$0" "$1" "$2"
   exit $?
 fi
