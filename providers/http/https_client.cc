@@ -55,6 +55,11 @@ bool PlainHost(const std::string& h) {
   });
 }
 
+bool Ipv6(const std::string& a) {
+  return a.find(':') != std::string::npos && a.size() <= 45 &&
+         std::all_of(a.begin(), a.end(), [](unsigned char c) { return std::isxdigit(c) || c == ':' || c == '.'; });
+}
+
 }  // namespace
 
 Result<HttpsResponse> Send(const HttpsRequest& r) {
@@ -64,7 +69,7 @@ Result<HttpsResponse> Send(const HttpsRequest& r) {
   const std::string where = "https://" + Excerpt(r.host) + ":" + std::to_string(r.port);
   if (global != CURLE_OK) return Status::Failed(where + ": libcurl cannot start: " + curl_easy_strerror(global));
   if (!PlainHost(r.host)) return Status::InvalidInput(where + ": not a host name");
-  if (!r.address.empty() && !PlainHost(r.address) && r.address.find(':') == std::string::npos)
+  if (!r.address.empty() && !PlainHost(r.address) && !Ipv6(r.address))
     return Status::InvalidInput(where + ": not an address: " + Excerpt(r.address));
   if (r.port < 1 || r.port > 65535) return Status::InvalidInput(where + ": port out of range");
   if (!PlainPath(r.path)) return Status::InvalidInput(where + ": not a request path: " + Excerpt(r.path));
@@ -88,7 +93,8 @@ Result<HttpsResponse> Send(const HttpsRequest& r) {
   CurlSlistPtr resolve;
   if (!r.address.empty()) {
     // The FQDN is what the certificate must name; the address is where the node is.
-    resolve.reset(curl_slist_append(nullptr, (r.host + ":" + std::to_string(r.port) + ":" + r.address).c_str()));
+    const std::string address = Ipv6(r.address) ? "[" + r.address + "]" : r.address;  // libcurl 7.57+: brackets
+    resolve.reset(curl_slist_append(nullptr, (r.host + ":" + std::to_string(r.port) + ":" + address).c_str()));
     if (!resolve) return Status::Failed(where + ": out of memory");
   }
   CurlSlistPtr headers(curl_slist_append(nullptr, "Accept: application/json"));
