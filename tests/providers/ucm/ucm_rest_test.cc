@@ -175,3 +175,26 @@ TEST_CASE("ucm: the API's TLS trusts only the node's own tomcat certificate (a w
   CHECK(Has(csr.status().message(), "https://cucm-pub.example.com:"));
   CHECK_FALSE(fs::exists(cluster.node(1).dir / "csr" / "tomcat.csr"));
 }
+
+TEST_CASE("ucm: a CSR through the API takes the purpose's key algorithm (RSA tomcat, EC tomcat-ECDSA)",
+          "[ucm][rest][rule:U5]") {
+  PasswordFile admin(kApiPassword);
+  SimCluster cluster({Node("cucm-pub", "127.0.97.26", "14SU2", admin)});
+  const auto& node = cluster.node(0);
+  auto manifest = cluster.Manifest({"tomcat", "tomcat-ECDSA"}, {"tomcat-trust"});
+  auto session = cluster.Connect(0, admin.path);
+  ucm::UcmProvider provider(*session, manifest, manifest.peers[0]);
+  REQUIRE(provider.Observe().ok());
+  const int sent = provider.commands_sent();
+  auto ec_tomcat = Request("tomcat", node.spec.fqdn, ManyNames(node.spec.fqdn));
+  ec_tomcat.key = pki::KeySpec::Ecdsa("P-256");
+  auto refused = provider.GenerateCsr(ec_tomcat);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(Has(refused.status().message(), "(U5)"));
+  CHECK(provider.commands_sent() == sent);  // refused before the node is asked
+  auto ec = Request("tomcat-ECDSA", node.spec.fqdn, ManyNames(node.spec.fqdn));
+  ec.key = pki::KeySpec::Ecdsa("P-384");
+  auto made = provider.GenerateCsr(ec);
+  if (!made.ok()) FAIL(made.status().ToString());
+  CHECK(pki::Csr::FromPem(*made)->Key().ToString() == "ECDSA P-384");
+}
