@@ -119,7 +119,7 @@ TEST_CASE("REST API: basic auth with the administrator's password, 401 otherwise
   CHECK((fs::status(c.dir(0) / "admin-credentials").permissions() & fs::perms::all) == fs::perms(0600));
 }
 
-TEST_CASE("REST API: refusals are an HTTP status with a JSON message; bodies are bounded", "[sim][rest]") {
+TEST_CASE("REST API: refusals are an HTTP status with a JSON message, and bodies are bounded", "[sim][rest]") {
   RestCluster c({Spec("cucm-pub", "127.0.97.2", "14SU2")});
   auto bad = c.Call(0, "POST", kCsrPath, "{not json");
   REQUIRE(bad.ok());
@@ -172,7 +172,7 @@ TEST_CASE("REST API: the CSR's key follows the purpose (RSA for tomcat, EC for t
   CHECK(pki::Csr::FromPem(rsa["csr"].get<std::string>())->Key().ToString() == "RSA 3072");
 }
 
-TEST_CASE("REST API: from 14SU2 a multi-SAN identity goes through the API while the CLI refuses it; it is served "
+TEST_CASE("REST API: from 14SU2 a multi-SAN identity goes through the API while the CLI refuses it, and is served "
           "after Cisco Tomcat restarts",
           "[sim][rest][rule:U15][rule:U8][rule:U13]") {
   RestCluster c({Spec("cucm-pub", "127.0.97.5", "14SU2")});
