@@ -73,6 +73,19 @@ Status LoadPassword(const SshTarget& t, std::unique_ptr<Secret>* out) {
   return ReadFirstLine(t.passwordFile, out);
 }
 
+}  // namespace
+
+Result<pki::SecretString> TargetPassword(const SshTarget& t) {
+  if (t.passwordEnv.empty() && t.passwordFile.empty())
+    return Status::InvalidInput("the connection names no password (passwordEnv or passwordFile)");
+  std::unique_ptr<Secret> secret;
+  Status s = LoadPassword(t, &secret);
+  if (!s.ok()) return s;
+  return pki::SecretString(std::string(secret->c_str()));
+}
+
+namespace {
+
 // Passphrase callback for ssh_pki_import_privkey_file: answers from the
 // environment only, and notes that a passphrase was asked for.
 struct PassphraseRequest {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "providers/ssh/session.h"
+#include "reconciler/pki/passphrase.h"
 #include "reconciler/util/result.h"
 
 namespace pkiform::ssh {
@@ -28,6 +29,11 @@ bool UsesDefaultAuthentication(const SshTarget& target);
 
 // ~/.ssh/id_ed25519, id_ecdsa, id_rsa ($HOME, else the user's home directory).
 std::vector<std::string> DefaultIdentityFiles();
+
+// The password the target names (passwordEnv, else passwordFile), for another channel
+// to the same appliance under the same login (ucm: its platform REST API's basic auth).
+// InvalidInput when the target names no password.
+Result<pki::SecretString> TargetPassword(const SshTarget& target);
 
 // Authenticates the connected, host-key-verified `session`.
 Status Authenticate(ssh_session session, const SshTarget& target, const std::string& peer);

@@ -22,7 +22,7 @@ std::string CollapseTrailingSpaces(std::string s) {
 }
 
 const char* const kRestApi =
-    "the platform REST API (POST /platformcom/api/v1/certmgr/config/csr) can; it is not implemented in this version";
+    "the platform REST API can with a multi-server distribution, which pkiform does not request in this version";
 
 // rule U2: the catalogue's key usages for this purpose on this node type, checked on what came back.
 Status CheckKeyUsages(const catalogue::SlotSpec& spec, const std::string& node_type, const pki::Certificate& cert) {
@@ -75,20 +75,42 @@ Result<std::string> UcmProvider::GenerateCsr(const CsrOnPeer& request) {
 
   const pki::DistinguishedName& dn = request.request.subject;
   if (Lower(dn.commonName) != Lower(peer_.fqdn))
-    return Status::Unsupported(Where(slot, step) + ": the CLI's CSR has the node's FQDN (" + peer_.fqdn +
-                               ") as common name, not \"" + dn.commonName + "\"; " + kRestApi);
+    return Status::Unsupported(Where(slot, step) + ": a CSR made on this node (the CLI's, or the platform API's for "
+                               "this-server) has the node's FQDN (" + peer_.fqdn + ") as common name, not \"" +
+                               dn.commonName + "\"; " + kRestApi);
+  if (!request.request.ipAddresses.empty())
+    return Status::Unsupported(Where(slot, step) + ": neither the CLI nor the platform REST API (altNames: DNS "
+                               "names) puts IP addresses in a CSR made on the node");
   // SANs: the node always names itself; the CLI adds one alternatehostname at most.
   std::set<std::string> sans;
-  for (const auto& n : request.request.dnsNames) sans.insert(Lower(n));
-  sans.erase(Lower(peer_.fqdn));
+  std::vector<std::string> alt_names;  // in the manifest's order, for the platform API
+  for (const auto& n : request.request.dnsNames) {
+    if (Lower(n) == Lower(peer_.fqdn) || !sans.insert(Lower(n)).second) continue;
+    alt_names.push_back(n);
+  }
   std::string alternate;
+  bool through_api = false;  // rule U15: more names than `set web-security` carries
   if (sans.size() == 1 && !cluster_.fqdn.empty() && *sans.begin() == Lower(cluster_.fqdn)) {
     alternate = cluster_.fqdn;
-  } else if (!sans.empty() || !request.request.ipAddresses.empty()) {
-    return Status::Unsupported(Where(slot, step) +
-                               ": the CLI can only request the node's FQDN and the cluster FQDN as names; a "
-                               "multi-server or multi-SAN CSR (U3, U15) or IP addresses need the platform REST "
-                               "API, which is not implemented in this version");
+  } else if (!sans.empty()) {
+    through_api = true;
+  }
+  if (through_api) {
+    // rule U5: the API makes the manifest's key, RSA for the RSA purposes, EC for the ECDSA ones.
+    const bool ec = request.key.algorithm == pki::KeySpec::kEcdsa;
+    if ((*spec)->key_algorithm && (*(*spec)->key_algorithm == catalogue::KeyAlgorithm::kEc) != ec)
+      return Status::Unsupported(Where(slot, step) + ": " + slot + " takes " +
+                                 ((*(*spec)->key_algorithm == catalogue::KeyAlgorithm::kEc) ? "an EC" : "an RSA") +
+                                 " key, not " + request.key.ToString() + " (U5)");
+    if (request.key.algorithm != pki::KeySpec::kRsa && !ec)
+      return Status::Unsupported(Where(slot, step) + ": the platform API makes RSA or EC keys, not " +
+                                 request.key.ToString());
+    // ASSUMED: the API asks no OU question; the CSR carries web-security's OU.
+    if (dn.organizationalUnit.empty())
+      return Status::Unsupported(Where(slot, step) + ": a CSR made through the platform REST API (U15) carries "
+                                 "web-security's OU; the subject has none (give organizationalUnit)");
+    Status password = LoadApiPassword(slot, step);  // before the node is asked anything
+    if (!password.ok()) return password;
   }
   if (dn.organization.empty() || dn.locality.empty() || dn.state.empty())
     return Status::Unsupported(Where(slot, step) + ": `set web-security` needs an organization, a locality and a "
@@ -100,7 +122,7 @@ Result<std::string> UcmProvider::GenerateCsr(const CsrOnPeer& request) {
   const ObservedSlot* current = nullptr;
   for (const auto& s : o.actual.slots)
     if (s.slot == slot) current = &s;
-  if (current && current->certificate_pem) {
+  if (!through_api && current && current->certificate_pem) {
     auto cert = pki::Certificate::FromPem(*current->certificate_pem);
     if (cert.ok()) {
       pki::KeySpec have = cert->Key();
@@ -149,6 +171,7 @@ Result<std::string> UcmProvider::GenerateCsr(const CsrOnPeer& request) {
   auto out = cli.Run(CollapseTrailingSpaces(*set), std::chrono::seconds(d.command_seconds), d.web_security.questions,
                      d.web_security.success);
   if (!out.ok()) return Fail(slot, step, out.status());
+  if (through_api) return GenerateCsrThroughApi(request, cli, alt_names);  // rule U15
 
   auto gen = Fill(d.csr_generate.send, {{"unit", slot}});
   if (!gen.ok()) return Fail(slot, step, gen.status());
@@ -235,16 +258,34 @@ Result<IdentityBackup> UcmProvider::InstallIdentity(const IdentityInstall& insta
   auto cli_or = Cli(slot, step);
   if (!cli_or.ok()) return cli_or.status();
   CliSession& cli = **cli_or;
-  auto command = Fill(dialect_->import_own.send, {{"unit", slot}});
-  if (!command.ok()) return Fail(slot, step, command.status());
-  // rule U4: PEM, the leaf then its chain, pasted in one go.
-  std::string text = certificate->ToPem();
+  // rule U15: from 14SU2 a multi-SAN certificate (names besides the node's FQDN and one
+  // alternate name) goes through the platform REST API; the CLI refuses it.
+  int other_names = 0;
+  for (const auto& n : certificate->DnsNames())
+    if (Lower(n) != Lower(peer_.fqdn)) ++other_names;
+  const auto& cli_before = catalogue_->limits.multi_san_cli_upload_before;  // 14SU2 (schema/platforms/ucm.yaml)
+  const bool through_api =
+      other_names > 1 && o.release && cli_before && catalogue::CompareReleases(*o.release, *cli_before) >= 0;
+  std::vector<std::string> pems{certificate->ToPem()};
   for (const auto& pem : install.chain_pems) {
     auto ca = pki::Certificate::FromPem(pem);
-    if (ca.ok()) text += ca->ToPem();
+    if (ca.ok()) pems.push_back(ca->ToPem());
   }
-  auto out = cli.Paste(*command, dialect_->import_own, text);
-  if (!out.ok()) return Fail(slot, step, out.status());
+  if (through_api) {
+    const std::string api_step = step + " (platform REST API, U15)";
+    auto endpoint = Api(cli, slot, api_step);
+    if (!endpoint.ok()) return endpoint.status();
+    Status uploaded = ApiUploadIdentity(*endpoint, slot, pems);
+    if (!uploaded.ok()) return Fail(slot, api_step, uploaded);
+  } else {
+    auto command = Fill(dialect_->import_own.send, {{"unit", slot}});
+    if (!command.ok()) return Fail(slot, step, command.status());
+    // rule U4: PEM, the leaf then its chain, pasted in one go.
+    std::string text;
+    for (const auto& pem : pems) text += pem;
+    auto out = cli.Paste(*command, dialect_->import_own, text);
+    if (!out.ok()) return Fail(slot, step, out.status());
+  }
 
   // rule U8: the import overwrote the identity and deleted the CSR; nothing can be put back.
   IdentityBackup backup;

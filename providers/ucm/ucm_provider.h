@@ -13,12 +13,17 @@
 //                    + one `show csr own` per pending CSR of a manifest slot
 //   GenerateCsr      set web-security, set csr gen (answers the OU question from 14SU1),
 //                    show csr own (+ show cert own when the key must be compared) 3-4
+//                    more names than the node FQDN and the cluster FQDN (U15):
+//                    set web-security, show cert own tomcat and tomcat-ECDSA (the TLS
+//                    trust), then POST /platformcom/api/v1/certmgr/config/csr       3 + 1 API call
 //   InstallIdentity  set cert import own (paste), show cert own (re-read: U2)     2
+//                    from 14SU2 a multi-SAN certificate (U15): show cert own tomcat and
+//                    tomcat-ECDSA, POST .../config/identity/certificates, show cert own  3 + 1 API call
 //   AddTrust         set cert import trust (paste), show cert list trust, show cert trust
 //   RemoveTrust      set cert delete
 //   Restart          utils service restart, completion read from [STARTED]/[FAILED]
-// What the CLI cannot do is Status::Unsupported with the reason (multi-SAN CSRs: U15/U3,
-// restoring an overwritten identity: U8, CRL upload, self-signing a pending CSR).
+// What neither can do is Status::Unsupported with the reason (multi-server CSRs: U3, IP
+// addresses in a CSR, restoring an overwritten identity: U8, CRL upload, self-signing).
 #pragma once
 
 #include <memory>
@@ -31,6 +36,7 @@
 #include "providers/ucm/cli_session.h"
 #include "providers/ucm/dialect.h"
 #include "providers/ucm/node_observation.h"
+#include "providers/ucm/platform_api.h"
 #include "reconciler/catalogue/catalogue.h"
 #include "reconciler/manifest/model.h"
 
@@ -80,6 +86,16 @@ class UcmProvider : public Provider {
                                const std::string& description);
   ObservedSlot* CachedSlot(const std::string& slot);
   void CacheTrust(const TrustEntry& entry);
+  // The node's platform REST API (platform_api.h) as the CLI's administrator, trusting
+  // exactly the tomcat certificates seen over this host-key-verified session and the
+  // manifest's tomcat-trust certificates (ucm_api.cc).
+  Result<ApiEndpoint> Api(CliSession& cli, const std::string& subject, const std::string& step);
+  // The API's password (the SSH connection's passwordEnv or passwordFile), loaded once;
+  // Unsupported naming U15 when the connection has none.
+  Status LoadApiPassword(const std::string& subject, const std::string& step);
+  // GenerateCsr through the API: the names `set web-security` cannot carry (U15, U5 keys).
+  Result<std::string> GenerateCsrThroughApi(const CsrOnPeer& request, CliSession& cli,
+                                            const std::vector<std::string>& alt_names);
 
   ssh::SshSession& session_;
   Cluster cluster_;
@@ -88,6 +104,7 @@ class UcmProvider : public Provider {
   const catalogue::PlatformCatalogue* catalogue_ = nullptr;
   std::unique_ptr<CliSession> cli_;
   std::optional<NodeObservation> observed_;
+  std::optional<pki::SecretString> api_password_;  // loaded on the first API call
 };
 
 }  // namespace pkiform::ucm

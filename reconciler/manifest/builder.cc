@@ -189,6 +189,7 @@ Cluster BuildCluster(const YAML::Node& doc, const std::string& file, const std::
     p.address = pr.Str("address");
     if (pr.Has("port")) p.port = pr.Int("port", 22);
     p.role = pr.Str("role");
+    p.https_port = pr.Int("httpsPort", 443);
     c.peers.push_back(p);
   }
   if (spec.Has("identity")) spec.KeyAt("identity");

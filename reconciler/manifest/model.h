@@ -62,6 +62,7 @@ struct Peer : Located {
   std::string address;  // empty: resolve fqdn
   std::optional<int> port;
   std::string role;  // ucm: publisher | subscriber
+  int https_port = 443;  // ucm: the platform REST API (U15)
 };
 
 struct DistinguishedNameSpec : Located {

@@ -18,6 +18,7 @@
 // (IM and Presence: 5062, 5222, 5269; pkiform verifies on the catalogue's ports),
 // PKIFORM_FLEET_RESTART_MS and PKIFORM_FLEET_STARTUP_MS (default 0) set the
 // appliances' ports and delays; PKIFORM_SIM overrides the pkiform-sim the build knows.
+// PKIFORM_FLEET_TOMCAT_NAMES (comma-separated) adds extraDnsNames to the ucm tomcat slot.
 //
 // COMMAND sees FLEET_DIR (DIR), FLEET_SSH_PORT, FLEET_NGINX_PORT and, with ucm
 // hosts, FLEET_UCM_USER, FLEET_UCM_PASSWORD_FILE, FLEET_HTTPS_PORT, FLEET_SIP_TLS_PORT,
@@ -88,9 +89,17 @@ std::string UcmManifest(const testing::FleetHarness& fleet, const std::vector<te
     << "  connection: {user: " << fleet.applianceUser() << ", port: " << fleet.port()
     << ", passwordFile: ../ssh/appliance-password, knownHosts: ../ssh/known_hosts, timeout: 60s}\n  peers:\n";
   for (const auto& h : hosts) {
-    m << "    - {fqdn: " << h.fqdn << ", address: " << h.address << ", role: " << h.role << "}\n";
+    m << "    - {fqdn: " << h.fqdn << ", address: " << h.address << ", role: " << h.role;
+    // The platform REST API (U15) is served on the simulator's HTTPS port; 443 is the default.
+    if (fleet.httpsPort() != 443) m << ", httpsPort: " << fleet.httpsPort();
+    m << "}\n";
   }
-  m << "  identity:\n" << slot("tomcat", "fleet-rsa-ca", rsa);
+  // PKIFORM_FLEET_TOMCAT_NAMES="a.example.com,b.example.com": more tomcat names than the
+  // CLI's CSR carries, so the CSR (and from 14SU2 the upload, U15) uses the REST API.
+  std::string tomcat = slot("tomcat", "fleet-rsa-ca", rsa);
+  if (const char* names = std::getenv("PKIFORM_FLEET_TOMCAT_NAMES"); names && *names)
+    tomcat += "      extraDnsNames: [" + std::string(names) + "]\n";
+  m << "  identity:\n" << tomcat;
   if (unifiedCm) m << slot("CallManager", "fleet-rsa-ca", rsa) << slot("CAPF", "fleet-rsa-ca", rsa);
   if (!unifiedCm) {
     m << slot("cup", "fleet-rsa-ca", rsa) << slot("cup-xmpp", "fleet-rsa-ca", rsa)

@@ -119,11 +119,21 @@ class Appliance {
   Status GenerateCsr(const std::string& unit, bool includeOu);
   std::optional<std::string> PendingCsrPem(const std::string& unit) const;
   std::vector<std::string> PendingCsrUnits() const;
+  // A CSR for POST /platformcom/api/v1/certmgr/config/csr (rest_api.h): subject CN
+  // `commonName` with the web-security fields (OU when set), dNSNames the node's FQDN then
+  // `altNames`, a new `key` (rule U5: checked by the caller); rule U9: overwrites the pending one.
+  Status GenerateCsrWithNames(const std::string& unit, const std::string& commonName,
+                              const std::vector<std::string>& altNames, const pki::KeySpec& key);
+  // How a certificate reaches the node: the CLI or the platform REST API (rule U15:
+  // from 14SU2 only the API takes a multi-SAN certificate).
+  enum class Channel { kCli, kRestApi };
   // `set cert import own`: every check of ucm-cli.md, then rule U8. The error
   // message is what the CLI prints.
-  Status ImportOwn(const std::string& unit, const std::vector<pki::Certificate>& pasted);
+  Status ImportOwn(const std::string& unit, const std::vector<pki::Certificate>& pasted,
+                   Channel channel = Channel::kCli);
   // `set cert import trust`: into <unit>-trust, replicated per rule U10.
-  Status ImportTrust(const std::string& unit, const std::vector<pki::Certificate>& pasted);
+  Status ImportTrust(const std::string& unit, const std::vector<pki::Certificate>& pasted,
+                     const std::string& description = "Trust Certificate");
   // `set cert delete <store> <file>` (rules U10, U11).
   Status DeleteTrust(const std::string& store, const std::string& file);
 

@@ -113,7 +113,7 @@ std::vector<std::string> Appliance::PendingCsrUnits() const {
   return out;
 }
 
-Status Appliance::ImportOwn(const std::string& unit, const std::vector<pki::Certificate>& pasted) {
+Status Appliance::ImportOwn(const std::string& unit, const std::vector<pki::Certificate>& pasted, Channel channel) {
   const SlotSpec* any = platform_->FindSlot(unit);
   if (any && any->placement == catalogue::Placement::kPublisher && !config_.IsPublisher() &&
       Contains(any->node_types, config_.nodeType)) {
@@ -179,8 +179,9 @@ Status Appliance::ImportOwn(const std::string& unit, const std::vector<pki::Cert
           .WithRule("U2");
     }
   }
-  // rule U15: from 14SU2 multi-SAN certificates only through the administrative web interface.
-  if (ReleaseAtLeast("14SU2")) {
+  // rule U15: from 14SU2 multi-SAN certificates only through the administrative web
+  // interface or its REST API (rest_api.h), not the CLI.
+  if (channel == Channel::kCli && ReleaseAtLeast("14SU2")) {
     int others = 0;
     for (const auto& n : leaf.DnsNames())
       if (n != config_.fqdn) ++others;

@@ -4,13 +4,18 @@
 //          --node-type unifiedCM|imAndPresence --release 14|14SU1|14SU2|14SU3 --cluster-dir CDIR
 //          [--https-port 443] [--sip-tls-port 5061] [--cup-sip-tls-port 5062] [--xmpp-client-port 5222]
 //          [--xmpp-server-port 5269] [--restart-ms 0] [--startup-ms 0] [--country US]
-//          writes the factory state (appliance_state.h) and joins the cluster in CDIR;
+//          [--admin-user NAME --admin-password-file FILE]
+//          writes the factory state (appliance_state.h) and joins the cluster in CDIR; the
+//          administrator's password (first line of FILE) is kept only as a salted hash, for
+//          the REST API's basic auth (admin_credentials.h);
 //   shell  --fleet FLEETDIR | --dir DIR: the node's CLI (ucm_cli.h) on stdin/stdout, what
 //          sshd's ForceCommand runs; exec requests (SSH_ORIGINAL_COMMAND) are refused;
-//   tls    --fleet FLEETDIR | --dir DIR ...: the TLS services (tls_services.h).
+//   tls    --fleet FLEETDIR | --dir DIR ...: the TLS services (tls_services.h) and the platform
+//          REST API on the HTTPS port (rest_api.h).
 #include <arpa/inet.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -18,7 +23,9 @@
 #include <string>
 #include <vector>
 
+#include "tests/sim/admin_credentials.h"
 #include "tests/sim/appliance_state.h"
+#include "tests/sim/sim_files.h"
 #include "tests/sim/tls_services.h"
 #include "tests/sim/ucm_cli.h"
 
@@ -34,6 +41,7 @@ int Usage(const std::string& why) {
                "                        --cluster-dir CDIR [--https-port N] [--sip-tls-port N] [--restart-ms N]\n"
                "                        [--startup-ms N] [--country CC] [--cup-sip-tls-port N]\n"
                "                        [--xmpp-client-port N] [--xmpp-server-port N]\n"
+               "                        [--admin-user NAME --admin-password-file F]\n"
                "       pkiform-sim shell (--fleet FLEETDIR | --dir DIR)\n"
                "       pkiform-sim tls (--fleet FLEETDIR | --dir DIR)...\n",
                why.c_str());
@@ -73,7 +81,8 @@ int Init(const std::multimap<std::string, std::string>& o) {
   for (const auto& [k, v] : o) {
     static const char* known[] = {"platform",  "dir",        "fqdn",         "address",    "role",      "node-type",
                                   "release",   "cluster-dir", "https-port",  "sip-tls-port", "restart-ms", "startup-ms", "country",
-                                  "cup-sip-tls-port", "xmpp-client-port", "xmpp-server-port"};
+                                  "cup-sip-tls-port", "xmpp-client-port", "xmpp-server-port",
+                                  "admin-user", "admin-password-file"};
     bool found = false;
     for (const char* n : known) found = found || k == n;
     if (!found) return Usage("unknown option --" + k);
@@ -114,7 +123,21 @@ int Init(const std::multimap<std::string, std::string>& o) {
     return Usage("--restart-ms must be 0..600000");
   if (!get("startup-ms").empty() && !ParsePort(get("startup-ms"), 0, 600000, c.startupMs))
     return Usage("--startup-ms must be 0..600000");
+  if (get("admin-user").empty() != get("admin-password-file").empty())
+    return Usage("--admin-user and --admin-password-file go together");
   auto s = pkiform::sim::Appliance::Init(fs::absolute(get("dir")), c);
+  if (s.ok() && !get("admin-user").empty()) {
+    // The password never travels in argv: only the name of the file holding it does.
+    auto text = pkiform::sim::ReadText(get("admin-password-file"));
+    if (!text) {
+      s = pkiform::Status::IoError("cannot read --admin-password-file " + get("admin-password-file"));
+    } else {
+      std::string password = text->substr(0, text->find_first_of("\r\n"));
+      s = pkiform::sim::SaveAdminCredentials(fs::absolute(get("dir")), get("admin-user"), password);
+      std::fill(password.begin(), password.end(), '\0');
+      std::fill(text->begin(), text->end(), '\0');
+    }
+  }
   if (!s.ok()) {
     std::fprintf(stderr, "pkiform-sim init: %s\n", s.ToString().c_str());
     return 1;

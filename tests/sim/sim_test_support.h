@@ -124,6 +124,9 @@ struct NodeSpec {
   int cupSipTlsPort = 0;
   int xmppClientPort = 0;
   int xmppServerPort = 0;
+  // Both or neither: the administrator the REST API's basic auth checks (rest_api.h).
+  std::string adminUser;
+  std::string adminPasswordFile;
 };
 
 // A free TCP port on `address` (bound and released; good enough on loopback).
@@ -144,13 +147,16 @@ inline fs::path InitNode(const fs::path& dir, const fs::path& clusterDir, NodeSp
   if (spec.sipTlsPort == 0) spec.sipTlsPort = FreePort(spec.address);
   for (int* port : {&spec.cupSipTlsPort, &spec.xmppClientPort, &spec.xmppServerPort})
     if (*port == 0) *port = FreePort(spec.address);
-  auto r = testing::RunProcess({kSim, "init", "--platform", "ucm", "--dir", dir.string(), "--fqdn", spec.fqdn,
+  std::vector<std::string> argv{kSim, "init", "--platform", "ucm", "--dir", dir.string(), "--fqdn", spec.fqdn,
                                 "--address", spec.address, "--role", spec.role, "--node-type", spec.nodeType,
                                 "--release", spec.release, "--cluster-dir", clusterDir.string(), "--https-port",
                                 std::to_string(spec.httpsPort), "--sip-tls-port", std::to_string(spec.sipTlsPort),
                                 "--cup-sip-tls-port", std::to_string(spec.cupSipTlsPort), "--xmpp-client-port",
                                 std::to_string(spec.xmppClientPort), "--xmpp-server-port",
-                                std::to_string(spec.xmppServerPort), "--restart-ms", std::to_string(spec.restartMs)});
+                                std::to_string(spec.xmppServerPort), "--restart-ms", std::to_string(spec.restartMs)};
+  if (!spec.adminUser.empty())
+    argv.insert(argv.end(), {"--admin-user", spec.adminUser, "--admin-password-file", spec.adminPasswordFile});
+  auto r = testing::RunProcess(argv);
   REQUIRE(r.ok());
   INFO(r->output);
   REQUIRE(r->exitCode == 0);

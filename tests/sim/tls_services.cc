@@ -21,6 +21,7 @@
 
 #include "reconciler/pki/key.h"
 #include "tests/sim/appliance_state.h"
+#include "tests/sim/rest_api.h"
 #include "tests/sim/sim_files.h"
 
 namespace pkiform::sim {
@@ -46,7 +47,8 @@ struct Endpoint {
   Protocol protocol = Protocol::kHttps;
   std::string service;
   std::vector<std::string> units;
-  int fd = -1;
+  int fd = -1;                       // SIP TLS: the listener this loop accepts on
+  std::shared_ptr<RestServer> web;  // HTTPS: Tomcat's page and the platform REST API (rest_api.h)
 };
 
 // An SSL_CTX with every unit's running identity (RSA and EC ones side by side).
@@ -124,21 +126,6 @@ void Serve(Appliance a, std::vector<std::string> units, Protocol protocol, int f
     ::close(fd);
     return;
   }
-  timeval shortTv{2, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &shortTv, sizeof(shortTv));
-  std::string request;
-  char buf[4096];
-  while (request.size() < 16384 && request.find("\r\n\r\n") == std::string::npos) {
-    int n = SSL_read(ssl.get(), buf, sizeof(buf));
-    if (n <= 0) break;
-    request.append(buf, static_cast<size_t>(n));
-  }
-  if (protocol == Protocol::kHttps && !request.empty()) {
-    std::string body = "Cisco Unified Communications Manager (pkiform-sim)\n";
-    std::string response = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " +
-                           std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
-    SSL_write(ssl.get(), response.data(), static_cast<int>(response.size()));
-  }
   SSL_shutdown(ssl.get());
   ERR_clear_error();
   ::close(fd);
@@ -205,6 +192,20 @@ bool Daemon::Reconcile() {
   for (auto& [key, e] : endpoints_) {
     auto a = Appliance::Open(e.dir);
     bool up = a.ok() && a->ServiceState(e.service) == "STARTED";
+    if (e.protocol == Protocol::kHttps) {
+      if (up && !e.web) {
+        auto web = RestServer::Start(e.dir, e.address, e.port);
+        if (web.ok()) {
+          e.web = std::move(*web);
+        } else {
+          ok = false;
+          std::fprintf(stderr, "pkiform-sim tls: %s (%s)\n", web.status().message().c_str(), e.service.c_str());
+        }
+      } else if (!up && e.web) {
+        e.web.reset();  // the service is down: connections are refused
+      }
+      continue;
+    }
     if (up && e.fd < 0) {
       e.fd = OpenListener(e.address, e.port);
       if (e.fd < 0) {
@@ -262,8 +263,10 @@ int Daemon::Run() {
     }
     (void)Reconcile();
   }
-  for (auto& [key, e] : endpoints_)
+  for (auto& [key, e] : endpoints_) {
     if (e.fd >= 0) ::close(e.fd);
+    e.web.reset();
+  }
   return 0;
 }
 

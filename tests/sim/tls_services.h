@@ -6,6 +6,8 @@
 // direct TLS), Cisco XCP Connection Manager on ADDRESS:xmpp-client-port (cup-xmpp and its
 // twin) and Cisco XCP XMPP Federation Connection Manager on ADDRESS:xmpp-server-port
 // (cup-xmpp-s2s and its twin), both XMPP streams that negotiate STARTTLS (RFC 6120) first.
+// The HTTPS endpoint is a cpp-httplib server that also answers the platform REST API
+// (rest_api.h) on the same port.
 //
 // Each endpoint serves the identities its service *runs* with (DIR/running/), read again
 // for every connection, and listens only while the service is STARTED: while a shell

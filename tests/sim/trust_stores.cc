@@ -68,12 +68,13 @@ Status Appliance::AddTrust(const std::string& storeName, const pki::Certificate&
   return Status::Ok();
 }
 
-Status Appliance::ImportTrust(const std::string& unit, const std::vector<pki::Certificate>& pasted) {
+Status Appliance::ImportTrust(const std::string& unit, const std::vector<pki::Certificate>& pasted,
+                              const std::string& description) {
   std::string storeName = unit.ends_with("-trust") ? unit : unit + "-trust";
   if (!FindTrustStore(storeName)) return Status::NotFound("Invalid unit " + unit);
   if (pasted.empty()) return Status::InvalidInput("No certificate was found in the input.");
   for (const auto& cert : pasted) {
-    if (auto s = AddTrust(storeName, cert, "Trust Certificate"); !s.ok()) return s;
+    if (auto s = AddTrust(storeName, cert, description); !s.ok()) return s;
   }
   return Status::Ok();
 }

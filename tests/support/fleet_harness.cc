@@ -535,6 +535,8 @@ Status FleetHarness::InitAppliance(const FleetHost& host, const std::string& sim
                                    std::to_string(options_.applianceRestartMs), "--startup-ms",
                                    std::to_string(options_.applianceStartupMs)};
   if (!options_.applianceCountry.empty()) init.insert(init.end(), {"--country", options_.applianceCountry});
+  // The platform REST API's basic auth checks the same administrator (a salted hash of the file's password).
+  init.insert(init.end(), {"--admin-user", options_.applianceUser, "--admin-password-file", appliancePasswordPath_});
   auto run = RunProcess(init, options_.startTimeout);
   if (!run.ok()) return run.status().WithContext("pkiform-sim init");
   if (run->exitCode != 0) {

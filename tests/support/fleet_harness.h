@@ -29,7 +29,9 @@
 // in as FleetOptions::applianceUser with keyboard-interactive (PAM) or
 // password, never a key (SshdOptions::passwordUser); the password is in
 // FLEET/ssh/appliance-password (0600). One `pkiform-sim tls` daemon serves
-// every appliance's TLS endpoints (HTTPS, SIP TLS) while the harness lives.
+// every appliance's TLS endpoints (HTTPS, SIP TLS) while the harness lives; the
+// HTTPS port also serves the platform REST API, whose basic auth takes the same
+// user and password.
 //
 // known_hosts names every host by "[address]:port" and "[fqdn]:port", so that
 // a client can connect to the address and verify the key under the FQDN

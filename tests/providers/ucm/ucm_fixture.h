@@ -79,6 +79,7 @@ class SimCluster {
       p.fqdn = n.spec.fqdn;
       p.address = n.spec.address;
       p.role = n.spec.role;
+      p.https_port = n.spec.httpsPort;
       c.peers.push_back(p);
     }
     for (const auto& s : slots) {
@@ -98,6 +99,17 @@ class SimCluster {
     auto target = sshd_->Target(nodes_.at(i).spec.address);
     return testing::ConnectOrFail(target);
   }
+
+  // Logs in with the key, and names `passwordFile` as the connection's password (what
+  // the platform REST API's basic auth takes, U15).
+  std::unique_ptr<ssh::SshSession> Connect(size_t i, const std::string& passwordFile) const {
+    auto target = sshd_->Target(nodes_.at(i).spec.address);
+    target.passwordFile = passwordFile;
+    return testing::ConnectOrFail(target);
+  }
+
+  // The sshd login user: the administrator the REST API knows (NodeSpec::adminUser).
+  static std::string LoginUser() { return testing::SshdOptions().user; }
 
   void WriteFaults(size_t i, const std::string& text) const {
     std::ofstream(nodes_.at(i).dir / "faults") << text;
