@@ -172,7 +172,7 @@ void Daemon::Discover() {
     if (!a.ok()) continue;  // not a ucm appliance (an nginx host of the same fleet)
     const NodeConfig& c = a->config();
     auto add = [&](const char* key, int port, Protocol protocol, const char* service, std::vector<std::string> units) {
-      endpoints_[dir.string() + key] = Endpoint{dir, c.address, port, protocol, service, std::move(units)};
+      endpoints_[dir.string() + key] = Endpoint{dir, c.address, port, protocol, service, std::move(units), -1, nullptr};
     };
     add("#https", c.httpsPort, Protocol::kHttps, "Cisco Tomcat", {"tomcat", "tomcat-ECDSA"});
     if (c.nodeType == "unifiedCM") {
