@@ -45,6 +45,12 @@ std::string Actual::Digest(const std::vector<std::string>& excluded) const {
   auto field = [&](const std::string& s) { canon += std::to_string(s.size()) + ":" + s + ";"; };
   field(cluster);
   field(peer);
+  if (node) {  // only then, so that openssh digests stay as they were; an upgrade makes a plan stale
+    field("node");
+    field(node->role);
+    field(node->node_type);
+    field(node->build);
+  }
   for (const auto& s : slots) {
     field("slot");
     field(s.slot);

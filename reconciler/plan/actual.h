@@ -41,9 +41,20 @@ struct ObservedCrl {
   std::optional<std::string> pem;  // the file's text as found (one or more CRLs); absent: no such file
 };
 
+// What a node says of itself (ucm: `show version active`, `show network cluster`). The
+// planner compares it with the manifest (node_facts.h); absent on platforms whose hosts
+// report nothing of the kind (openssh).
+struct ObservedNode {
+  std::string role;       // "publisher" | "subscriber"
+  std::string node_type;  // "unifiedCM" | "imAndPresence"
+  std::string build;      // "14.0.1.12900-161", as printed
+  std::string release;    // "14SU2"; "" when the build is not in the provider's table of builds
+};
+
 struct Actual {
   std::string cluster;
   std::string peer;  // FQDN
+  std::optional<ObservedNode> node;
   std::vector<ObservedSlot> slots;
   std::vector<ObservedTrustStore> trust;
   std::vector<ObservedCrl> crls;

@@ -11,6 +11,7 @@
 #include "reconciler/planner/cluster_facts.h"
 #include "reconciler/planner/crl_change.h"
 #include "reconciler/planner/identity_change.h"
+#include "reconciler/planner/node_facts.h"
 #include "reconciler/planner/restarts.h"
 #include "reconciler/planner/settings_change.h"
 #include "reconciler/planner/slot_input.h"
@@ -197,6 +198,7 @@ Result<Plan> MakePlan(const PlanInput& in) {
       pp.observed_digest = actual.Digest(scoped);
       pp.scoped_stores = scoped;
       pp.scoped_digest = actual.StoresDigest(scoped);
+      if (Status s = CheckObservedNode(*platform, cluster, peer, facts, actual, pp.notes); !s.ok()) return s;
       PeerTrust pt;
       pt.peer = &peer;
       pt.actual = &actual;
