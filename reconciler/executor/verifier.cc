@@ -9,14 +9,25 @@ std::optional<tls::Endpoint> VerifyTargetFor(const Cluster& cluster, const Peer&
                                              const catalogue::PlatformCatalogue* platform) {
   if (cluster.restarts.verify == "none") return std::nullopt;
   const std::string host = peer.address.empty() ? peer.fqdn : peer.address;
-  if (slot.verify)
-    return tls::Endpoint{slot.verify->host.empty() ? host : slot.verify->host, slot.verify->port,
-                         slot.verify->sni.empty() ? peer.fqdn : slot.verify->sni};
-  if (!platform) return std::nullopt;
-  const catalogue::SlotSpec* spec = platform->FindSlot(slot.slot);
-  if (!spec || !spec->verify) return std::nullopt;
-  return tls::Endpoint{host, spec->verify->port, peer.fqdn, spec->verify->signature_algorithms,
-                       spec->verify->starttls};
+  const catalogue::SlotSpec* spec = platform ? platform->FindSlot(slot.slot) : nullptr;
+  const bool catalogued = spec && spec->verify;
+  if (slot.verify) {
+    // The manifest moves the endpoint; how to talk to it stays the catalogue's: without its
+    // signature algorithms a node that holds an RSA and an EC identity on one port (tomcat
+    // and tomcat-ECDSA) may answer with the other one.
+    tls::Endpoint e{slot.verify->host.empty() ? host : slot.verify->host, slot.verify->port,
+                    slot.verify->sni.empty() ? peer.fqdn : slot.verify->sni};
+    if (catalogued) {
+      e.signature_algorithms = spec->verify->signature_algorithms;
+      e.starttls = spec->verify->starttls;
+    }
+    return e;
+  }
+  if (!catalogued) return std::nullopt;
+  // The catalogue's 443 is the node's HTTPS port, which `peers[].httpsPort` moves for the
+  // platform REST API and Cisco Tomcat alike (they are one listener).
+  const int port = spec->verify->port == 443 ? peer.https_port : spec->verify->port;
+  return tls::Endpoint{host, port, peer.fqdn, spec->verify->signature_algorithms, spec->verify->starttls};
 }
 
 Status TlsVerifier::Verify(const tls::Endpoint& ep, const pki::Certificate& expected,

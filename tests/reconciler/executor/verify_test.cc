@@ -61,6 +61,17 @@ TEST_CASE("verify: the manifest's endpoint wins; restarts.verify none verifies n
   REQUIRE(e);
   CHECK(e->port == 8443);
   CHECK(e->host == "127.0.0.5");
+  // ... but the catalogue still says how to talk to it: RSA only beside tomcat-ECDSA.
+  CHECK(e->signature_algorithms.find("rsa_pss_rsae_sha256") == 0);
+  CHECK(e->signature_algorithms.find("ECDSA") == std::string::npos);
+  // The peer's httpsPort moves the catalogue's HTTPS endpoints (tomcat), not SIP TLS.
+  c.peers[0].https_port = 9443;
+  auto moved = VerifyTargetFor(c, c.peers[0], GeneratedSlot("tomcat-ECDSA"), &UcmCatalogue());
+  REQUIRE(moved);
+  CHECK(moved->port == 9443);
+  auto sip = VerifyTargetFor(c, c.peers[0], GeneratedSlot("CallManager"), &UcmCatalogue());
+  REQUIRE(sip);
+  CHECK(sip->port == 5061);
   c.restarts.verify = "none";
   CHECK_FALSE(VerifyTargetFor(c, c.peers[0], s, &UcmCatalogue()));
   // openssh slots are proved only where the manifest says.
