@@ -278,6 +278,7 @@ Result<Actual> UcmProvider::Observe() {
       if (entry->builtin) t.builtin_fingerprints.push_back(entry->fingerprint);
     }
   }
+  o.actual.node = ObservedNode{o.role, o.node_type, o.build, o.release ? o.release->ToString() : ""};
   o.commands = cli.commands_sent() - before;
   observed_ = std::move(o);
   return observed_->actual;

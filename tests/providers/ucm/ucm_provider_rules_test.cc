@@ -128,3 +128,31 @@ TEST_CASE("ucm: a CAPF-trust import is read back in CallManager-trust too, where
   INFO((installed.ok() ? std::string("ok") : installed.status().message()));
   CHECK(installed.ok());
 }
+
+TEST_CASE("ucm: an intermediate of the chain missing from the -trust store is refused before the paste", "[ucm][rule:U7]") {
+  SimCluster cluster({Node("cucm-pub", "127.0.93.14", "publisher")});
+  const auto& node = cluster.node(0);
+  auto manifest = cluster.Manifest({"tomcat"}, {"tomcat-trust"});
+  auto session = cluster.Connect(0);
+  ucm::UcmProvider provider(*session, manifest, manifest.peers[0]);
+  auto root = simtest::TestCa::Make("U7 Root");
+  auto issuing = simtest::TestCa::Make("U7 Issuing CA", &root);
+  REQUIRE(provider.AddTrust("tomcat-trust", root.cert.ToPem()).ok());  // the root only
+  auto csr = provider.GenerateCsr(Request("tomcat", node.spec.fqdn));
+  if (!csr.ok()) FAIL(csr.status().ToString());
+  const std::string before = ReadFile(node.dir / "own" / "tomcat.pem");
+  const int sent = provider.commands_sent();
+
+  IdentityInstall install;
+  install.slot = "tomcat";
+  install.certificate_pem = issuing.Sign(*csr, {node.spec.fqdn}).ToPem();
+  install.chain_pems = {issuing.cert.ToPem(), root.cert.ToPem()};
+  install.use_pending_key = true;
+  auto installed = provider.InstallIdentity(install);
+  REQUIRE_FALSE(installed.ok());
+  INFO(installed.status().message());
+  // The provider names the missing CA itself, and the node was not asked.
+  CHECK(Has(installed.status().message(), "CN=U7 Issuing CA, O=Example Corp\" is not in tomcat-trust; add it to the trust store first (U7)"));
+  CHECK(provider.commands_sent() == sent);
+  CHECK(ReadFile(node.dir / "own" / "tomcat.pem") == before);
+}

@@ -71,6 +71,12 @@ TEST_CASE("ucm: observe a factory node (identities and built-in trust and role a
   CHECK(o->node_type == "unifiedCM");
   REQUIRE(o->release);
   CHECK(o->release->ToString() == "14SU1");
+  // The same facts in Actual, for the planner's check against the manifest (node_facts.h).
+  REQUIRE(actual->node);
+  CHECK(actual->node->role == "publisher");
+  CHECK(actual->node->node_type == "unifiedCM");
+  CHECK(actual->node->release == "14SU1");
+  CHECK(actual->node->build == o->build);
   REQUIRE(actual->trust.size() == 1);
   const auto& trust = actual->trust[0];
   CHECK_FALSE(trust.certificate_pems.empty());
