@@ -204,6 +204,15 @@ TEST_CASE("ucm: the certificate monitor is read, set, and then plans no change",
                                                    "certificateMonitor.email=uc-team@example.com,pki@example.com->pki@example.com"});
   ApplyOrFail(cluster, manifest, changes);
   CHECK(PlanOf(manifest, ObserveOrFail(cluster, manifest)).empty());
+
+  // No e-mail: notification is turned off (the IDs stay on the node, unused).
+  {
+    auto session = cluster.Connect(0);
+    ucm::UcmProvider provider(*session, manifest, manifest.peers[0]);
+    Status s = provider.ApplySetting("certificateMonitor.email", "");
+    if (!s.ok()) FAIL(s.ToString());
+  }
+  CHECK(ObserveOrFail(cluster, manifest).settings.at("certificateMonitor.email").empty());
 }
 
 TEST_CASE("ucm: a certificate monitor value the node refuses fails with its message", "[ucm][rule:U17]") {
