@@ -132,6 +132,55 @@ void ReadServices(strict::Map& top, Dialect& d) {
   m.Finish();
 }
 
+void ReadSettings(strict::Map& top, Dialect& d) {
+  SettingsDialect& s = d.settings;
+  strict::Map m(top.errors(), top.Child("settings"), "settings");
+  s.enabled_word = m.String("enabledWord");
+  s.disabled_word = m.String("disabledWord");
+  s.hours_word = m.String("hoursWord");
+  s.days_word = m.String("daysWord");
+  {
+    strict::Map o(m.errors(), m.Child("ocsp"), "settings.ocsp");
+    s.ocsp_show = o.String("show");
+    strict::Map f(o.errors(), o.Child("fields"), "settings.ocsp.fields");
+    s.field_ocsp_enabled = f.String("enabled");
+    s.field_uri_source = f.String("uriSource");
+    s.field_configured_uri = f.String("configuredUri");
+    s.field_revocation_check = f.String("revocationCheck");
+    s.field_check_every = f.String("checkEvery");
+    s.field_common_criteria = f.String("commonCriteria");
+    f.Finish();
+    s.uri_from_certificate = o.String("uriFromCertificate");
+    s.uri_configured = o.String("uriConfigured");
+    s.ocsp_enable = ReadCommand(o, "enable", true);
+    s.ocsp_disable = ReadCommand(o, "disable", true);
+    s.ocsp_use_certificate_uri = ReadCommand(o, "useCertificateUri", true);
+    s.ocsp_use_configured_uri = ReadCommand(o, "useConfiguredUri", true);
+    s.ocsp_responder = ReadCommand(o, "responder", true);
+    s.ocsp_interval = ReadCommand(o, "interval", true);
+    o.Finish();
+  }
+  {
+    strict::Map c(m.errors(), m.Child("certificateMonitor"), "settings.certificateMonitor");
+    s.monitor_show = c.String("show");
+    strict::Map f(c.errors(), c.Child("fields"), "settings.certificateMonitor.fields");
+    s.field_notify_before = f.String("notifyBefore");
+    s.field_frequency = f.String("frequency");
+    s.field_email_notification = f.String("emailNotification");
+    s.field_email_ids = f.String("emailIds");
+    f.Finish();
+    s.email_separator = c.String("emailSeparator");
+    s.monitor_notify_before = ReadCommand(c, "notifyBefore", true);
+    s.monitor_frequency = ReadCommand(c, "frequency", true);
+    s.monitor_email = ReadCommand(c, "email", true);
+    s.monitor_email_off = ReadCommand(c, "emailOff", true);
+    c.Finish();
+  }
+  m.Finish();
+  if (s.email_separator.size() != 1)
+    top.errors().Add(top.node()["settings"], "settings.certificateMonitor.emailSeparator", "must be one character");
+}
+
 }  // namespace
 
 Result<Dialect> ParseDialect(std::string_view file, std::string_view text) {
@@ -147,6 +196,7 @@ Result<Dialect> ParseDialect(std::string_view file, std::string_view text) {
   ReadCertificates(top, d);
   ReadCsr(top, d);
   ReadServices(top, d);
+  ReadSettings(top, d);
   top.Finish();
   if (errors.failed()) return errors.status();
   return d;

@@ -34,6 +34,28 @@ struct PasteCommand {
   std::string success;
 };
 
+// The OS Administration settings (schema/platforms/ucm.yaml `settings`; ASSUMED CLI):
+// Certificate Revocation / OCSP (U16) and the Certificate Monitor (U17).
+struct SettingsDialect {
+  std::string enabled_word, disabled_word, hours_word, days_word;
+  // OCSP: `show ocsp` and its "<field> : <value>" lines.
+  std::string ocsp_show;
+  std::string field_ocsp_enabled, field_uri_source, field_configured_uri, field_revocation_check, field_check_every,
+      field_common_criteria;
+  std::string uri_from_certificate, uri_configured;  // values of field_uri_source
+  CommandText ocsp_enable, ocsp_disable, ocsp_use_certificate_uri, ocsp_use_configured_uri;
+  CommandText ocsp_responder;  // {uri}
+  CommandText ocsp_interval;   // {hours}
+  // Certificate monitor: `show cert-monitor`.
+  std::string monitor_show;
+  std::string field_notify_before, field_frequency, field_email_notification, field_email_ids;
+  std::string email_separator;
+  CommandText monitor_notify_before;  // {days}
+  CommandText monitor_frequency;      // {count} {unit}
+  CommandText monitor_email;          // {ids}
+  CommandText monitor_email_off;
+};
+
 struct Dialect {
   // session
   std::string prompt;
@@ -68,6 +90,8 @@ struct Dialect {
   std::string restart_send;
   std::string restart_started;
   std::vector<std::string> restart_failed;
+  // OCSP and the certificate monitor
+  SettingsDialect settings;
 };
 
 // Parses dialect YAML; `file` names it in errors.

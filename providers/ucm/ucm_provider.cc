@@ -279,6 +279,7 @@ Result<Actual> UcmProvider::Observe() {
     }
   }
   o.actual.node = ObservedNode{o.role, o.node_type, o.build, o.release ? o.release->ToString() : ""};
+  if (Status s = ObserveSettings(cli, o); !s.ok()) return Fail(subject, step, s);
   o.commands = cli.commands_sent() - before;
   observed_ = std::move(o);
   return observed_->actual;
@@ -326,17 +327,10 @@ Result<std::string> UcmProvider::SelfSignPending(const SelfSignOnPeer& request) 
                              "by the node (`set cert regen`, U12), which pkiform does not drive in this version");
 }
 
-Status UcmProvider::ApplySetting(const std::string& name, const std::string&) {
-  return Status::Unsupported(Where("setting " + name, "set") +
-                             ": OCSP (U16) and the certificate monitor (U17) are set in OS Administration on a ucm "
-                             "node; pkiform does not drive them in this version (remove revocation.ocsp and monitor "
-                             "from the ucm cluster, or set them by hand)");
-}
-
 Status UcmProvider::InstallCrl(const std::string& location, const std::string&) {
   return Status::Unsupported(Where("CRL " + location, "upload") +
-                             ": a ucm node takes no CRL file through its CLI; revocation is OCSP, set in OS "
-                             "Administration (U16), not implemented in this version");
+                             ": a ucm node takes no CRL file through its CLI; its revocation checking is OCSP "
+                             "(revocation.ocsp, U16)");
 }
 
 Status UcmProvider::RemoveLeftoverBackups(const std::string& slot, const std::vector<std::string>&) {

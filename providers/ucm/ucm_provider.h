@@ -20,7 +20,11 @@
 //                    from 14SU2 a multi-SAN certificate (U15): show cert own tomcat and
 //                    tomcat-ECDSA, POST .../config/identity/certificates, show cert own  3 + 1 API call
 //   AddTrust         set cert import trust (paste), show cert list trust, show cert trust
+//                    + show ocsp when the manifest has revocation.ocsp (U16)
+//                    + show cert-monitor when it has monitor (U17)               ASSUMED CLI
 //   RemoveTrust      set cert delete
+//   ApplySetting     one `set ocsp ...` / `set cert-monitor ...` (ucm_settings.cc); choosing
+//                    the configured responder sets its URI first when the node has none (U16)
 //   Restart          utils service restart, completion read from [STARTED]/[FAILED]
 // What neither can do is Status::Unsupported with the reason (multi-server CSRs: U3, IP
 // addresses in a CSR, restoring an overwritten identity: U8, CRL upload, self-signing).
@@ -59,8 +63,8 @@ class UcmProvider : public Provider {
   Status RemoveTrust(const std::string& store, const std::string& fingerprint_sha256) override;
   Status InstallCrl(const std::string& location, const std::string& crl_pem) override;
   Status Restart(const pkiform::Restart& restart) override;
-  // OCSP (U16) and the certificate monitor (U17) are set in OS Administration; their CLI
-  // spelling is not on the public record, so this version refuses rather than guess.
+  // OCSP (U16) and the certificate monitor (U17), by the catalogue's setting names and the
+  // planner's spelling of values (ucm_settings.cc; the CLI is ASSUMED, docs/platforms/ucm.md).
   Status ApplySetting(const std::string& name, const std::string& value) override;
 
   // The last observation (after Observe() or a change), or null.
@@ -85,6 +89,12 @@ class UcmProvider : public Provider {
   Result<TrustEntry> ReadTrust(CliSession& cli, const std::string& store, const std::string& file,
                                const std::string& description);
   ObservedSlot* CachedSlot(const std::string& slot);
+  // Reads OCSP and the certificate monitor into o.actual.settings (only those the manifest
+  // sets), and notes Common Criteria mode when the manifest enables OCSP (U16).
+  Status ObserveSettings(CliSession& cli, NodeObservation& o);
+  // Sends one settings command of the dialect with its placeholders filled.
+  Status SendSetting(CliSession& cli, const CommandText& command, const std::map<std::string, std::string>& values,
+                     const std::string& subject);
   void CacheTrust(const TrustEntry& entry);
   // The node's platform REST API (platform_api.h) as the CLI's administrator, trusting
   // exactly the tomcat certificates seen over this host-key-verified session and the

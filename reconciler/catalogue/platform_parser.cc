@@ -7,6 +7,7 @@
 
 #include "reconciler/catalogue/catalogue.h"
 #include "reconciler/catalogue/spec_parser.h"
+#include "reconciler/manifest/duration.h"
 
 namespace pkiform::catalogue {
 namespace {
@@ -258,6 +259,16 @@ Result<PlatformCatalogue> ParsePlatform(std::string_view file, std::string_view 
     setting.from = n.Choice("from", {kSettingSources[0], kSettingSources[1], kSettingSources[2], kSettingSources[3],
                                      kSettingSources[4], kSettingSources[5], kSettingSources[6]});
     setting.rules = n.Strings("rules");
+    for (auto [key, out] : {std::pair{"step", &setting.step}, std::pair{"min", &setting.min},
+                            std::pair{"max", &setting.max}}) {
+      if (!n.Has(key)) continue;
+      auto d = ParseDuration(n.String(key));
+      if (!d || d->length.count() <= 0) errors.Add(n.Child(key), n.PathOf(key), "must be a positive duration (1h, 30d)");
+      else *out = d->length;
+    }
+    if ((setting.step || setting.min || setting.max) && setting.from != kSettingSources[3] && setting.from != kSettingSources[4] &&
+        setting.from != kSettingSources[5])
+      errors.Add(e, path, "step, min and max apply to duration settings only");
     n.Finish();
     p.settings.push_back(std::move(setting));
   });

@@ -7,6 +7,7 @@
 // `rules` maps a fact (the YAML key that holds it) to the SEED-RULES.md ids justifying it.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -67,6 +68,9 @@ struct SettingSpec {
   std::string name;  // "ocsp.enabled"
   std::string from;  // one of kSettingSources: "revocation.ocsp.enabled", "monitor.notifyBefore", ...
   std::vector<std::string> rules;
+  // Durations only: what the node takes (`pkiform validate` refuses the rest). `step`: a
+  // whole number of these ("1h": whole hours); min/max inclusive. Absent: any.
+  std::optional<std::chrono::seconds> step, min, max;
 };
 
 // The manifest fields a setting may come from (the planner knows how to read each).

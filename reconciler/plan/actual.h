@@ -66,6 +66,9 @@ struct Actual {
   // that a restart an earlier apply could not finish is made up. Not part of the digests:
   // a service coming up between plan and apply does not make a plan stale.
   std::map<std::string, std::string> stopped_services;
+  // What the provider saw that people should know before applying, as plan notes ("warning:
+  // the node is in Common Criteria mode ...", rule U16). Not part of the digests.
+  std::vector<std::string> notes;
 
   const ObservedSlot* FindSlot(const std::string& name) const;
   const ObservedTrustStore* FindTrustStore(const std::string& name) const;

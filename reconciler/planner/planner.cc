@@ -210,6 +210,7 @@ Result<Plan> MakePlan(const PlanInput& in) {
              return selected;
            }))
         pp.changes.push_back(std::move(c));
+      pp.notes.insert(pp.notes.end(), actual.notes.begin(), actual.notes.end());
       if (Status s = PlanIdentities(ctx, peer, actual, pp); !s.ok()) return s;
       plans.push_back(std::move(pp));
       trust.push_back(std::move(pt));

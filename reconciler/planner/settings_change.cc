@@ -8,14 +8,16 @@ namespace {
 
 std::string Bool(bool b) { return b ? "true" : "false"; }
 
-std::string DurationText(std::chrono::seconds d) {
+std::string DurationText(std::chrono::seconds d) { return SettingDurationText(d); }
+
+}  // namespace
+
+std::string SettingDurationText(std::chrono::seconds d) {
   const long long s = d.count();
   if (s % 86400 == 0) return std::to_string(s / 86400) + "d";
   if (s % 3600 == 0) return std::to_string(s / 3600) + "h";
   return std::to_string(s) + "s";
 }
-
-}  // namespace
 
 std::optional<std::string> DesiredSetting(const Cluster& cluster, const std::string& from) {
   const OcspSettings* ocsp = cluster.revocation && cluster.revocation->ocsp ? &*cluster.revocation->ocsp : nullptr;

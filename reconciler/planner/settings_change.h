@@ -4,6 +4,7 @@
 // (kCreate, before ""), one that differs is updated (kUpdate).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -20,6 +21,10 @@ namespace pkiform::planner {
 // catalogue spells values: booleans "true"/"false", durations "30d" / "12h" / "90s",
 // lists joined by ","; nullopt when the manifest does not say.
 std::optional<std::string> DesiredSetting(const Cluster& cluster, const std::string& from);
+
+// A duration as DesiredSetting spells it ("30d", "12h", "90s"): what a provider reports
+// for a duration setting, so that a node that matches the manifest plans no change.
+std::string SettingDurationText(std::chrono::seconds d);
 
 // "cluster/peer/setting/<name>".
 std::string SettingAddress(const std::string& cluster, const std::string& peer, const std::string& name);

@@ -26,6 +26,7 @@ const std::vector<CheckEntry>& AllChecks() {
       {"trust store files", "V17", CheckTrustFiles},
       {"CRL files", "V12", CheckCrlFiles},
       {"revocation settings", "V10 V13 U16", CheckRevocationSettings},
+      {"node settings", "U16 U17", CheckNodeSettings},
       {"lifetimes", "D8 D12", CheckLifetimes},
       {"self-signed identities", "D15", CheckSelfSigned},
       {"external issuers", "", CheckExternalIssuers},

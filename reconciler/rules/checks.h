@@ -61,6 +61,7 @@ void CheckChainPlacement(const CheckContext&, DiagnosticList&);
 void CheckTrustFiles(const CheckContext&, DiagnosticList&);
 void CheckCrlFiles(const CheckContext&, DiagnosticList&);
 void CheckRevocationSettings(const CheckContext&, DiagnosticList&);
+void CheckNodeSettings(const CheckContext&, DiagnosticList&);
 void CheckLifetimes(const CheckContext&, DiagnosticList&);
 void CheckSelfSigned(const CheckContext&, DiagnosticList&);
 void CheckExternalIssuers(const CheckContext&, DiagnosticList&);

@@ -1,6 +1,10 @@
 // Checks of settings whose consequences the seed documents describe:
 // revocation sources (V10, V13, U16), lifetimes (D8, D12) and self-signed
 // identities (D15).
+#include <algorithm>
+#include <cctype>
+
+#include "reconciler/planner/settings_change.h"
 #include "reconciler/rules/check_util.h"
 
 namespace pkiform {
@@ -33,6 +37,9 @@ void CheckRevocationSettings(const CheckContext& ctx, DiagnosticList& out) {
       if (ocsp->enabled.value_or(false) && ocsp->responder.empty() && !ocsp->use_certificate_uri.value_or(false))
         out.Error(ocsp->at("enabled"), "OCSP is enabled without a responder: set responder or useCertificateUri: true",
                   "U16");
+      else if (ocsp->use_certificate_uri && !*ocsp->use_certificate_uri && ocsp->responder.empty())
+        out.Error(ocsp->at("useCertificateUri"),
+                  "useCertificateUri: false asks for the configured responder, and none is given: set responder", "U16");
     }
     if (const auto& sip = c.revocation->sip_tls) {
       bool any_crl = c.revocation->crl && (!c.revocation->crl->upload.empty() ||
@@ -43,6 +50,72 @@ void CheckRevocationSettings(const CheckContext& ctx, DiagnosticList& out) {
                                         "CDP downloads are off", "V13");
       if (sip->enabled.value_or(false) && !sip->use_crls.value_or(false) && !sip->use_ocsp.value_or(false))
         out.Error(sip->at("enabled"), "SIP TLS revocation checking is enabled with neither useOcsp nor useCrls", "V13");
+    }
+  }
+}
+
+namespace {
+
+// The manifest's duration a setting comes from, and the spec object holding it.
+struct DurationField {
+  const std::optional<Duration>* value = nullptr;
+  const Located* at = nullptr;
+  const char* key = "";
+};
+
+DurationField DurationOf(const Cluster& c, const std::string& from) {
+  const OcspSettings* ocsp = c.revocation && c.revocation->ocsp ? &*c.revocation->ocsp : nullptr;
+  if (from == "revocation.ocsp.checkInterval" && ocsp) return {&ocsp->check_interval, ocsp, "checkInterval"};
+  if (c.monitor && from == "monitor.notifyBefore") return {&c.monitor->notify_before, &*c.monitor, "notifyBefore"};
+  if (c.monitor && from == "monitor.frequency") return {&c.monitor->frequency, &*c.monitor, "frequency"};
+  return {};
+}
+
+std::string Unit(std::chrono::seconds step) {
+  if (step.count() == 86400) return "whole days";
+  if (step.count() == 3600) return "whole hours";
+  return "multiples of " + planner::SettingDurationText(step);
+}
+
+// An address the ucm certificate monitor takes (the node's "E-mail IDs": user@domain).
+bool PlainEmail(const std::string& s) {
+  const size_t at = s.find('@');
+  if (s.empty() || s.size() > 254 || at == std::string::npos || at == 0 || s.find('@', at + 1) != std::string::npos)
+    return false;
+  const std::string domain = s.substr(at + 1);
+  if (domain.find('.') == std::string::npos || domain.front() == '.' || domain.back() == '.') return false;
+  return std::all_of(s.begin(), s.end(), [](unsigned char ch) {
+    return std::isalnum(ch) || ch == '@' || ch == '.' || ch == '-' || ch == '_' || ch == '+';
+  });
+}
+
+}  // namespace
+
+void CheckNodeSettings(const CheckContext& ctx, DiagnosticList& out) {
+  for (const auto& c : ctx.desired().clusters) {
+    const auto* p = PlatformOf(ctx, c);
+    if (!p) continue;
+    for (const auto& spec : p->settings) {
+      const std::string rules = JoinNames(spec.rules, " ");
+      if (spec.from == "monitor.email" && c.monitor) {
+        for (size_t i = 0; i < c.monitor->email.size(); ++i)
+          if (!PlainEmail(c.monitor->email[i]))
+            out.Error(c.monitor->at("email[" + std::to_string(i) + "]"),
+                      "'" + Excerpt(c.monitor->email[i]) + "' is not an e-mail address the certificate monitor takes "
+                      "(user@example.com)", rules);
+        continue;
+      }
+      DurationField f = DurationOf(c, spec.from);
+      if (!f.value || !*f.value || (!spec.step && !spec.min && !spec.max)) continue;
+      const Duration& d = **f.value;
+      std::string range = (spec.min ? planner::SettingDurationText(*spec.min) : "") + " to " +
+                          (spec.max ? planner::SettingDurationText(*spec.max) : "any");
+      if (spec.step && d.length % *spec.step != std::chrono::seconds(0))
+        out.Error(f.at->at(f.key), spec.from + " is " + d.text + ": " + c.platform + " sets " + spec.name + " in " +
+                                       Unit(*spec.step) + " (" + range + ")", rules);
+      else if ((spec.min && d.length < *spec.min) || (spec.max && d.length > *spec.max))
+        out.Error(f.at->at(f.key), spec.from + " is " + d.text + ": " + c.platform + " takes " + spec.name + " from " +
+                                       range, rules);
     }
   }
 }

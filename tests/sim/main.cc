@@ -4,7 +4,7 @@
 //          --node-type unifiedCM|imAndPresence --release 14|14SU1|14SU2|14SU3 --cluster-dir CDIR
 //          [--https-port 443] [--sip-tls-port 5061] [--cup-sip-tls-port 5062] [--xmpp-client-port 5222]
 //          [--xmpp-server-port 5269] [--restart-ms 0] [--startup-ms 0] [--country US]
-//          [--admin-user NAME --admin-password-file FILE]
+//          [--admin-user NAME --admin-password-file FILE] [--common-criteria on|off]
 //          writes the factory state (appliance_state.h) and joins the cluster in CDIR; the
 //          administrator's password (first line of FILE) is kept only as a salted hash, for
 //          the REST API's basic auth (admin_credentials.h);
@@ -25,6 +25,7 @@
 
 #include "tests/sim/admin_credentials.h"
 #include "tests/sim/appliance_state.h"
+#include "tests/sim/os_settings.h"
 #include "tests/sim/sim_files.h"
 #include "tests/sim/tls_services.h"
 #include "tests/sim/ucm_cli.h"
@@ -41,7 +42,7 @@ int Usage(const std::string& why) {
                "                        --cluster-dir CDIR [--https-port N] [--sip-tls-port N] [--restart-ms N]\n"
                "                        [--startup-ms N] [--country CC] [--cup-sip-tls-port N]\n"
                "                        [--xmpp-client-port N] [--xmpp-server-port N]\n"
-               "                        [--admin-user NAME --admin-password-file F]\n"
+               "                        [--admin-user NAME --admin-password-file F] [--common-criteria on|off]\n"
                "       pkiform-sim shell (--fleet FLEETDIR | --dir DIR)\n"
                "       pkiform-sim tls (--fleet FLEETDIR | --dir DIR)...\n",
                why.c_str());
@@ -82,7 +83,7 @@ int Init(const std::multimap<std::string, std::string>& o) {
     static const char* known[] = {"platform",  "dir",        "fqdn",         "address",    "role",      "node-type",
                                   "release",   "cluster-dir", "https-port",  "sip-tls-port", "restart-ms", "startup-ms", "country",
                                   "cup-sip-tls-port", "xmpp-client-port", "xmpp-server-port",
-                                  "admin-user", "admin-password-file"};
+                                  "admin-user", "admin-password-file", "common-criteria"};
     bool found = false;
     for (const char* n : known) found = found || k == n;
     if (!found) return Usage("unknown option --" + k);
@@ -125,7 +126,14 @@ int Init(const std::multimap<std::string, std::string>& o) {
     return Usage("--startup-ms must be 0..600000");
   if (get("admin-user").empty() != get("admin-password-file").empty())
     return Usage("--admin-user and --admin-password-file go together");
+  const std::string cc = get("common-criteria");
+  if (!cc.empty() && cc != "on" && cc != "off") return Usage("--common-criteria must be on or off");
   auto s = pkiform::sim::Appliance::Init(fs::absolute(get("dir")), c);
+  if (s.ok() && cc == "on") {  // chosen at set-up (utils fips_common_criteria enable on a real node): rule U16
+    auto settings = pkiform::sim::LoadOsSettings(fs::absolute(get("dir")));
+    settings.commonCriteria = true;
+    s = pkiform::sim::SaveOsSettings(fs::absolute(get("dir")), settings);
+  }
   if (s.ok() && !get("admin-user").empty()) {
     // The password never travels in argv: only the name of the file holding it does.
     auto text = pkiform::sim::ReadText(get("admin-password-file"));

@@ -127,6 +127,7 @@ struct NodeSpec {
   // Both or neither: the administrator the REST API's basic auth checks (rest_api.h).
   std::string adminUser;
   std::string adminPasswordFile;
+  bool commonCriteria = false;  // `init --common-criteria on` (rule U16)
 };
 
 // A free TCP port on `address` (bound and released; good enough on loopback).
@@ -156,6 +157,7 @@ inline fs::path InitNode(const fs::path& dir, const fs::path& clusterDir, NodeSp
                                 std::to_string(spec.xmppServerPort), "--restart-ms", std::to_string(spec.restartMs)};
   if (!spec.adminUser.empty())
     argv.insert(argv.end(), {"--admin-user", spec.adminUser, "--admin-password-file", spec.adminPasswordFile});
+  if (spec.commonCriteria) argv.insert(argv.end(), {"--common-criteria", "on"});
   auto r = testing::RunProcess(argv);
   REQUIRE(r.ok());
   INFO(r->output);

@@ -16,6 +16,7 @@
 #include "tests/sim/appliance_state.h"
 #include "tests/sim/cert_text.h"
 #include "tests/sim/faults.h"
+#include "tests/sim/os_settings_cli.h"
 #include "tests/sim/sim_files.h"
 
 namespace pkiform::sim {
@@ -286,7 +287,8 @@ bool Session::Dispatch(const std::string& line) {
     std::string rest = Trim(line);
     for (int i = 0; i < 3; ++i) rest = Trim(rest.substr(rest.find_first_of(" \t")));
     ServiceRestart(rest);
-  } else {
+  } else if (!DispatchOsSettings(a_, t, w, {[this](const std::string& l) { Line(l); },
+                                             [this](const std::string& m) { Refuse(Printable(m)); }})) {
     Refuse("No valid command entered");
   }
   return true;

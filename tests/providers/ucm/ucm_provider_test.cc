@@ -333,8 +333,5 @@ TEST_CASE("ucm: what the CLI cannot do is Unsupported with the reason", "[ucm]")
   CHECK(provider.SelfSignPending(self).status().code() == Status::Code::kUnsupported);
   CHECK(provider.InstallCrl("crl", "x").code() == Status::Code::kUnsupported);
   CHECK(provider.RemoveLeftoverBackups("tomcat", {"x"}).code() == Status::Code::kUnsupported);
-  const Status ocsp = provider.ApplySetting("ocsp.enabled", "true");
-  CHECK(ocsp.code() == Status::Code::kUnsupported);
-  CHECK(ocsp.message().find("U16") != std::string::npos);
   CHECK(provider.commands_sent() == 0);
 }
