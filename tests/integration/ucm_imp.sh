@@ -9,7 +9,8 @@
 # 5222 and 5269) -> no changes -> renewal of the IM and Presence identities -> no changes
 # -> a tomcat-trust addition on Unified CM replicates to its subscriber but not to the IM
 # and Presence node (docs/platforms/ucm.md, "IM and Presence"), which takes its own ->
-# pruning -> no changes.
+# pruning -> no changes -> OCSP enabled with a configured responder on Unified CM (U16) -> no
+# changes.
 # Usage: ucm_imp.sh PKIFORM PKIFORM_FLEET
 if [ -z "${FLEET_DIR:-}" ]; then
   work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -127,5 +128,25 @@ contains "Partner_Root_CA.pem"
 drop_partner manifests/imp.yaml
 expect 0 "pruned from IM and Presence too" -- apply
 expect 0 "every node is in sync" -- plan
+contains "No changes."
+
+# 4. OCSP (U16) on Unified CM: a setting change per node, made without a restart.
+python3 - <<'PY'
+p = "manifests/ucm.yaml"
+s = open(p).read()
+s = s.replace("  identity:\n", """  revocation:
+    ocsp: {enabled: true, useCertificateUri: false, responder: http://ocsp.fleet.test/status, checkInterval: 12h}
+  identity:
+""", 1)
+open(p, "w").write(s)
+PY
+expect 2 "OCSP is a setting change on each Unified CM node" -- plan
+contains "~ setting ocsp.enabled"
+contains "~ setting ocsp.responder"
+contains "+ setting ocsp.checkInterval"
+lacks "imp-pub.fleet.test: ~ setting"
+contains "Plan: 2 to add, 6 to change, 0 to remove, 0 restarts."
+expect 0 "it is applied" -- apply
+expect 0 "and every node is in sync again" -- plan
 contains "No changes."
 finish
