@@ -2,6 +2,7 @@
 
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <utility>
@@ -9,6 +10,8 @@
 #include "providers/openssh/pem_text.h"
 #include "providers/openssh/script_output.h"
 #include "providers/openssh/shell_quote.h"
+#include "providers/openssh/slot_files.h"
+#include "providers/ssh/remote_files.h"
 #include "reconciler/pki/csr.h"
 #include "reconciler/pki/handles.h"
 #include "reconciler/pki/key.h"
@@ -26,6 +29,11 @@ pubkey() {
 }
 leftover() {
   if [ -e "$3" ] || [ -L "$3" ]; then mark leftover "$1" "$2"; fi
+}
+uploads() {
+  for e in "$2"*; do
+    if [ -e "$e" ] || [ -L "$e" ]; then mark upload "$1" name; printf '%s' "$e" | enc; fi
+  done
 }
 store() {
   if [ -d "$2" ]; then
@@ -59,6 +67,8 @@ std::string BuildObserveScript(const std::vector<SlotToObserve>& slots, const st
     const std::vector<std::string> backups = BackupPathsOf(f);
     for (size_t k = 0; k < backups.size(); ++k)
       script += "leftover " + n + " " + std::to_string(k) + " " + ShellQuote(backups[k]) + "\n";
+    // Temporary upload names carry a random part: listed by their prefix (slot_files.h).
+    for (const auto& file : f.All()) script += "uploads " + n + " " + ShellQuote(ssh::UploadTempPrefixOf(file)) + "\n";
   }
   for (size_t j = 0; j < stores.size(); ++j)
     script += "store " + std::to_string(j) + " " + ShellQuote(stores[j]) + "\n";
@@ -225,6 +235,24 @@ Status ReadLeftover(const ScriptSection& s, std::vector<std::vector<bool>>& foun
   return Status::Ok();
 }
 
+// An `upload` i marker with a path: a file whose name starts like a temporary upload
+// name of slot i's files. The glob also matches names pkiform never makes (someone's
+// ".server.key.pkiform-tmp-old"): those are left alone, as the path comes from the host and
+// only pkiform's own names are ever planned for removal. Each is taken once.
+Status ReadLeftoverUpload(const ScriptSection& s, const std::vector<SlotToObserve>& slots,
+                          std::vector<std::vector<std::string>>& found, const std::string& peer) {
+  if (s.index < 0 || static_cast<size_t>(s.index) >= slots.size() || s.state != "name")
+    return Status::Failed(peer + ": observe: the output names a temporary upload file of slot #" +
+                          std::to_string(s.index) + ", which was not asked for");
+  if (!IsLeftoverUploadOf(slots[static_cast<size_t>(s.index)].files, s.data)) return Status::Ok();
+  auto& list = found[static_cast<size_t>(s.index)];
+  if (std::find(list.begin(), list.end(), s.data) != list.end())
+    return Status::Failed(peer + ": observe: the output repeats a temporary upload file of slot #" +
+                          std::to_string(s.index));
+  list.push_back(s.data);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<ObservedStore>> ReadStores(std::string_view output, const std::vector<std::string>& stores,
@@ -242,9 +270,15 @@ Result<Actual> ReadObservation(std::string_view output, const std::vector<SlotTo
   Indexed idx;
   std::vector<std::vector<bool>> leftovers(slots.size());
   for (size_t i = 0; i < slots.size(); ++i) leftovers[i].assign(BackupPathsOf(slots[i].files).size(), false);
+  std::vector<std::vector<std::string>> uploads(slots.size());
   for (const auto& s : *sections) {
     if (s.kind == "leftover") {
       Status read = ReadLeftover(s, leftovers, peer);
+      if (!read.ok()) return read;
+      continue;
+    }
+    if (s.kind == "upload") {
+      Status read = ReadLeftoverUpload(s, slots, uploads, peer);
       if (!read.ok()) return read;
       continue;
     }
@@ -270,6 +304,7 @@ Result<Actual> ReadObservation(std::string_view output, const std::vector<SlotTo
     const std::vector<std::string> backups = BackupPathsOf(slots[i].files);
     for (size_t k = 0; k < backups.size(); ++k)
       if (leftovers[i][k]) slot->leftover_backups.push_back(backups[k]);
+    for (auto& path : uploads[i]) slot->leftover_backups.push_back(std::move(path));
     actual.slots.push_back(std::move(slot).value());
   }
 

@@ -1,5 +1,7 @@
 #include "providers/openssh/slot_files.h"
 
+#include "providers/ssh/remote_files.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -76,6 +78,10 @@ std::vector<std::string> BackupPathsOf(const SlotFileSet& files) {
     for (const std::string& p : {BackupPathOf(f), BackupTempPathOf(f)})
       if (std::find(paths.begin(), paths.end(), p) == paths.end()) paths.push_back(p);
   return paths;
+}
+bool IsLeftoverUploadOf(const SlotFileSet& files, const std::string& path) {
+  const auto all = files.All();
+  return std::any_of(all.begin(), all.end(), [&](const std::string& f) { return ssh::IsUploadTempNameOf(f, path); });
 }
 std::string PendingKeyPathOf(const std::string& privateKey) { return privateKey + ".pkiform-new"; }
 std::string PendingCsrPathOf(const std::string& privateKey) { return privateKey + ".pkiform-new.csr"; }

@@ -43,6 +43,10 @@ std::string BackupTempPathOf(const std::string& file);
 // order of All(), each once. An apply that completes leaves none of them; one
 // killed between its backups and DiscardBackup can leave any.
 std::vector<std::string> BackupPathsOf(const SlotFileSet& files);
+// Whether `path` is a temporary upload name of one of the slot's files
+// (ssh::IsUploadTempNameOf): what an apply killed during an upload leaves. Such
+// names carry a random part, so observe lists them by pattern (observation.cc).
+bool IsLeftoverUploadOf(const SlotFileSet& files, const std::string& path);
 std::string PendingKeyPathOf(const std::string& privateKey);
 std::string PendingCsrPathOf(const std::string& privateKey);
 

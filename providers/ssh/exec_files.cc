@@ -139,8 +139,7 @@ Status ExecFiles::Upload(const std::string& remotePath, std::string_view data, i
   const std::string target = ScriptPath(remotePath);
   const size_t slash = target.rfind('/');
   const std::string dir = slash == 0 ? "/" : target.substr(0, slash);
-  const std::string name = target.substr(slash + 1);
-  const std::string temp = target.substr(0, slash + 1) + "." + name + ".pkiform-tmp-XXXXXXXXXX";
+  const std::string temp = UploadTempPrefixOf(target) + "XXXXXXXXXX";  // mktemp's template
   std::string owner;
   if (uid) owner = std::to_string(*uid);
   if (gid) owner += ":" + std::to_string(*gid);

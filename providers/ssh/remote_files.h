@@ -31,6 +31,16 @@
 
 namespace pkiform::ssh {
 
+// The start of every temporary name an upload to `path` uses: "<dir>/.<name>.pkiform-tmp-",
+// followed by up to kMaxUploadTempSuffix letters and digits (SFTP: 16 hex digits; exec:
+// mktemp's 10). A kill during an upload leaves such a file, with the data (a key among
+// them): the openssh provider's observe looks for them (slot_files.h).
+std::string UploadTempPrefixOf(const std::string& path);
+inline constexpr size_t kMaxUploadTempSuffix = 32;
+// Whether `candidate` is a temporary upload name of `path` (the prefix, then 1 to
+// kMaxUploadTempSuffix ASCII letters or digits).
+bool IsUploadTempNameOf(const std::string& path, const std::string& candidate);
+
 struct FileStat {
   uint32_t mode = 0;  // permission bits (07777)
   uint32_t uid = 0;

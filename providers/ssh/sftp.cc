@@ -44,13 +44,8 @@ std::string RandomSuffix() {
   return s;
 }
 
-// ".<name>.pkiform-tmp-<random>" in the directory of `path`.
-std::string TempPathFor(const std::string& path) {
-  size_t slash = path.rfind('/');
-  std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
-  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-  return dir + "." + name + ".pkiform-tmp-" + RandomSuffix();
-}
+// ".<name>.pkiform-tmp-<random>" in the directory of `path` (remote_files.h).
+std::string TempPathFor(const std::string& path) { return UploadTempPrefixOf(path) + RandomSuffix(); }
 
 void PutU32(std::string& b, uint32_t v) {
   b.push_back(static_cast<char>(v >> 24));

@@ -20,10 +20,11 @@ expect 0 "apply" -- $P apply --auto-approve
 expect 0 "then nothing to do" -- $P plan --detailed-exitcode
 
 # What a kill between the backups and their removal leaves: the key and the certificate copied
-# aside (cp -p, so the key's copy is 0600), the chain still under its temporary name.
+# aside (cp -p, so the key's copy is 0600), the chain still under its temporary name; and what a
+# kill during an upload leaves: the key's temporary upload file (remote_files.h).
 leave_backups() {
   host_ssh "$1" "cd $T && cp -p server.key server.key.pkiform-backup && cp -p server.pem server.pem.pkiform-backup \
-    && cp -p chain.pem chain.pem.pkiform-backup.tmp"
+    && cp -p chain.pem chain.pem.pkiform-backup.tmp && cp -p server.key .server.key.pkiform-tmp-Ab3XyZ09qW"
 }
 digests() { host_ssh "$1" "cd $T && sha256sum server.pem server.key chain.pem fullchain.pem"; }
 served() {
@@ -42,6 +43,7 @@ contains "      # backup files left by an interrupted apply; removed, never rest
 contains "      - $T/server.pem.pkiform-backup"
 contains "      - $T/chain.pem.pkiform-backup.tmp"
 contains "      - $T/server.key.pkiform-backup"
+contains "      - $T/.server.key.pkiform-tmp-Ab3XyZ09qW"
 contains "Plan: 0 to add, 0 to change, 1 to remove, 0 restarts."
 lacks "web2.fleet.test"
 lacks "identity nginx"
@@ -59,14 +61,15 @@ assert len(changes) == 1, changes
 c = changes[0]
 assert (c["kind"], c["action"], c["address"]) == ("backups", "delete", "web/web1.fleet.test/backups/nginx"), c
 assert c["remove_files"] == [t + "/server.pem.pkiform-backup", t + "/chain.pem.pkiform-backup.tmp",
-                             t + "/server.key.pkiform-backup"], c["remove_files"]
+                             t + "/server.key.pkiform-backup", t + "/.server.key.pkiform-tmp-Ab3XyZ09qW"], \
+    c["remove_files"]
 assert plan["summary"] == {"add": 0, "change": 0, "remove": 1, "restarts": 0}, plan["summary"]
 PY
 expect 0 "apply the saved plan" -- $P apply plan.json
 contains "- web/web1.fleet.test/backups/nginx"
 contains "Apply complete: 1 change applied on 1 peer."
 lacks "restart:"
-left=$(host_ssh $W1 "ls $T" | grep pkiform-)
+left=$(host_ssh $W1 "ls -A $T" | grep pkiform-)
 [ -z "$left" ] && ok "no backup files left on web1" || fail "left on web1: $left"
 [ "$(digests $W1)" = "$before" ] && ok "the files in place are untouched" || fail "the files in place changed"
 [ "$(served $W1 web1.fleet.test)" = "$served_before" ] && ok "nginx serves the same certificate" || fail "served"
@@ -95,7 +98,7 @@ contains "      - $T/fullchain.pem.pkiform-backup"
 expect 0 "apply" -- $P apply --auto-approve
 contains "Apply complete: 3 changes applied on 2 peers."
 for h in $W1 $W2; do
-  left=$(host_ssh $h "ls $T" | grep pkiform-)
+  left=$(host_ssh $h "ls -A $T" | grep pkiform-)
   [ -z "$left" ] && ok "no backup files left on $h" || fail "left on $h: $left"
 done
 expect 0 "web2 serves the new SAN" -- sh -c "openssl s_client -connect $W2:$FLEET_NGINX_PORT \
@@ -118,6 +121,6 @@ contains "(rolled back)"
 lacks "- web/web1.fleet.test/backups/nginx"
 [ "$(digests $W1)" = "$before" ] && ok "web1's files are as they were before the apply" \
   || { fail "web1's files after the rollback"; digests $W1; }
-left=$(host_ssh $W1 "ls $T" | grep pkiform-)
+left=$(host_ssh $W1 "ls -A $T" | grep pkiform-)
 [ -z "$left" ] && ok "the old backups were not brought back, nor left" || fail "left on web1: $left"
 finish

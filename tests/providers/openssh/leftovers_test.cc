@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "providers/openssh/slot_files.h"
+#include "providers/ssh/remote_files.h"
 #include "tests/providers/openssh/openssh_fixture.h"
 
 using namespace pkiform;
@@ -89,7 +90,7 @@ TEST_CASE("RemoveLeftoverBackups refuses any path that is not a backup name of t
     Status s = provider.RemoveLeftoverBackups("nginx", {host.key() + ".pkiform-backup", path});
     REQUIRE_FALSE(s.ok());
     CHECK(s.message() == "nginx on web1.example.com: remove leftover backups: '" + path +
-                             "' is not a backup of this slot's files; refused");
+                             "' is not a backup or temporary upload of this slot's files; refused");
   }
   CHECK(Exists(host.key()));
   CHECK(Exists(host.key() + ".pkiform-backup"));  // nothing at all was removed
@@ -98,6 +99,36 @@ TEST_CASE("RemoveLeftoverBackups refuses any path that is not a backup name of t
   REQUIRE_FALSE(unknown.ok());
   CHECK_THAT(unknown.message(), Catch::Contains("has no identity slot 'apache'"));
   CHECK_FALSE(provider.RemoveLeftoverBackups("nginx", {}).ok());
+}
+
+TEST_CASE("a temporary upload name is one of the file's: prefix, then 1 to 32 letters or digits", "[openssh][backups]") {
+  CHECK(ssh::UploadTempPrefixOf("/tls/server.key") == "/tls/.server.key.pkiform-tmp-");
+  CHECK(ssh::IsUploadTempNameOf("/tls/server.key", "/tls/.server.key.pkiform-tmp-0123abcdef4567ab"));
+  CHECK(ssh::IsUploadTempNameOf("/tls/server.key", "/tls/.server.key.pkiform-tmp-Ab3XyZ09qW"));  // mktemp
+  for (const std::string& other : std::vector<std::string>{"/tls/.server.key.pkiform-tmp-", "/tls/.server.key.pkiform-tmp-../x", "/tls/.server.key.pkiform-tmp-a/b",
+        "/tls/.server.pem.pkiform-tmp-abc", "/other/.server.key.pkiform-tmp-abc", "/tls/server.key",
+        "/tls/.server.key.pkiform-tmp-" + std::string(33, 'a')})
+    CHECK_FALSE(ssh::IsUploadTempNameOf("/tls/server.key", other));
+}
+
+TEST_CASE("observe names the temporary files of an upload an apply was killed in, and they are removed",
+          "[openssh][backups]") {
+  OpensshHost host;
+  auto provider = host.Provider();
+  host.GenerateAndInstall(provider);
+  // What a kill between the write of a key's temporary file and its rename leaves (0600, the new key).
+  const std::string left = ssh::UploadTempPrefixOf(host.key()) + "Ab3XyZ09qW";
+  WriteLocal(left, "new key\n", 0600);
+  WriteLocal(ssh::UploadTempPrefixOf(host.key()) + "not-ours!", "keep me");  // not a name pkiform makes
+  const Actual seen = MustOk(provider.Observe());
+  CHECK(seen.slots[0].leftover_backups == std::vector<std::string>{left});
+  REQUIRE(provider.RemoveLeftoverBackups("nginx", {left}).ok());
+  CHECK_FALSE(Exists(left));
+  CHECK(Exists(ssh::UploadTempPrefixOf(host.key()) + "not-ours!"));
+  CHECK(MustOk(provider.Observe()).slots[0].leftover_backups.empty());
+  // A name of another file's pattern is refused for this slot.
+  Status other = provider.RemoveLeftoverBackups("nginx", {host.dir() + "/.precious.pkiform-tmp-abc"});
+  CHECK_FALSE(other.ok());
 }
 
 TEST_CASE("RemoveLeftoverBackups reports what rm could not remove", "[openssh][backups]") {
