@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "reconciler/util/terminal_escape.h"
+#include "tests/sim/cli_lines.h"
 #include "tests/sim/faults.h"
 #include "tests/sim/vcs_settings.h"
 #include "tests/sim/vcs_shell.h"
@@ -92,8 +93,8 @@ class AdminShell {
   int Run();
 
  private:
-  enum class Read { kLine, kEof, kTooLong, kDropped };
-  Read ReadLine(std::string& line);
+  using Read = CliLineReader::Read;  // kStopped: the peer restarted (rule V7)
+  Read ReadLine(std::string& line) { return reader_.Next(line); }
   void Write(const std::string& crlfText);
   void Line(const std::string& text) { Write(text + "\r\n"); }
   void Ok() { Line("OK"); }
@@ -108,57 +109,16 @@ class AdminShell {
   int in_, out_;
   bool outputIsTty_;
   int generation_ = 0;
-  std::string buffer_;
-  size_t pos_ = 0;
-  bool lastWasCr_ = false;
-  bool eof_ = false;
+  CliLineReader reader_{in_, kVcsMaxLineLength, [this] { return VcsWaitReadable(in_, a_, generation_); }};
 };
 
 void AdminShell::Write(const std::string& crlfText) {
-  std::string text = crlfText;
-  if (outputIsTty_) {  // the PTY turns "\n" into CRLF itself (ONLCR)
-    std::string lf;
-    for (size_t i = 0; i < text.size(); ++i)
-      if (!(text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) lf += text[i];
-    text.swap(lf);
-  }
+  const std::string text = ForOutput(crlfText, outputIsTty_);
   size_t done = 0;
   while (done < text.size()) {
     ssize_t n = ::write(out_, text.data() + done, text.size() - done);
     if (n <= 0) _exit(1);  // the client went away
     done += static_cast<size_t>(n);
-  }
-}
-
-AdminShell::Read AdminShell::ReadLine(std::string& line) {
-  line.clear();
-  bool tooLong = false;
-  for (;;) {
-    if (pos_ == buffer_.size()) {
-      if (eof_) return Read::kEof;
-      if (!VcsWaitReadable(in_, a_, generation_)) return Read::kDropped;
-      char chunk[4096];
-      ssize_t n = ::read(in_, chunk, sizeof(chunk));
-      if (n <= 0) {
-        eof_ = true;
-        if (line.empty() && !tooLong) return Read::kEof;
-        return tooLong ? Read::kTooLong : Read::kLine;
-      }
-      buffer_.assign(chunk, static_cast<size_t>(n));
-      pos_ = 0;
-    }
-    char c = buffer_[pos_++];
-    if (c == '\n' && lastWasCr_) {  // CR LF is one line end
-      lastWasCr_ = false;
-      continue;
-    }
-    lastWasCr_ = c == '\r';
-    if (c == '\r' || c == '\n') return tooLong ? Read::kTooLong : Read::kLine;
-    if (line.size() >= kVcsMaxLineLength) {
-      tooLong = true;
-      line.clear();
-    }
-    if (!tooLong) line += c;
   }
 }
 
@@ -186,7 +146,7 @@ int AdminShell::Run() {
   if (f.noPrompt) {  // fault: the shell never answers after the banner
     std::string ignored;
     Read r;
-    while ((r = ReadLine(ignored)) != Read::kEof && r != Read::kDropped) {
+    while ((r = ReadLine(ignored)) != Read::kEof && r != Read::kStopped) {
     }
     return 0;
   }
@@ -194,7 +154,7 @@ int AdminShell::Run() {
   std::string line;
   for (;;) {
     Read r = ReadLine(line);
-    if (r == Read::kEof || r == Read::kDropped) return 0;
+    if (r == Read::kEof || r == Read::kStopped) return 0;
     if (r == Read::kTooLong) {
       Error("Command", "Line too long (more than " + std::to_string(kVcsMaxLineLength) + " characters)");
       continue;

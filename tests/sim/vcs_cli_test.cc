@@ -54,14 +54,12 @@ std::string ReadFileText(const fs::path& path) {
   return s.str();
 }
 
-// The contract's date form, "Dec 06 2026" (UTC).
-std::string Date(pki::TimePoint t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+// Reads a result line's date ("Dec 06 2026", UTC) back as the midnight it names.
+std::optional<pki::TimePoint> ParseDate(const std::string& text) {
   std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%b %d %Y", &tm);
-  return buf;
+  const char* end = strptime(text.c_str(), "%b %d %Y", &tm);
+  if (!end || *end != '\0' || text.size() != 11) return std::nullopt;
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
 }
 
 }  // namespace
@@ -317,8 +315,16 @@ TEST_CASE("vcs server upload: PEM only, no key while a CSR is pending, no encryp
         Refusal(name, "You cannot upload a server private key if a certificate signing request is in progress"));
   // The certificate for the CSR goes in with the CSR's key; the CSR is then gone.
   auto ok = peer.Command(Upload("csr-leaf.pem"));
-  CHECK(ok == "*r CertificatesServerUploadResult (status=OK):\r\n    Expires: \"" + Date(csrLeaf.NotAfter()) +
-                  "\"\r\n    Note: \"Restart the system for the new server certificate to take effect.\"\r\n" + kOk);
+  const std::string head = "*r CertificatesServerUploadResult (status=OK):\r\n    Expires: \"";
+  const std::string tail =
+      "\"\r\n    Note: \"Restart the system for the new server certificate to take effect.\"\r\n" + kOk;
+  REQUIRE(ok.size() == head.size() + 11 + tail.size());
+  CHECK(ok.starts_with(head));
+  CHECK(ok.ends_with(tail));
+  auto expires = ParseDate(ok.substr(head.size(), 11));
+  REQUIRE(expires);
+  CHECK(csrLeaf.NotAfter() - *expires >= std::chrono::hours(0));  // the day of notAfter
+  CHECK(csrLeaf.NotAfter() - *expires < std::chrono::hours(24));
   CHECK_FALSE(peer.File("generated_csr/csr.pem"));
   CHECK(peer.File("server.pem") == csrLeaf.ToPem());
   // Without a CSR, a certificate made elsewhere goes in with its (plain) key.

@@ -12,14 +12,6 @@
 namespace pkiform::sim {
 namespace {
 
-int ToInt(const std::string& text, int fallback) {
-  try {
-    return text.empty() ? fallback : std::stoi(text);
-  } catch (...) {
-    return fallback;
-  }
-}
-
 long long NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();

@@ -8,28 +8,26 @@
 #include <memory>
 
 #include "reconciler/pki/certificate.h"
+#include "reconciler/pki/handles.h"
 #include "reconciler/pki/key.h"
 #include "tests/sim/vcs_state.h"
 
 namespace pkiform::sim {
 namespace {
 
-struct SslCtxFree {
-  void operator()(SSL_CTX* c) const { SSL_CTX_free(c); }
-};
-struct SslFree {
-  void operator()(SSL* s) const { SSL_free(s); }
-};
+// OpenSSL's TLS objects in the owning handles of reconciler/pki/handles.h.
+using SslCtxPtr = pki::OpensslPtr<SSL_CTX, SSL_CTX_free>;
+using SslPtr = pki::OpensslPtr<SSL, SSL_free>;
 
 // An SSL_CTX with the active identity, or null when it is missing or its key does not match.
-std::unique_ptr<SSL_CTX, SslCtxFree> ActiveContext(const VcsAppliance& a) {
+SslCtxPtr ActiveContext(const VcsAppliance& a) {
   auto certPem = a.ActiveCertificatePem();
   auto keyPem = a.ActiveKeyPem();
   if (!certPem || !keyPem) return nullptr;
   auto cert = pki::Certificate::FromPem(*certPem);
   auto key = pki::PrivateKey::FromPem(*keyPem, nullptr);
   if (!cert.ok() || !key.ok() || key->PublicKeyDigest() != cert->PublicKeyDigest()) return nullptr;
-  std::unique_ptr<SSL_CTX, SslCtxFree> ctx(SSL_CTX_new(TLS_server_method()));
+  SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
   if (!ctx) return nullptr;
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
   if (SSL_CTX_use_certificate(ctx.get(), cert->get()) != 1 || SSL_CTX_use_PrivateKey(ctx.get(), key->get()) != 1)
@@ -74,14 +72,14 @@ void ServeVcsConnection(std::filesystem::path dir, VcsService service, int fd) {
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
   auto a = VcsAppliance::Open(dir);
-  std::unique_ptr<SSL_CTX, SslCtxFree> ctx = a.ok() ? ActiveContext(*a) : nullptr;
+  SslCtxPtr ctx = a.ok() ? ActiveContext(*a) : nullptr;
   // Rule V15: a key file without its final newline breaks mobile and remote access.
   bool mraBroken = service == VcsService::kMra && a.ok() && !a->ActiveKeyPem().value_or("\n").ends_with("\n");
   if (!ctx || mraBroken) {
     ::close(fd);
     return;
   }
-  std::unique_ptr<SSL, SslFree> ssl(SSL_new(ctx.get()));
+  SslPtr ssl(SSL_new(ctx.get()));
   if (ssl && SSL_set_fd(ssl.get(), fd) == 1 && SSL_accept(ssl.get()) == 1) {
     if (service == VcsService::kHttps) AnswerHttp(ssl.get());
     SSL_shutdown(ssl.get());
