@@ -22,17 +22,6 @@ using detail::SelfSignedCommonName;
 using detail::SubjectFrom;
 using detail::UsageOf;
 
-namespace {
-
-int ToInt(const std::string& text, int fallback) {
-  try {
-    return text.empty() ? fallback : std::stoi(text);
-  } catch (...) {
-    return fallback;
-  }
-}
-
-}  // namespace
 
 std::string VersionOfRelease(const std::string& release) {
   if (release == "14") return "14.0.1.10000-20";

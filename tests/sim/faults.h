@@ -7,7 +7,10 @@
 //   fail-restart=<Service>     `utils service restart <Service>` ends with
 //                              `<Service>[FAILED]`; the service stays STOPPED (its
 //                              TLS endpoint refuses connections) and the running
-//                              identities are not refreshed (ASSUMED behaviour)
+//                              identities are not refreshed (ASSUMED behaviour).
+//                              On a vcs peer (any value): a restart begun while it is
+//                              set never comes back (logins refused, TLS down) until
+//                              the fault is removed (ASSUMED; docs/platforms/vcs.md)
 //   slow-ms=N                  every answer (and the start-up banner) is delayed N ms
 //   no-prompt=1                after the start-up banner the prompt never comes; input
 //                              is read and ignored until the client goes away

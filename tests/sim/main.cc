@@ -12,7 +12,11 @@
 //          sshd's ForceCommand runs; exec requests (SSH_ORIGINAL_COMMAND) are refused;
 //   tls    --fleet FLEETDIR | --dir DIR ...: the TLS services (tls_services.h) and the platform
 //          REST API on the HTTPS port (rest_api.h).
+// Platform vcs (Cisco VCS / Expressway X8.1; docs/platforms/vcs.md): `init --platform vcs`
+// (vcs_init.h); `shell` on a vcs appliance runs the admin xACLI or, for the root user, the
+// root exec emulator (vcs_shell.h); `tls` also serves vcs appliances.
 #include <arpa/inet.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,6 +33,9 @@
 #include "tests/sim/sim_files.h"
 #include "tests/sim/tls_services.h"
 #include "tests/sim/ucm_cli.h"
+#include "tests/sim/vcs_init.h"
+#include "tests/sim/vcs_shell.h"
+#include "tests/sim/vcs_state.h"
 
 namespace {
 
@@ -43,9 +50,10 @@ int Usage(const std::string& why) {
                "                        [--startup-ms N] [--country CC] [--cup-sip-tls-port N]\n"
                "                        [--xmpp-client-port N] [--xmpp-server-port N]\n"
                "                        [--admin-user NAME --admin-password-file F] [--common-criteria on|off]\n"
+               "%s"
                "       pkiform-sim shell (--fleet FLEETDIR | --dir DIR)\n"
                "       pkiform-sim tls (--fleet FLEETDIR | --dir DIR)...\n",
-               why.c_str());
+               why.c_str(), pkiform::sim::kVcsInitUsage);
   return 2;
 }
 
@@ -79,6 +87,7 @@ int Init(const std::multimap<std::string, std::string>& o) {
     auto it = o.find(k);
     return it == o.end() ? std::string() : it->second;
   };
+  if (get("platform") == "vcs") return pkiform::sim::VcsInitMain(o);
   for (const auto& [k, v] : o) {
     static const char* known[] = {"platform",  "dir",        "fqdn",         "address",    "role",      "node-type",
                                   "release",   "cluster-dir", "https-port",  "sip-tls-port", "restart-ms", "startup-ms", "country",
@@ -88,7 +97,7 @@ int Init(const std::multimap<std::string, std::string>& o) {
     for (const char* n : known) found = found || k == n;
     if (!found) return Usage("unknown option --" + k);
   }
-  if (get("platform") != "ucm") return Usage("--platform must be ucm (the only platform pkiform-sim simulates)");
+  if (get("platform") != "ucm") return Usage("--platform must be ucm or vcs");
   pkiform::sim::NodeConfig c;
   c.fqdn = get("fqdn");
   c.address = get("address");
@@ -153,7 +162,28 @@ int Init(const std::multimap<std::string, std::string>& o) {
   return 0;
 }
 
+// The login of this session: sshd sets USER; without it, the process's user.
+std::string LoginUser() {
+  if (const char* u = std::getenv("USER"); u && *u) return u;
+  const passwd* pw = getpwuid(getuid());
+  return pw ? pw->pw_name : "";
+}
+
 int Shell(const std::multimap<std::string, std::string>& o) {
+  if (auto d = o.find("dir"); d != o.end() && pkiform::sim::VcsAppliance::IsVcs(d->second)) {
+    const char* command = std::getenv("SSH_ORIGINAL_COMMAND");
+    return pkiform::sim::RunVcsSession(d->second, LoginUser(), command ? command : "");
+  }
+  if (const char* conn = std::getenv("SSH_CONNECTION"); conn && o.count("fleet") && !o.count("dir")) {
+    std::istringstream in(conn);
+    std::string clientIp, clientPort, localIp;
+    in >> clientIp >> clientPort >> localIp;
+    fs::path host = fs::path(o.find("fleet")->second) / "hosts" / localIp;
+    if (ValidIpv4(localIp) && pkiform::sim::VcsAppliance::IsVcs(host)) {
+      const char* command = std::getenv("SSH_ORIGINAL_COMMAND");
+      return pkiform::sim::RunVcsSession(host, LoginUser(), command ? command : "");
+    }
+  }
   const char* exec = std::getenv("SSH_ORIGINAL_COMMAND");
   if (exec && *exec) {
     // Real nodes offer no exec channel (ASSUMED wording).

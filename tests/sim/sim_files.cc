@@ -62,6 +62,14 @@ std::map<std::string, std::string> ParseKeyValues(const std::string& text) {
   return out;
 }
 
+int ToInt(const std::string& text, int fallback) {
+  try {
+    return text.empty() ? fallback : std::stoi(text);
+  } catch (...) {
+    return fallback;
+  }
+}
+
 std::string FormatKeyValues(const std::map<std::string, std::string>& values) {
   std::string out;
   for (const auto& [k, v] : values) out += k + "=" + v + "\n";

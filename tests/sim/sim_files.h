@@ -21,6 +21,8 @@ Status WriteTextAtomic(const fs::path& path, const std::string& text, fs::perms 
 // "key=value" lines; blank lines and lines starting with '#' are ignored.
 std::map<std::string, std::string> ParseKeyValues(const std::string& text);
 std::string FormatKeyValues(const std::map<std::string, std::string>& values);
+// The integer a key=value file holds as text, or `fallback` when it is empty or no number.
+int ToInt(const std::string& text, int fallback);
 // Entries of a directory (file names only), sorted; empty when it does not exist.
 std::vector<std::string> ListDir(const fs::path& dir);
 

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -23,6 +24,7 @@
 #include "tests/sim/appliance_state.h"
 #include "tests/sim/rest_api.h"
 #include "tests/sim/sim_files.h"
+#include "tests/sim/vcs_tls.h"
 
 namespace pkiform::sim {
 namespace {
@@ -49,6 +51,7 @@ struct Endpoint {
   std::vector<std::string> units;
   int fd = -1;                       // SIP TLS: the listener this loop accepts on
   std::shared_ptr<RestServer> web;  // HTTPS: Tomcat's page and the platform REST API (rest_api.h)
+  std::optional<VcsService> vcs;    // a vcs appliance's endpoint (vcs_tls.h); every one a listener here
 };
 
 // An SSL_CTX with every unit's running identity (RSA and EC ones side by side).
@@ -167,12 +170,19 @@ void Daemon::Discover() {
   for (const auto& fleet : options_.fleetDirs)
     for (const auto& name : ListDir(fleet / "hosts")) dirs.push_back(fleet / "hosts" / name);
   for (const auto& dir : dirs) {
-    if (endpoints_.count(dir.string() + "#https")) continue;
+    if (endpoints_.count(dir.string() + "#https") || endpoints_.count(dir.string() + "#vcs-https"))
+      continue;
     auto a = Appliance::Open(dir);
-    if (!a.ok()) continue;  // not a ucm appliance (an nginx host of the same fleet)
+    if (!a.ok()) {  // a vcs appliance, or none (an nginx host of the same fleet)
+      for (const auto& v : VcsEndpointsOf(dir))
+        endpoints_[dir.string() + "#" + v.name] =
+            Endpoint{dir, v.address, v.port, Protocol::kSip, v.name, {}, -1, nullptr, v.service};
+      continue;
+    }
     const NodeConfig& c = a->config();
     auto add = [&](const char* key, int port, Protocol protocol, const char* service, std::vector<std::string> units) {
-      endpoints_[dir.string() + key] = Endpoint{dir, c.address, port, protocol, service, std::move(units), -1, nullptr};
+      endpoints_[dir.string() + key] =
+          Endpoint{dir, c.address, port, protocol, service, std::move(units), -1, nullptr, std::nullopt};
     };
     add("#https", c.httpsPort, Protocol::kHttps, "Cisco Tomcat", {"tomcat", "tomcat-ECDSA"});
     if (c.nodeType == "unifiedCM") {
@@ -190,8 +200,13 @@ void Daemon::Discover() {
 bool Daemon::Reconcile() {
   bool ok = true;
   for (auto& [key, e] : endpoints_) {
-    auto a = Appliance::Open(e.dir);
-    bool up = a.ok() && a->ServiceState(e.service) == "STARTED";
+    bool up = false;
+    if (e.vcs) {
+      up = VcsListening(e.dir);
+    } else {
+      auto a = Appliance::Open(e.dir);
+      up = a.ok() && a->ServiceState(e.service) == "STARTED";
+    }
     if (e.protocol == Protocol::kHttps) {
       if (up && !e.web) {
         auto web = RestServer::Start(e.dir, e.address, e.port);
@@ -229,7 +244,7 @@ int Daemon::Run() {
   signal(SIGPIPE, SIG_IGN);
   Discover();
   if (endpoints_.empty()) {
-    std::fprintf(stderr, "pkiform-sim tls: no ucm appliance found\n");
+    std::fprintf(stderr, "pkiform-sim tls: no ucm or vcs appliance found\n");
     return 1;
   }
   if (!Reconcile()) return 1;
@@ -250,6 +265,10 @@ int Daemon::Run() {
       int client = ::accept4(fds[i].fd, nullptr, nullptr, SOCK_CLOEXEC);
       if (client < 0) continue;
       Endpoint* e = owners[i];
+      if (e->vcs) {
+        std::thread(ServeVcsConnection, e->dir, *e->vcs, client).detach();
+        continue;
+      }
       auto a = Appliance::Open(e->dir);
       if (!a.ok()) {
         ::close(client);

@@ -15,6 +15,7 @@
 #include "reconciler/pki/certificate_file.h"
 #include "tests/sim/appliance_state.h"
 #include "tests/sim/cert_text.h"
+#include "tests/sim/cli_lines.h"
 #include "tests/sim/faults.h"
 #include "tests/sim/os_settings_cli.h"
 #include "tests/sim/sim_files.h"
@@ -77,7 +78,8 @@ std::string Printable(const std::string& s) {
 
 class Session {
  public:
-  Session(Appliance appliance, int in, int out) : a_(std::move(appliance)), in_(in), out_(out) {
+  Session(Appliance appliance, int in, int out)
+      : a_(std::move(appliance)), in_(in), out_(out), reader_(in, kMaxLineLength) {
     inputIsTty_ = isatty(in_);
     outputIsTty_ = isatty(out_);
   }
@@ -113,10 +115,7 @@ class Session {
   int in_, out_;
   bool inputIsTty_ = false;
   bool outputIsTty_ = false;  // the PTY turns "\n" into CRLF itself (ONLCR), also in its echo
-  std::string buffer_;
-  size_t pos_ = 0;
-  bool lastWasCr_ = false;
-  bool eof_ = false;
+  CliLineReader reader_;
   int commands_ = 0;
   bool restarting_ = false;  // a service restart is under way
   bool clientGone_ = false;  // the client went away during it
@@ -124,13 +123,7 @@ class Session {
 
 void Session::Write(const std::string& crlfText) {
   if (clientGone_) return;
-  std::string text = crlfText;
-  if (outputIsTty_) {
-    std::string out;
-    for (size_t i = 0; i < text.size(); ++i)
-      if (!(text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) out += text[i];
-    text.swap(out);
-  }
+  const std::string text = ForOutput(crlfText, outputIsTty_);
   size_t done = 0;
   while (done < text.size()) {
     ssize_t n = ::write(out_, text.data() + done, text.size() - done);
@@ -148,34 +141,13 @@ void Session::Write(const std::string& crlfText) {
 }
 
 Session::Read Session::ReadLine(std::string& line) {
-  line.clear();
-  bool tooLong = false;
-  for (;;) {
-    if (pos_ == buffer_.size()) {
-      if (eof_) return Read::kEof;
-      char chunk[4096];
-      ssize_t n = ::read(in_, chunk, sizeof(chunk));
-      if (n <= 0) {
-        eof_ = true;
-        if (line.empty() && !tooLong) return Read::kEof;
-        return tooLong ? Read::kTooLong : Read::kLine;
-      }
-      buffer_.assign(chunk, static_cast<size_t>(n));
-      pos_ = 0;
-    }
-    char c = buffer_[pos_++];
-    if (c == '\n' && lastWasCr_) {  // CR LF is one line end
-      lastWasCr_ = false;
-      continue;
-    }
-    lastWasCr_ = c == '\r';
-    if (c == '\r' || c == '\n') return tooLong ? Read::kTooLong : Read::kLine;
-    if (line.size() >= kMaxLineLength) {
-      tooLong = true;
-      line.clear();
-      continue;
-    }
-    if (!tooLong) line += c;
+  switch (reader_.Next(line)) {
+    case CliLineReader::Read::kLine:
+      return Read::kLine;
+    case CliLineReader::Read::kTooLong:
+      return Read::kTooLong;
+    default:
+      return Read::kEof;
   }
 }
 
