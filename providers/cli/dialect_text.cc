@@ -1,6 +1,8 @@
 // Shared parts of the CLI dialect readers (dialect_text.h).
 #include "providers/cli/dialect_text.h"
 
+#include "reconciler/util/embedded.h"
+
 namespace pkiform::cli {
 
 Result<std::string> Fill(std::string_view text, const std::map<std::string, std::string>& values) {
@@ -24,6 +26,25 @@ Result<std::string> Fill(std::string_view text, const std::map<std::string, std:
     i = close + 1;
   }
   return out;
+}
+
+Status ReadDialectFile(std::string_view file, std::string_view text, std::string_view name,
+                       const std::function<void(catalogue::strict::Map& top)>& read) {
+  namespace strict = catalogue::strict;
+  strict::Errors errors{std::string(file)};
+  auto doc = strict::LoadDocument(text, errors);
+  if (!doc) return errors.status();
+  strict::Map top(errors, *doc, "");
+  if (top.String("dialect") != name) errors.Add(top.Child("dialect"), "dialect", "must be '" + std::string(name) + "'");
+  read(top);
+  top.Finish();
+  return errors.status();
+}
+
+Result<std::string_view> EmbeddedDialectText(std::string_view file) {
+  auto text = EmbeddedFile(file);
+  if (!text) return Status::NotFound(std::string(file) + " is not embedded");
+  return *text;
 }
 
 int PositiveInt(catalogue::strict::Map& m, std::string_view key) {

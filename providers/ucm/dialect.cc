@@ -5,7 +5,6 @@
 
 #include "providers/cli/dialect_text.h"
 #include "reconciler/catalogue/strict_yaml.h"
-#include "reconciler/util/embedded.h"
 
 namespace pkiform::ucm {
 namespace {
@@ -181,31 +180,20 @@ void ReadSettings(strict::Map& top, Dialect& d) {
 }  // namespace
 
 Result<Dialect> ParseDialect(std::string_view file, std::string_view text) {
-  strict::Errors errors{std::string(file)};
-  auto doc = strict::LoadDocument(text, errors);
-  if (!doc) return errors.status();
-  strict::Map top(errors, *doc, "");
   Dialect d;
-  if (top.String("dialect") != "ucm-cli") errors.Add(top.Child("dialect"), "dialect", "must be 'ucm-cli'");
-  ReadSession(top, d);
-  ReadVersion(top, d);
-  ReadCluster(top, d);
-  ReadCertificates(top, d);
-  ReadCsr(top, d);
-  ReadServices(top, d);
-  ReadSettings(top, d);
-  top.Finish();
-  if (errors.failed()) return errors.status();
+  Status read = cli::ReadDialectFile(file, text, "ucm-cli", [&](strict::Map& top) {
+    ReadSession(top, d);
+    ReadVersion(top, d);
+    ReadCluster(top, d);
+    ReadCertificates(top, d);
+    ReadCsr(top, d);
+    ReadServices(top, d);
+    ReadSettings(top, d);
+  });
+  if (!read.ok()) return read;
   return d;
 }
 
-const Result<Dialect>& BuiltinDialect() {
-  static const Result<Dialect> kDialect = []() -> Result<Dialect> {
-    auto text = EmbeddedFile(kDialectFile);
-    if (!text) return Status::NotFound(std::string(kDialectFile) + " is not embedded");
-    return ParseDialect(kDialectFile, *text);
-  }();
-  return kDialect;
-}
+const Result<Dialect>& BuiltinDialect() { return cli::ParseEmbeddedOnce<Dialect>(kDialectFile, ParseDialect); }
 
 }  // namespace pkiform::ucm

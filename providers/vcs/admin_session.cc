@@ -90,39 +90,31 @@ Result<CommandResult> AdminSession::Command(const XCommand& command, const std::
   return result;
 }
 
-Result<SystemUnit> AdminSession::ReadSystemUnit() {
-  auto answer = Run(dialect_.system_unit.send);
+template <typename T>
+Result<T> AdminSession::Read(const std::string& command, Result<T> (*parse)(std::string_view, const Dialect&),
+                             const char* rule) {
+  auto answer = Run(command);
   if (!answer.ok()) return answer.status();
-  auto unit = ParseSystemUnit(*answer, dialect_);
-  if (!unit.ok()) return unit.status().WithContext(peer_ + ": \"" + dialect_.system_unit.send + "\"");
-  return unit;
+  auto parsed = parse(*answer, dialect_);
+  if (!parsed.ok()) {
+    Status s = parsed.status().WithContext(peer_ + ": \"" + command + "\"");
+    return *rule ? s.WithRule(rule) : s;
+  }
+  return parsed;
 }
 
+Result<SystemUnit> AdminSession::ReadSystemUnit() { return Read(dialect_.system_unit.send, ParseSystemUnit, ""); }
+
 Result<Alternates> AdminSession::ReadAlternates() {
-  const auto& read = dialect_.configuration.alternates.read;
-  auto answer = Run(read);
-  if (!answer.ok()) return answer.status();
-  auto parsed = ParseAlternates(*answer, dialect_);
-  if (!parsed.ok()) return parsed.status().WithContext(peer_ + ": \"" + read + "\"");
-  return parsed;
+  return Read(dialect_.configuration.alternates.read, ParseAlternates, "");
 }
 
 Result<CrlAutomatic> AdminSession::ReadCrlAutomatic() {
-  const auto& read = dialect_.configuration.crl_automatic.read;
-  auto answer = Run(read);
-  if (!answer.ok()) return answer.status();
-  auto parsed = ParseCrlAutomatic(*answer, dialect_);
-  if (!parsed.ok()) return parsed.status().WithContext(peer_ + ": \"" + read + "\"").WithRule("V10");
-  return parsed;
+  return Read(dialect_.configuration.crl_automatic.read, ParseCrlAutomatic, "V10");
 }
 
 Result<SipTlsRevocation> AdminSession::ReadSipTlsRevocation() {
-  const auto& read = dialect_.configuration.sip_tls.read;
-  auto answer = Run(read);
-  if (!answer.ok()) return answer.status();
-  auto parsed = ParseSipTlsRevocation(*answer, dialect_);
-  if (!parsed.ok()) return parsed.status().WithContext(peer_ + ": \"" + read + "\"").WithRule("V13");
-  return parsed;
+  return Read(dialect_.configuration.sip_tls.read, ParseSipTlsRevocation, "V13");
 }
 
 Status AdminSession::Configure(const std::string& path, const std::string& leaf, const std::string& value,

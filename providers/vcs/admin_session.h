@@ -54,6 +54,9 @@ class AdminSession {
 
  private:
   AdminSession(std::unique_ptr<ssh::Terminal> terminal, const Dialect& dialect, std::string peer);
+  // Runs a read and parses its answer; a parse failure names the command (and `rule`, if any).
+  template <typename T>
+  Result<T> Read(const std::string& command, Result<T> (*parse)(std::string_view, const Dialect&), const char* rule);
   // Waits for the `OK` line; the cleaned text before it.
   Result<std::string> Collect(const std::string& command, std::chrono::seconds timeout);
 

@@ -4,7 +4,6 @@
 #include "providers/vcs/dialect.h"
 
 #include "reconciler/catalogue/strict_yaml.h"
-#include "reconciler/util/embedded.h"
 
 namespace pkiform::vcs {
 namespace {
@@ -158,36 +157,23 @@ void ReadRoot(strict::Map& top, RootDialect& r) {
 }  // namespace
 
 Result<Dialect> ParseDialect(std::string_view file, std::string_view text) {
-  strict::Errors errors{std::string(file)};
-  auto doc = strict::LoadDocument(text, errors);
-  if (!doc) return errors.status();
-  strict::Map top(errors, *doc, "");
   Dialect d;
-  if (top.String("dialect") != "vcs-cli") errors.Add(top.Child("dialect"), "dialect", "must be 'vcs-cli'");
-  ReadAdmin(top, d.admin);
-  ReadAnswers(top, d.answers);
-  ReadStatus(top, d.system_unit);
-  ReadConfiguration(top, d.configuration);
-  ReadCommands(top, d.commands);
-  ReadRefusals(top, d.refusals);
-  ReadRoot(top, d.root);
-  {
-    strict::Map t(errors, top.Child("temporaryIdentity"), "temporaryIdentity");
+  Status read = cli::ReadDialectFile(file, text, "vcs-cli", [&](strict::Map& top) {
+    ReadAdmin(top, d.admin);
+    ReadAnswers(top, d.answers);
+    ReadStatus(top, d.system_unit);
+    ReadConfiguration(top, d.configuration);
+    ReadCommands(top, d.commands);
+    ReadRefusals(top, d.refusals);
+    ReadRoot(top, d.root);
+    strict::Map t(top.errors(), top.Child("temporaryIdentity"), "temporaryIdentity");
     d.temporary_ca_prefix = NonEmpty(t, "issuerCnPrefix");
     t.Finish();
-  }
-  top.Finish();
-  if (errors.failed()) return errors.status();
+  });
+  if (!read.ok()) return read;
   return d;
 }
 
-const Result<Dialect>& BuiltinDialect() {
-  static const Result<Dialect> kDialect = []() -> Result<Dialect> {
-    auto text = EmbeddedFile(kDialectFile);
-    if (!text) return Status::NotFound(std::string(kDialectFile) + " is not embedded");
-    return ParseDialect(kDialectFile, *text);
-  }();
-  return kDialect;
-}
+const Result<Dialect>& BuiltinDialect() { return cli::ParseEmbeddedOnce<Dialect>(kDialectFile, ParseDialect); }
 
 }  // namespace pkiform::vcs

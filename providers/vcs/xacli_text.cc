@@ -54,6 +54,21 @@ Result<Leaf> Need(const std::map<std::string, Leaf, std::less<>>& leaves, std::s
   return it->second;
 }
 
+// The leaves of one node ("*s SystemUnit", "*c xConfiguration Alternates"), and how errors name it.
+struct Node {
+  std::string prefix;
+  std::map<std::string, Leaf, std::less<>> leaves;
+  Result<Leaf> Get(std::string_view leaf) const { return Need(leaves, prefix, leaf); }
+};
+
+Result<Node> ReadNode(std::string_view answer, const std::string& kind, const std::string& path) {
+  Node node{kind + " " + path, {}};
+  auto leaves = LeafMap(answer, node.prefix);
+  if (!leaves.ok()) return leaves.status();
+  node.leaves = std::move(leaves).value();
+  return node;
+}
+
 Result<bool> OnOff(const Leaf& leaf, const ConfigurationDialect& c) {
   if (!leaf.quoted && leaf.value == c.on_word) return true;
   if (!leaf.quoted && leaf.value == c.off_word) return false;
@@ -94,13 +109,12 @@ Result<std::vector<Leaf>> ParseLeaves(std::string_view answer, std::string_view 
 
 Result<SystemUnit> ParseSystemUnit(std::string_view answer, const Dialect& d) {
   const auto& s = d.system_unit;
-  const std::string prefix = d.answers.status_prefix + " " + s.path;
-  auto leaves = LeafMap(answer, prefix);
-  if (!leaves.ok()) return leaves.status();
+  auto node = ReadNode(answer, d.answers.status_prefix, s.path);
+  if (!node.ok()) return node.status();
   SystemUnit unit;
   for (auto [field, leaf] : {std::pair{&unit.product, &s.product}, std::pair{&unit.version, &s.version},
                              std::pair{&unit.build, &s.build}}) {
-    auto got = Need(*leaves, prefix, *leaf);
+    auto got = node->Get(*leaf);
     if (!got.ok()) return got.status();
     *field = got->value;
   }
@@ -109,17 +123,16 @@ Result<SystemUnit> ParseSystemUnit(std::string_view answer, const Dialect& d) {
 
 Result<Alternates> ParseAlternates(std::string_view answer, const Dialect& d) {
   const auto& a = d.configuration.alternates;
-  const std::string prefix = d.answers.configuration_prefix + " " + a.path;
-  auto leaves = LeafMap(answer, prefix);
-  if (!leaves.ok()) return leaves.status();
+  auto node = ReadNode(answer, d.answers.configuration_prefix, a.path);
+  if (!node.ok()) return node.status();
   Alternates out;
-  auto name = Need(*leaves, prefix, a.cluster_name);
+  auto name = node->Get(a.cluster_name);
   if (!name.ok()) return name.status();
   out.cluster_name = name->value;
   for (int n = 1; n <= a.peers; ++n) {
     auto leaf_name = cli::Fill(a.peer_address, {{"n", std::to_string(n)}});
     if (!leaf_name.ok()) return leaf_name.status();
-    auto peer = Need(*leaves, prefix, *leaf_name);
+    auto peer = node->Get(*leaf_name);
     if (!peer.ok()) return peer.status();
     if (!peer->value.empty()) out.peers.push_back(peer->value);
   }
@@ -128,16 +141,15 @@ Result<Alternates> ParseAlternates(std::string_view answer, const Dialect& d) {
 
 Result<CrlAutomatic> ParseCrlAutomatic(std::string_view answer, const Dialect& d) {
   const auto& c = d.configuration.crl_automatic;
-  const std::string prefix = d.answers.configuration_prefix + " " + c.path;
-  auto leaves = LeafMap(answer, prefix);
-  if (!leaves.ok()) return leaves.status();
+  auto node = ReadNode(answer, d.answers.configuration_prefix, c.path);
+  if (!node.ok()) return node.status();
   CrlAutomatic out;
-  auto mode = Need(*leaves, prefix, c.mode);
+  auto mode = node->Get(c.mode);
   if (!mode.ok()) return mode.status();
   auto on = OnOff(*mode, d.configuration);
   if (!on.ok()) return on.status();
   out.enabled = *on;
-  auto points = Need(*leaves, prefix, c.distribution_points);
+  auto points = node->Get(c.distribution_points);
   if (!points.ok()) return points.status();
   std::string_view rest = points->value;
   while (!rest.empty()) {  // the web page's lines, joined by one space (URLs hold none)
@@ -146,7 +158,7 @@ Result<CrlAutomatic> ParseCrlAutomatic(std::string_view answer, const Dialect& d
     if (!word.empty()) out.distribution_points.emplace_back(word);
     rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
   }
-  auto time = Need(*leaves, prefix, c.update_time);
+  auto time = node->Get(c.update_time);
   if (!time.ok()) return time.status();
   if (!IsTimeOfDay(time->value))
     return Status::Failed(c.update_time + ": \"" + Excerpt(time->value) + "\" is not a time of day HH:MM");
@@ -156,19 +168,18 @@ Result<CrlAutomatic> ParseCrlAutomatic(std::string_view answer, const Dialect& d
 
 Result<SipTlsRevocation> ParseSipTlsRevocation(std::string_view answer, const Dialect& d) {
   const auto& s = d.configuration.sip_tls;
-  const std::string prefix = d.answers.configuration_prefix + " " + s.path;
-  auto leaves = LeafMap(answer, prefix);
-  if (!leaves.ok()) return leaves.status();
+  auto node = ReadNode(answer, d.answers.configuration_prefix, s.path);
+  if (!node.ok()) return node.status();
   SipTlsRevocation out;
   for (auto [field, leaf] : {std::pair{&out.enabled, &s.mode}, std::pair{&out.ocsp, &s.ocsp},
                              std::pair{&out.crl, &s.crl}, std::pair{&out.cdp, &s.cdp}}) {
-    auto got = Need(*leaves, prefix, *leaf);
+    auto got = node->Get(*leaf);
     if (!got.ok()) return got.status();
     auto on = OnOff(*got, d.configuration);
     if (!on.ok()) return on.status();
     *field = *on;
   }
-  auto fallback = Need(*leaves, prefix, s.fallback);
+  auto fallback = node->Get(s.fallback);
   if (!fallback.ok()) return fallback.status();
   if (fallback->value == s.revoked) out.fallback_revoked = true;
   else if (fallback->value != s.not_revoked)
