@@ -148,7 +148,6 @@ void ReadRoot(strict::Map& top, RootDialect& r) {
   r.remove = NonEmpty(m, "remove");
   r.max_staged_bytes = static_cast<size_t>(cli::PositiveInt(m, "maxStagedBytes"));
   r.max_read_bytes = static_cast<size_t>(cli::PositiveInt(m, "maxReadBytes"));
-  r.command_seconds = cli::PositiveInt(m, "commandSeconds");
   m.Finish();
   if (!r.staging_dir.empty() && (r.staging_dir.front() != '/' || r.staging_dir.back() == '/'))
     top.errors().Add(top.node()["root"], "root.stagingDir", "must be an absolute path without a trailing '/'");

@@ -68,8 +68,7 @@ struct RootDialect {
   std::string server_file, ca_file, csr_file, crl_file;
   std::string read, header, missing, denied;
   std::string staging_dir, make_staging_dir, write, remove;
-  size_t max_staged_bytes = 0, max_read_bytes = 0;
-  int command_seconds = 0;
+  size_t max_staged_bytes = 0, max_read_bytes = 0;  // each exec is timed by the SSH session (SshTarget::timeout)
   // The four files in the order `read` lists them.
   std::vector<std::string> Files() const { return {server_file, ca_file, csr_file, crl_file}; }
 };
