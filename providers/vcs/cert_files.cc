@@ -60,7 +60,8 @@ Result<std::vector<FileText>> ParseTailOutput(std::string_view out, std::string_
     auto header = Line(r.header, paths[i]);
     if (!header.ok()) return header.status();
     if (missing[i]) {  // reported missing and printed too: which one is the truth?
-      if (out.substr(0, header->size() + 1) == *header + "\n" || out.find("\n" + *header + "\n") != std::string_view::npos)
+      if (out.substr(0, header->size() + 1) == *header + "\n" ||
+          out.find("\n" + *header + "\n") != std::string_view::npos)
         return Status::Failed("reading the certificate files: " + paths[i] + " is both printed and reported missing");
       continue;
     }
@@ -73,8 +74,10 @@ Result<std::vector<FileText>> ParseTailOutput(std::string_view out, std::string_
     start = pos = at + needle.size();
     first = false;
   }
-  if (open) files[*open].content = std::string(out.substr(start));
-  else if (!out.empty()) return Status::Failed("reading the certificate files: output without a header");
+  if (open)
+    files[*open].content = std::string(out.substr(start));
+  else if (!out.empty())
+    return Status::Failed("reading the certificate files: output without a header");
   return files;
 }
 

@@ -34,10 +34,10 @@ Result<std::vector<FileText>> ParseTailOutput(std::string_view out, std::string_
 
 // What the files hold, parsed.
 struct CertFiles {
-  std::optional<pki::Certificate> server;   // server.pem (the installed, not necessarily active, one: V7)
-  std::vector<pki::Certificate> ca_list;    // ca.pem, in list order
-  std::optional<std::string> pending_csr;   // generated_csr/csr.pem: exactly while a CSR is pending (V4)
-  std::optional<std::string> crl;           // crl/manual.pem: exactly while an uploaded CRL is present (V11)
+  std::optional<pki::Certificate> server;  // server.pem (the installed, not necessarily active, one: V7)
+  std::vector<pki::Certificate> ca_list;   // ca.pem, in list order
+  std::optional<std::string> pending_csr;  // generated_csr/csr.pem: exactly while a CSR is pending (V4)
+  std::optional<std::string> crl;          // crl/manual.pem: exactly while an uploaded CRL is present (V11)
 };
 // server.pem and ca.pem must exist; server.pem holds exactly one certificate; ca.pem any
 // number, with any text between the PEM blocks (as OpenSSL reads it).

@@ -46,34 +46,51 @@ Result<std::map<std::string, Leaf, std::less<>>> LeafMap(std::string_view answer
   return out;
 }
 
-Result<Leaf> Need(const std::map<std::string, Leaf, std::less<>>& leaves, std::string_view prefix,
-                  std::string_view leaf) {
-  auto it = leaves.find(leaf);
-  if (it == leaves.end())
-    return Status::NotFound("the answer has no \"" + std::string(prefix) + " " + std::string(leaf) + "\" line");
-  return it->second;
-}
-
 // The leaves of one node ("*s SystemUnit", "*c xConfiguration Alternates"), and how errors name it.
-struct Node {
-  std::string prefix;
-  std::map<std::string, Leaf, std::less<>> leaves;
-  Result<Leaf> Get(std::string_view leaf) const { return Need(leaves, prefix, leaf); }
+class Node {
+ public:
+  static Result<Node> Read(std::string_view answer, const std::string& kind, const std::string& path) {
+    Node node(kind + " " + path);
+    auto leaves = LeafMap(answer, node.prefix_);
+    if (!leaves.ok()) return leaves.status();
+    node.leaves_ = std::move(leaves).value();
+    return node;
+  }
+  // The value of `leaf` into `out`; an error naming the line when it is missing.
+  Status Text(std::string_view leaf, std::string* out) const {
+    const Leaf* l = Find(leaf);
+    if (!l) return Missing(leaf);
+    *out = l->value;
+    return Status::Ok();
+  }
+  // A bare On/Off leaf into `out`.
+  Status Flag(std::string_view leaf, const ConfigurationDialect& c, bool* out) const {
+    const Leaf* l = Find(leaf);
+    if (!l) return Missing(leaf);
+    if (l->quoted || (l->value != c.on_word && l->value != c.off_word))
+      return Status::Failed(l->name + ": \"" + Excerpt(l->value) + "\" is neither " + c.on_word + " nor " + c.off_word);
+    *out = l->value == c.on_word;
+    return Status::Ok();
+  }
+
+ private:
+  explicit Node(std::string prefix) : prefix_(std::move(prefix)) {}
+  const Leaf* Find(std::string_view leaf) const {
+    auto it = leaves_.find(leaf);
+    return it == leaves_.end() ? nullptr : &it->second;
+  }
+  Status Missing(std::string_view leaf) const {
+    return Status::NotFound("the answer has no \"" + prefix_ + " " + std::string(leaf) + "\" line");
+  }
+  std::string prefix_;
+  std::map<std::string, Leaf, std::less<>> leaves_;
 };
 
-Result<Node> ReadNode(std::string_view answer, const std::string& kind, const std::string& path) {
-  Node node{kind + " " + path, {}};
-  auto leaves = LeafMap(answer, node.prefix);
-  if (!leaves.ok()) return leaves.status();
-  node.leaves = std::move(leaves).value();
-  return node;
-}
-
-Result<bool> OnOff(const Leaf& leaf, const ConfigurationDialect& c) {
-  if (!leaf.quoted && leaf.value == c.on_word) return true;
-  if (!leaf.quoted && leaf.value == c.off_word) return false;
-  return Status::Failed(leaf.name + ": \"" + Excerpt(leaf.value) + "\" is neither " + c.on_word + " nor " +
-                        c.off_word);
+// The first failure of `steps` (each already done, in order), or Ok.
+Status FirstFailure(std::initializer_list<Status> steps) {
+  for (const auto& s : steps)
+    if (!s.ok()) return s;
+  return Status::Ok();
 }
 
 // "HH:MM" with 00:00..23:59.
@@ -97,8 +114,7 @@ Result<std::vector<Leaf>> ParseLeaves(std::string_view answer, std::string_view 
     std::string_view value_text = TrimBlanks(split->second);
     if (value_text == "/") continue;  // "*s SystemUnit Software: /" opens a node
     auto value = ReadValue(value_text);
-    if (!value)
-      return Status::Failed("\"" + Excerpt(line) + "\": the value is neither one word nor one quoted string");
+    if (!value) return Status::Failed("\"" + Excerpt(line) + "\": the value is neither one word nor one quoted string");
     std::string name(split->first);
     if (std::any_of(out.begin(), out.end(), [&](const Leaf& l) { return l.name == name; }))
       return Status::Failed("the answer has \"" + Excerpt(std::string(prefix) + " " + name) + "\" twice");
@@ -109,82 +125,67 @@ Result<std::vector<Leaf>> ParseLeaves(std::string_view answer, std::string_view 
 
 Result<SystemUnit> ParseSystemUnit(std::string_view answer, const Dialect& d) {
   const auto& s = d.system_unit;
-  auto node = ReadNode(answer, d.answers.status_prefix, s.path);
+  auto node = Node::Read(answer, d.answers.status_prefix, s.path);
   if (!node.ok()) return node.status();
   SystemUnit unit;
-  for (auto [field, leaf] : {std::pair{&unit.product, &s.product}, std::pair{&unit.version, &s.version},
-                             std::pair{&unit.build, &s.build}}) {
-    auto got = node->Get(*leaf);
-    if (!got.ok()) return got.status();
-    *field = got->value;
-  }
+  Status read = FirstFailure(
+      {node->Text(s.product, &unit.product), node->Text(s.version, &unit.version), node->Text(s.build, &unit.build)});
+  if (!read.ok()) return read;
   return unit;
 }
 
 Result<Alternates> ParseAlternates(std::string_view answer, const Dialect& d) {
   const auto& a = d.configuration.alternates;
-  auto node = ReadNode(answer, d.answers.configuration_prefix, a.path);
+  auto node = Node::Read(answer, d.answers.configuration_prefix, a.path);
   if (!node.ok()) return node.status();
   Alternates out;
-  auto name = node->Get(a.cluster_name);
-  if (!name.ok()) return name.status();
-  out.cluster_name = name->value;
+  if (Status name = node->Text(a.cluster_name, &out.cluster_name); !name.ok()) return name;
   for (int n = 1; n <= a.peers; ++n) {
     auto leaf_name = cli::Fill(a.peer_address, {{"n", std::to_string(n)}});
     if (!leaf_name.ok()) return leaf_name.status();
-    auto peer = node->Get(*leaf_name);
-    if (!peer.ok()) return peer.status();
-    if (!peer->value.empty()) out.peers.push_back(peer->value);
+    std::string address;
+    if (Status peer = node->Text(*leaf_name, &address); !peer.ok()) return peer;
+    if (!address.empty()) out.peers.push_back(std::move(address));
   }
   return out;
 }
 
 Result<CrlAutomatic> ParseCrlAutomatic(std::string_view answer, const Dialect& d) {
   const auto& c = d.configuration.crl_automatic;
-  auto node = ReadNode(answer, d.answers.configuration_prefix, c.path);
+  auto node = Node::Read(answer, d.answers.configuration_prefix, c.path);
   if (!node.ok()) return node.status();
   CrlAutomatic out;
-  auto mode = node->Get(c.mode);
-  if (!mode.ok()) return mode.status();
-  auto on = OnOff(*mode, d.configuration);
-  if (!on.ok()) return on.status();
-  out.enabled = *on;
-  auto points = node->Get(c.distribution_points);
-  if (!points.ok()) return points.status();
-  std::string_view rest = points->value;
+  std::string points;
+  Status read = FirstFailure({node->Flag(c.mode, d.configuration, &out.enabled),
+                              node->Text(c.distribution_points, &points), node->Text(c.update_time, &out.update_time)});
+  if (!read.ok()) return read;
+  std::string_view rest = points;
   while (!rest.empty()) {  // the web page's lines, joined by one space (URLs hold none)
     size_t space = rest.find(' ');
     std::string_view word = rest.substr(0, space);
     if (!word.empty()) out.distribution_points.emplace_back(word);
     rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
   }
-  auto time = node->Get(c.update_time);
-  if (!time.ok()) return time.status();
-  if (!IsTimeOfDay(time->value))
-    return Status::Failed(c.update_time + ": \"" + Excerpt(time->value) + "\" is not a time of day HH:MM");
-  out.update_time = time->value;
+  if (!IsTimeOfDay(out.update_time))
+    return Status::Failed(c.update_time + ": \"" + Excerpt(out.update_time) + "\" is not a time of day HH:MM");
   return out;
 }
 
 Result<SipTlsRevocation> ParseSipTlsRevocation(std::string_view answer, const Dialect& d) {
   const auto& s = d.configuration.sip_tls;
-  auto node = ReadNode(answer, d.answers.configuration_prefix, s.path);
+  const auto& c = d.configuration;
+  auto node = Node::Read(answer, d.answers.configuration_prefix, s.path);
   if (!node.ok()) return node.status();
   SipTlsRevocation out;
-  for (auto [field, leaf] : {std::pair{&out.enabled, &s.mode}, std::pair{&out.ocsp, &s.ocsp},
-                             std::pair{&out.crl, &s.crl}, std::pair{&out.cdp, &s.cdp}}) {
-    auto got = node->Get(*leaf);
-    if (!got.ok()) return got.status();
-    auto on = OnOff(*got, d.configuration);
-    if (!on.ok()) return on.status();
-    *field = *on;
-  }
-  auto fallback = node->Get(s.fallback);
-  if (!fallback.ok()) return fallback.status();
-  if (fallback->value == s.revoked) out.fallback_revoked = true;
-  else if (fallback->value != s.not_revoked)
-    return Status::Failed(s.fallback + ": \"" + Excerpt(fallback->value) + "\" is neither " + s.revoked + " nor " +
+  std::string fallback;
+  Status read =
+      FirstFailure({node->Flag(s.mode, c, &out.enabled), node->Flag(s.ocsp, c, &out.ocsp),
+                    node->Flag(s.crl, c, &out.crl), node->Flag(s.cdp, c, &out.cdp), node->Text(s.fallback, &fallback)});
+  if (!read.ok()) return read;
+  if (fallback != s.revoked && fallback != s.not_revoked)
+    return Status::Failed(s.fallback + ": \"" + Excerpt(fallback) + "\" is neither " + s.revoked + " nor " +
                           s.not_revoked);
+  out.fallback_revoked = fallback == s.revoked;
   return out;
 }
 
@@ -215,8 +216,10 @@ Result<CommandResult> ParseCommandResult(std::string_view answer, const Dialect&
       std::string_view status = TrimBlanks(rest.substr(space + 1));
       CommandResult r;
       r.name = std::string(rest.substr(0, space));
-      if (status == a.status_ok) r.ok = true;
-      else if (status != a.status_error) return Status::Failed("\"" + Excerpt(line) + "\": an unknown status");
+      if (status == a.status_ok)
+        r.ok = true;
+      else if (status != a.status_error)
+        return Status::Failed("\"" + Excerpt(line) + "\": an unknown status");
       result = std::move(r);
       inside = true;
       continue;
@@ -231,7 +234,8 @@ Result<CommandResult> ParseCommandResult(std::string_view answer, const Dialect&
     result->fields.push_back(std::move(leaf));
   }
   if (!result) return Status::NotFound("the answer holds no command result");
-  if (!ended) return Status::Failed("the command result " + Excerpt(result->name) + " is cut off (no " + a.result_end + ")");
+  if (!ended)
+    return Status::Failed("the command result " + Excerpt(result->name) + " is cut off (no " + a.result_end + ")");
   return *result;
 }
 
@@ -243,8 +247,9 @@ std::string RuleOfReason(std::string_view reason, const Dialect& d) {
 
 Status CheckResult(const CommandResult& result, std::string_view expected, const Dialect& d) {
   if (!result.ok) {
-    Status refused = Status::Failed("the VCS refused (" + Excerpt(result.name) + "): " +
-                                    (result.reason.empty() ? std::string("no reason given") : Excerpt(result.reason, 600)));
+    Status refused =
+        Status::Failed("the VCS refused (" + Excerpt(result.name) +
+                       "): " + (result.reason.empty() ? std::string("no reason given") : Excerpt(result.reason, 600)));
     std::string rule = RuleOfReason(result.reason, d);
     return rule.empty() ? refused : refused.WithRule(rule);
   }

@@ -49,7 +49,7 @@ Result<Alternates> ParseAlternates(std::string_view answer, const Dialect& d);
 struct CrlAutomatic {
   bool enabled = false;
   std::vector<std::string> distribution_points;  // the value split at spaces
-  std::string update_time;                        // "HH:MM", UTC
+  std::string update_time;                       // "HH:MM", UTC
 };
 Result<CrlAutomatic> ParseCrlAutomatic(std::string_view answer, const Dialect& d);
 
@@ -65,7 +65,7 @@ struct CommandResult {
   std::string name;  // "CertificatesCSRGenerateResult"
   bool ok = false;
   std::vector<Leaf> fields;
-  std::string reason;  // the Reason leaf of a refusal
+  std::string reason;                              // the Reason leaf of a refusal
   std::string Field(std::string_view leaf) const;  // "" when absent
 };
 // The one result block of `answer`; NotFound when there is none, an error when there are

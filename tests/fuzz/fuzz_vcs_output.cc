@@ -58,7 +58,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     case 1:
       if (auto alt = ParseAlternates(text, d); alt.ok()) {
-        Expect(alt->peers.size() <= static_cast<size_t>(d.configuration.alternates.peers), "at most the dialect's peers");
+        Expect(alt->peers.size() <= static_cast<size_t>(d.configuration.alternates.peers),
+               "at most the dialect's peers");
         Expect(std::none_of(alt->peers.begin(), alt->peers.end(), [](const std::string& p) { return p.empty(); }),
                "no empty peer address");
       }
@@ -70,14 +71,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           Expect(!p.empty() && p.find(' ') == std::string::npos, "a distribution point is one word");
       }
       break;
-    case 3: (void)ParseSipTlsRevocation(text, d); break;
+    case 3:
+      (void)ParseSipTlsRevocation(text, d);
+      break;
     case 4:
       if (auto r = ParseCommandResult(text, d); r.ok()) {
         pkiform::Status checked = CheckResult(*r, r->name, d);
         Expect(checked.ok() == r->ok, "a refusal never passes as a success");
       }
       break;
-    case 5: Tail(raw, d); break;
+    case 5:
+      Tail(raw, d);
+      break;
     case 6:
       if (auto leaves = ParseLeaves(text, "*c xConfiguration"); leaves.ok())
         for (const auto& l : *leaves) {

@@ -68,7 +68,7 @@ TEST_CASE("vcs dialect: an empty marker, a bad limit or a wrong dialect name is 
   CHECK(Has(ErrorOf(Replace(BuiltinText(), "answerEnd: \"OK\"", "answerEnd: \"\"")), "admin.answerEnd"));
   CHECK(Has(ErrorOf(Replace(BuiltinText(), "maxOutputBytes: 1048576", "maxOutputBytes: 0")), "admin.maxOutputBytes"));
   CHECK(Has(ErrorOf(Replace(BuiltinText(), "dialect: vcs-cli", "dialect: ucm-cli")), "dialect"));
-  CHECK(Has(ErrorOf(Replace(BuiltinText(), "stagingDir: \"/tmp/pkiform\"", "stagingDir: \"tmp/\"")),
-            "root.stagingDir"));
+  CHECK(
+      Has(ErrorOf(Replace(BuiltinText(), "stagingDir: \"/tmp/pkiform\"", "stagingDir: \"tmp/\"")), "root.stagingDir"));
   CHECK(Has(ErrorOf(Replace(BuiltinText(), "peers: 6", "peers: [6]")), "configuration.alternates.peers"));
 }

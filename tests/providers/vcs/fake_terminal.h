@@ -39,8 +39,9 @@ class FakeTerminal : public ssh::Terminal {
     if (!pattern.Match(buffer_, 0, buffer_.size(), RE2::UNANCHORED, &match, 1)) {
       bool overflow = buffer_.size() > max_output;
       buffer_.clear();
-      return Status::IoError(overflow ? "more than " + std::to_string(max_output) + " bytes of output without the prompt"
-                                      : std::string("timed out"));
+      return Status::IoError(overflow
+                                 ? "more than " + std::to_string(max_output) + " bytes of output without the prompt"
+                                 : std::string("timed out"));
     }
     const size_t start = static_cast<size_t>(match.data() - buffer_.data());
     if (start > max_output) {
@@ -74,7 +75,8 @@ struct ExecCall {
 class FakeRootChannel : public vcs::RootChannel {
  public:
   // `answer` gives the result of each command (default: exit 0, no output).
-  std::function<Result<ssh::ExecResult>(const std::string&)> answer = [](const std::string&) -> Result<ssh::ExecResult> {
+  std::function<Result<ssh::ExecResult>(const std::string&)> answer =
+      [](const std::string&) -> Result<ssh::ExecResult> {
     return ssh::ExecResult{0, "", ""};
   };
   std::vector<ExecCall> calls;

@@ -137,7 +137,8 @@ TEST_CASE("vcs root: a key never appears in a command line or a message", "[vcs]
 TEST_CASE("vcs root: an encrypted key is refused before it travels", "[vcs][rule:V8]") {
   FakeRootChannel channel;
   RootShell root(channel, TheDialect());
-  auto pkcs8 = root.StageKey("k", Secret("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n"));
+  auto pkcs8 =
+      root.StageKey("k", Secret("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n"));
   REQUIRE_FALSE(pkcs8.ok());
   CHECK(pkcs8.status().rule() == "V8");
   auto legacy = root.StageKey("k", Secret("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"

@@ -39,7 +39,8 @@ inline const char* const kAlternates =
 
 inline const char* const kCrlAutomatic =
     "*c xConfiguration Certificates CRL Automatic Mode: On\r\n"
-    "*c xConfiguration Certificates CRL Automatic DistributionPoints: \"http://crl.example.com/a.crl https://crl.example.com/b.crl\"\r\n"
+    "*c xConfiguration Certificates CRL Automatic DistributionPoints: \"http://crl.example.com/a.crl "
+    "https://crl.example.com/b.crl\"\r\n"
     "*c xConfiguration Certificates CRL Automatic UpdateTime: \"03:30\"\r\n"
     "OK\r\n";
 

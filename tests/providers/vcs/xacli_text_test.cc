@@ -52,16 +52,19 @@ TEST_CASE("vcs: CRL automatic update settings are typed", "[vcs][rule:V10]") {
   CHECK(crl.distribution_points ==
         std::vector<std::string>{"http://crl.example.com/a.crl", "https://crl.example.com/b.crl"});
   CHECK(crl.update_time == "03:30");
-  auto factory = Must(ParseCrlAutomatic("*c xConfiguration Certificates CRL Automatic Mode: Off\n"
-                                        "*c xConfiguration Certificates CRL Automatic DistributionPoints: \"\"\n"
-                                        "*c xConfiguration Certificates CRL Automatic UpdateTime: \"01:00\"\n",
-                                        TheDialect()));
+  auto factory =
+      Must(ParseCrlAutomatic("*c xConfiguration Certificates CRL Automatic Mode: Off\n"
+                             "*c xConfiguration Certificates CRL Automatic DistributionPoints: \"\"\n"
+                             "*c xConfiguration Certificates CRL Automatic UpdateTime: \"01:00\"\n",
+                             TheDialect()));
   CHECK_FALSE(factory.enabled);
   CHECK(factory.distribution_points.empty());
   for (const char* bad : {"24:00", "1:00", "12:60", "ab:cd", ""}) {
-    std::string text = std::string("*c xConfiguration Certificates CRL Automatic Mode: Off\n"
-                                   "*c xConfiguration Certificates CRL Automatic DistributionPoints: \"\"\n"
-                                   "*c xConfiguration Certificates CRL Automatic UpdateTime: \"") + bad + "\"\n";
+    std::string text = std::string(
+                           "*c xConfiguration Certificates CRL Automatic Mode: Off\n"
+                           "*c xConfiguration Certificates CRL Automatic DistributionPoints: \"\"\n"
+                           "*c xConfiguration Certificates CRL Automatic UpdateTime: \"") +
+                       bad + "\"\n";
     CHECK_FALSE(ParseCrlAutomatic(text, TheDialect()).ok());
   }
   auto mode = ParseCrlAutomatic("*c xConfiguration Certificates CRL Automatic Mode: \"On\"\n", TheDialect());
@@ -147,9 +150,10 @@ TEST_CASE("vcs: values typed between quotes are checked", "[vcs]") {
 }
 
 TEST_CASE("vcs: ParseLeaves skips node lines and other prefixes", "[vcs]") {
-  auto leaves = Must(ParseLeaves("*s SystemUnit: /\n*s SystemUnit Software: /\n*s SystemUnit Product: \"X\"\n"
-                                 "*s Other Product: \"Y\"\nnoise\n*s SystemUnit Uptime: 42\n",
-                                 "*s SystemUnit"));
+  auto leaves =
+      Must(ParseLeaves("*s SystemUnit: /\n*s SystemUnit Software: /\n*s SystemUnit Product: \"X\"\n"
+                       "*s Other Product: \"Y\"\nnoise\n*s SystemUnit Uptime: 42\n",
+                       "*s SystemUnit"));
   REQUIRE(leaves.size() == 2);
   CHECK(leaves[0].name == "Product");
   CHECK(leaves[0].quoted);
