@@ -10,6 +10,10 @@
 
 namespace pkiform::cli {
 
+// A terminal escape sequence a vt100 CLI may print around its prompt or end-of-answer line
+// (CSI, or a two-byte ESC sequence), as an RE2 pattern.
+inline constexpr std::string_view kEscapePattern = R"((?:\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[^\[]))";
+
 // CLI output as text: carriage returns and ANSI/VT100 escape sequences (CSI, OSC, and
 // two-byte ESC sequences) removed, other control bytes except "\n" and "\t" dropped.
 std::string CleanOutput(std::string_view raw);
