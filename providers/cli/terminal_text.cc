@@ -1,12 +1,20 @@
 // Plain text from PTY output (terminal_text.h).
 #include "providers/cli/terminal_text.h"
 
+#include <re2/re2.h>
+
 namespace pkiform::cli {
 
 std::string_view TrimBlanks(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
+}
+
+std::string LinePattern(std::string_view text, bool leading_blanks, std::string_view end) {
+  const std::string esc(kEscapePattern);
+  return "(?:^|\\n)(?:" + esc + (leading_blanks ? "|[ \\t])*" : ")*") +
+         RE2::QuoteMeta(re2::StringPiece(text.data(), text.size())) + "(?:" + esc + "|[ \\t])*" + std::string(end);
 }
 
 std::string CleanOutput(std::string_view raw) {

@@ -14,6 +14,11 @@ namespace pkiform::cli {
 // (CSI, or a two-byte ESC sequence), as an RE2 pattern.
 inline constexpr std::string_view kEscapePattern = R"((?:\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[^\[]))";
 
+// An RE2 pattern for `text` alone on a line (a prompt, an end-of-answer marker): at the start of
+// the output or after a newline, with escapes around it and blanks after it (before it too
+// when `leading_blanks`), closed by `end`: "$" (the last thing printed) or "\\n" (a whole line).
+std::string LinePattern(std::string_view text, bool leading_blanks, std::string_view end);
+
 // CLI output as text: carriage returns and ANSI/VT100 escape sequences (CSI, OSC, and
 // two-byte ESC sequences) removed, other control bytes except "\n" and "\t" dropped.
 std::string CleanOutput(std::string_view raw);

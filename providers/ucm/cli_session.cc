@@ -7,10 +7,8 @@
 namespace pkiform::ucm {
 namespace {
 
-std::string PromptPattern(const std::string& prompt) {
-  const std::string esc(cli::kEscapePattern);
-  return "(?:^|\\n)(?:" + esc + ")*" + RE2::QuoteMeta(prompt) + "(?:" + esc + "|[ \\t])*$";
-}
+// The prompt, the last thing the CLI printed.
+std::string PromptPattern(const std::string& prompt) { return cli::LinePattern(prompt, false, "$"); }
 
 }  // namespace
 

@@ -10,10 +10,7 @@ namespace {
 
 // The answer's last line: exactly the marker (with escapes or blanks around it, which a
 // PTY may add), at the start of the output or after a newline, and its own newline.
-std::string AnswerEndPattern(const std::string& marker) {
-  const std::string esc(cli::kEscapePattern);
-  return "(?:^|\\n)(?:" + esc + "|[ \\t])*" + RE2::QuoteMeta(marker) + "(?:" + esc + "|[ \\t])*\\n";
-}
+std::string AnswerEndPattern(const std::string& marker) { return cli::LinePattern(marker, true, "\\n"); }
 
 }  // namespace
 
