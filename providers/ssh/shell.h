@@ -22,24 +22,25 @@
 #include <re2/re2.h>
 
 #include "providers/ssh/handles.h"
+#include "providers/ssh/terminal.h"
 #include "reconciler/util/result.h"
 
 namespace pkiform::ssh {
 
 class SshSession;
 
-class InteractiveShell {
+class InteractiveShell : public Terminal {
  public:
   // Opens a channel with a PTY (vt100, 512x200, so that long lines are not
   // wrapped) and starts the login shell.
   static Result<std::unique_ptr<InteractiveShell>> Open(SshSession& session);
 
-  ~InteractiveShell();
+  ~InteractiveShell() override;
   InteractiveShell(const InteractiveShell&) = delete;
   InteractiveShell& operator=(const InteractiveShell&) = delete;
 
   // Writes `text` as typed (include "\n" to press Enter), within the session's timeout.
-  Status Send(std::string_view text);
+  Status Send(std::string_view text) override;
 
   // The most output Expect() holds while waiting for its prompt.
   static constexpr size_t kMaxPending = 4 * 1024 * 1024;
@@ -49,7 +50,7 @@ class InteractiveShell {
   // (at most kMaxPending) arrive without the prompt. `matched`, when given, receives
   // the text that matched (to tell which alternative of the pattern came).
   Result<std::string> Expect(const RE2& prompt, std::chrono::milliseconds timeout,
-                             size_t max_output = kMaxPending, std::string* matched = nullptr);
+                             size_t max_output = kMaxPending, std::string* matched = nullptr) override;
 
   // Output received but not yet consumed by Expect().
   const std::string& pending() const { return buffer_; }

@@ -7,17 +7,12 @@
 namespace pkiform::ucm {
 namespace {
 
-// Escape sequences a vt100 CLI may print around its prompt.
-constexpr std::string_view kEscape = R"((?:\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[^\[]))";
-
-std::string PromptPattern(const std::string& prompt) {
-  const std::string esc(kEscape);
-  return "(?:^|\\n)(?:" + esc + ")*" + RE2::QuoteMeta(prompt) + "(?:" + esc + "|[ \\t])*$";
-}
+// The prompt, the last thing the CLI printed.
+std::string PromptPattern(const std::string& prompt) { return cli::LinePattern(prompt, false, "$"); }
 
 }  // namespace
 
-CliSession::CliSession(const Dialect& dialect, std::unique_ptr<ssh::InteractiveShell> shell)
+CliSession::CliSession(const Dialect& dialect, std::unique_ptr<ssh::Terminal> shell)
     : dialect_(dialect), shell_(std::move(shell)), prompt_(PromptPattern(dialect.prompt)) {}
 
 Result<std::unique_ptr<CliSession>> CliSession::Open(ssh::SshSession& session, const Dialect& dialect) {

@@ -15,6 +15,7 @@
 
 #include "providers/ssh/session.h"
 #include "providers/ssh/shell.h"
+#include "providers/ssh/terminal.h"
 #include "providers/ucm/dialect.h"
 #include "reconciler/util/result.h"
 
@@ -41,14 +42,14 @@ class CliSession {
   int commands_sent() const { return commands_; }
 
  private:
-  CliSession(const Dialect& dialect, std::unique_ptr<ssh::InteractiveShell> shell);
+  CliSession(const Dialect& dialect, std::unique_ptr<ssh::Terminal> shell);
   // Waits for the prompt or one of `questions` (answering them); returns the cleaned text.
   Result<std::string> Collect(const std::string& command, std::chrono::seconds timeout,
                               const std::vector<Question>& questions);
   Status Check(const std::string& command, const std::string& answer, const std::string& success) const;
 
   const Dialect& dialect_;
-  std::unique_ptr<ssh::InteractiveShell> shell_;
+  std::unique_ptr<ssh::Terminal> shell_;  // an InteractiveShell (ssh/terminal.h)
   RE2 prompt_;
   int commands_ = 0;
 };

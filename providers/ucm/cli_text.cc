@@ -15,11 +15,7 @@ bool IsName(std::string_view s) {
   return !s.empty() && s != "." && s != ".." && std::all_of(s.begin(), s.end(), IsNameChar);
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+std::string_view Trim(std::string_view s) { return cli::TrimBlanks(s); }
 
 std::vector<std::string_view> Fields(std::string_view line) {
   std::vector<std::string_view> out;
@@ -43,63 +39,6 @@ std::optional<CertListEntry> SplitHandle(std::string_view handle) {
 }
 
 }  // namespace
-
-std::string CleanOutput(std::string_view raw) {
-  std::string out;
-  out.reserve(raw.size());
-  size_t i = 0;
-  while (i < raw.size()) {
-    unsigned char c = static_cast<unsigned char>(raw[i]);
-    if (c == 0x1b) {
-      ++i;
-      if (i >= raw.size()) break;
-      char kind = raw[i++];
-      if (kind == '[') {  // CSI: parameters and intermediates, then one final byte 0x40-0x7e
-        while (i < raw.size() && !(raw[i] >= 0x40 && raw[i] <= 0x7e)) ++i;
-        if (i < raw.size()) ++i;
-      } else if (kind == ']') {  // OSC: up to BEL or ESC backslash
-        while (i < raw.size() && raw[i] != '\a' && raw[i] != 0x1b) ++i;
-        if (i < raw.size() && raw[i] == 0x1b) ++i;
-        if (i < raw.size()) ++i;
-      } else if (kind == '(' || kind == ')') {  // charset designation: one more byte
-        if (i < raw.size()) ++i;
-      }
-      continue;  // other two-byte sequences (ESC =, ESC >, ESC 7...) are gone already
-    }
-    if (c == '\n' || c == '\t' || c >= 0x20) {
-      if (c != 0x7f) out += static_cast<char>(c);
-    }
-    ++i;  // "\r" and the other control bytes are dropped
-  }
-  return out;
-}
-
-std::vector<std::string> Lines(std::string_view text) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t nl = text.find('\n', i);
-    if (nl == std::string_view::npos) nl = text.size();
-    out.emplace_back(text.substr(i, nl - i));
-    i = nl + 1;
-  }
-  return out;
-}
-
-std::string StripEcho(std::string_view output, std::string_view command) {
-  auto lines = Lines(output);
-  size_t first = 0;
-  if (!lines.empty() && !command.empty()) {
-    std::string_view l = Trim(lines[0]);
-    if (l.size() >= command.size() && l.substr(l.size() - command.size()) == command) first = 1;
-  }
-  size_t last = lines.size();
-  while (first < last && Trim(lines[first]).empty()) ++first;
-  while (last > first && Trim(lines[last - 1]).empty()) --last;
-  std::string out;
-  for (size_t i = first; i < last; ++i) out += lines[i] + "\n";
-  return out;
-}
 
 std::vector<CertListEntry> ParseCertList(std::string_view text) {
   std::vector<CertListEntry> out;

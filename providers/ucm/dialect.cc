@@ -3,8 +3,8 @@
 // types are errors that name the file, line and key path.
 #include "providers/ucm/dialect.h"
 
+#include "providers/cli/dialect_text.h"
 #include "reconciler/catalogue/strict_yaml.h"
-#include "reconciler/util/embedded.h"
 
 namespace pkiform::ucm {
 namespace {
@@ -42,11 +42,7 @@ PasteCommand ReadPaste(strict::Map& parent, std::string_view key) {
   return c;
 }
 
-int Positive(strict::Map& m, std::string_view key) {
-  int v = m.Int(key, 0);
-  if (v <= 0) m.errors().Add(m.node()[std::string(key)], m.PathOf(key), "must be a positive integer");
-  return v;
-}
+int Positive(strict::Map& m, std::string_view key) { return cli::PositiveInt(m, key); }
 
 void ReadSession(strict::Map& top, Dialect& d) {
   strict::Map m(top.errors(), top.Child("session"), "session");
@@ -184,54 +180,20 @@ void ReadSettings(strict::Map& top, Dialect& d) {
 }  // namespace
 
 Result<Dialect> ParseDialect(std::string_view file, std::string_view text) {
-  strict::Errors errors{std::string(file)};
-  auto doc = strict::LoadDocument(text, errors);
-  if (!doc) return errors.status();
-  strict::Map top(errors, *doc, "");
   Dialect d;
-  if (top.String("dialect") != "ucm-cli") errors.Add(top.Child("dialect"), "dialect", "must be 'ucm-cli'");
-  ReadSession(top, d);
-  ReadVersion(top, d);
-  ReadCluster(top, d);
-  ReadCertificates(top, d);
-  ReadCsr(top, d);
-  ReadServices(top, d);
-  ReadSettings(top, d);
-  top.Finish();
-  if (errors.failed()) return errors.status();
+  Status read = cli::ReadDialectFile(file, text, "ucm-cli", [&](strict::Map& top) {
+    ReadSession(top, d);
+    ReadVersion(top, d);
+    ReadCluster(top, d);
+    ReadCertificates(top, d);
+    ReadCsr(top, d);
+    ReadServices(top, d);
+    ReadSettings(top, d);
+  });
+  if (!read.ok()) return read;
   return d;
 }
 
-const Result<Dialect>& BuiltinDialect() {
-  static const Result<Dialect> kDialect = []() -> Result<Dialect> {
-    auto text = EmbeddedFile(kDialectFile);
-    if (!text) return Status::NotFound(std::string(kDialectFile) + " is not embedded");
-    return ParseDialect(kDialectFile, *text);
-  }();
-  return kDialect;
-}
-
-Result<std::string> Fill(std::string_view text, const std::map<std::string, std::string>& values) {
-  std::string out;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t open = text.find('{', i);
-    if (open == std::string_view::npos) {
-      out.append(text.substr(i));
-      break;
-    }
-    size_t close = text.find('}', open);
-    if (close == std::string_view::npos)
-      return Status::InvalidInput("dialect text \"" + std::string(text) + "\": unclosed '{'");
-    out.append(text.substr(i, open - i));
-    std::string name(text.substr(open + 1, close - open - 1));
-    auto it = values.find(name);
-    if (it == values.end())
-      return Status::InvalidInput("dialect text \"" + std::string(text) + "\": unknown placeholder {" + name + "}");
-    out += it->second;
-    i = close + 1;
-  }
-  return out;
-}
+const Result<Dialect>& BuiltinDialect() { return cli::ParseEmbeddedOnce<Dialect>(kDialectFile, ParseDialect); }
 
 }  // namespace pkiform::ucm

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "providers/cli/dialect_text.h"
 #include "reconciler/util/result.h"
 
 namespace pkiform::ucm {
@@ -99,8 +100,7 @@ Result<Dialect> ParseDialect(std::string_view file, std::string_view text);
 // schema/dialects/ucm-cli.yaml from the embedded data, parsed once.
 const Result<Dialect>& BuiltinDialect();
 
-// `text` with every "{name}" replaced by values.at(name); an unknown placeholder is an error
-// (a typo in the dialect file must not send a literal "{unti}" to a node).
-Result<std::string> Fill(std::string_view text, const std::map<std::string, std::string>& values);
+// Placeholders are filled by the dialects' shared helper (providers/cli/dialect_text.h).
+using cli::Fill;
 
 }  // namespace pkiform::ucm
