@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 
+#include "providers/cli/terminal_text.h"
 #include "providers/ucm/ucm_provider.h"
 #include "reconciler/manifest/duration.h"
 #include "reconciler/planner/settings_change.h"
@@ -23,27 +24,17 @@ constexpr size_t kMaxFieldValue = 2048;   // an OCSP URI or a list of e-mail IDs
 constexpr long long kMaxCount = 100000;   // hours or days a node may print
 constexpr size_t kMaxEmailIds = 32;
 
-std::string Trim(std::string_view s) {
-  size_t b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return "";
-  size_t e = s.find_last_not_of(" \t");
-  return std::string(s.substr(b, e - b + 1));
-}
+std::string Trim(std::string_view s) { return std::string(cli::TrimBlanks(s)); }
 
 // The "<field> : <value>" lines of a `show` answer; the first line naming a field wins.
 std::map<std::string, std::string> Fields(std::string_view text) {
   std::map<std::string, std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    start = end + 1;
+  for (const auto& line : cli::Lines(text)) {
     size_t colon = line.find(':');
-    if (colon == std::string_view::npos) continue;
-    std::string name = Trim(line.substr(0, colon));
+    if (colon == std::string::npos) continue;
+    std::string name = Trim(std::string_view(line).substr(0, colon));
     if (name.empty() || name.size() > 128) continue;
-    out.emplace(std::move(name), Trim(line.substr(colon + 1)));
+    out.emplace(std::move(name), Trim(std::string_view(line).substr(colon + 1)));
   }
   return out;
 }

@@ -202,6 +202,7 @@ SlotSpec ReadSlot(const YAML::Node& node, const std::string& path, bool is_templ
     strict::Map v(ctx.errors, m.Child("verify"), m.PathOf("verify"));
     VerifySpec spec;
     spec.port = v.Int("port", 0);
+    spec.peer_https_port = v.Bool("peerHttpsPort", false);
     spec.signature_algorithms = v.String("signatureAlgorithms", "");
     spec.starttls = v.Choice("starttls", {"none", "xmpp-client", "xmpp-server"}, "none");
     if (spec.starttls == "none") spec.starttls.clear();

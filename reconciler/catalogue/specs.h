@@ -56,6 +56,9 @@ struct RestartTiming {
 // CallManager: SIP TLS 5061). openssh slots name theirs in the manifest (`verify`).
 struct VerifySpec {
   int port = 0;
+  // The endpoint is the node's HTTPS listener, which `peers[].httpsPort` moves (ucm: Cisco
+  // Tomcat and the platform REST API share it); `port` is its default.
+  bool peer_https_port = false;
   std::string signature_algorithms;  // OpenSSL sigalgs list the client offers; "": any
   // "": TLS from the first byte; "xmpp-client" / "xmpp-server": an XMPP stream that
   // negotiates STARTTLS first (IM and Presence cup-xmpp on 5222, cup-xmpp-s2s on 5269).

@@ -24,9 +24,7 @@ std::optional<tls::Endpoint> VerifyTargetFor(const Cluster& cluster, const Peer&
     return e;
   }
   if (!catalogued) return std::nullopt;
-  // The catalogue's 443 is the node's HTTPS port, which `peers[].httpsPort` moves for the
-  // platform REST API and Cisco Tomcat alike (they are one listener).
-  const int port = spec->verify->port == 443 ? peer.https_port : spec->verify->port;
+  const int port = spec->verify->peer_https_port ? peer.https_port : spec->verify->port;
   return tls::Endpoint{host, port, peer.fqdn, spec->verify->signature_algorithms, spec->verify->starttls};
 }
 

@@ -12,9 +12,12 @@ Status CheckObservedNode(const catalogue::PlatformCatalogue& platform, const Clu
     std::string shown = node.node_type;
     for (const auto& t : platform.node_types)
       if (t.name == node.node_type) shown = t.display_name;
-    return Status::InvalidInput(who + ": the node is " + shown + ", not of the cluster's product \"" +
-                                cluster.product + "\": its purposes and trust stores are another node type's; "
-                                "put it in a cluster of its own product");
+    const std::string product = cluster.product.empty()
+                                    ? "no product (so the platform's first node type is assumed)"
+                                    : "product \"" + cluster.product + "\"";
+    return Status::InvalidInput(who + ": the node is " + shown + ", but the cluster has " + product +
+                                ": its purposes and trust stores are another node type's; put it in a cluster "
+                                "whose `product` is its own");
   }
   if (cluster.platform_version.empty()) return Status::Ok();
   if (node.release.empty()) {

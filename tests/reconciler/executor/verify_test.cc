@@ -64,7 +64,9 @@ TEST_CASE("verify: the manifest's endpoint wins; restarts.verify none verifies n
   // ... but the catalogue still says how to talk to it: RSA only beside tomcat-ECDSA.
   CHECK(e->signature_algorithms.find("rsa_pss_rsae_sha256") == 0);
   CHECK(e->signature_algorithms.find("ECDSA") == std::string::npos);
-  // The peer's httpsPort moves the catalogue's HTTPS endpoints (tomcat), not SIP TLS.
+  // The peer's httpsPort moves the catalogue's HTTPS endpoints (tomcat: peerHttpsPort), not SIP TLS.
+  CHECK(UcmCatalogue().FindSlot("tomcat")->verify->peer_https_port);
+  CHECK_FALSE(UcmCatalogue().FindSlot("CallManager")->verify->peer_https_port);
   c.peers[0].https_port = 9443;
   auto moved = VerifyTargetFor(c, c.peers[0], GeneratedSlot("tomcat-ECDSA"), &UcmCatalogue());
   REQUIRE(moved);

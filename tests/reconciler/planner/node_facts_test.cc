@@ -46,7 +46,13 @@ TEST_CASE("node facts: an IM and Presence node in a unified-cm cluster is an err
   REQUIRE_FALSE(plan.ok());
   INFO(plan.status().message());
   CHECK(plan.status().message().find("cucm/cucm1.example.com: the node is IM and Presence") != std::string::npos);
-  CHECK(plan.status().message().find("\"unified-cm\"") != std::string::npos);
+  CHECK(plan.status().message().find("the cluster has product \"unified-cm\"") != std::string::npos);
+  // A cluster that names no product is taken as the platform's first node type, and says so.
+  Fleet bare = UcmNode("imAndPresence", "14.0.1.12900-161", "14SU2");
+  bare.cluster().product.clear();
+  auto unnamed = bare.MakePlan();
+  REQUIRE_FALSE(unnamed.ok());
+  CHECK(unnamed.status().message().find("the cluster has no product") != std::string::npos);
 }
 
 TEST_CASE("node facts: another release than platformVersion, or a build nobody listed, is a warning",
