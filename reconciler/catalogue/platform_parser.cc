@@ -256,8 +256,7 @@ Result<PlatformCatalogue> ParsePlatform(std::string_view file, std::string_view 
     strict::Map n(errors, e, path);
     SettingSpec setting;
     setting.name = n.String("name");
-    setting.from = n.Choice("from", {kSettingSources[0], kSettingSources[1], kSettingSources[2], kSettingSources[3],
-                                     kSettingSources[4], kSettingSources[5], kSettingSources[6]});
+    setting.from = n.Choice("from", kSettingSources);
     setting.rules = n.Strings("rules");
     for (auto [key, out] : {std::pair{"step", &setting.step}, std::pair{"min", &setting.min},
                             std::pair{"max", &setting.max}}) {

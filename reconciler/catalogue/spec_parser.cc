@@ -249,6 +249,7 @@ CrlFileSpec ReadCrlFile(const YAML::Node& node, const std::string& path, const P
   strict::Map m(ctx.errors, node, path);
   CrlFileSpec f;
   f.description = m.String("description", "");
+  f.location = m.String("location", "");
   bool documented = true;
   f.restarts = ReadRestarts(m, documented, ctx);
   if (!documented) ctx.errors.Add(m.Child("restarts"), m.PathOf("restarts"), "a CRL file's restarts must be listed");

@@ -80,7 +80,9 @@ struct SettingSpec {
 inline constexpr std::string_view kSettingSources[] = {
     "revocation.ocsp.enabled",     "revocation.ocsp.useCertificateUri", "revocation.ocsp.responder",
     "revocation.ocsp.checkInterval", "monitor.notifyBefore",            "monitor.frequency",
-    "monitor.email"};
+    "monitor.email",                 "revocation.crl.automaticUpdates",   "revocation.crl.distributionPoints",
+    "revocation.crl.dailyUpdateTime", "revocation.sipTls.enabled",        "revocation.sipTls.useOcsp",
+    "revocation.sipTls.useCrls",     "revocation.sipTls.allowCdpDownloads", "revocation.sipTls.fallback"};
 
 // One row of a key usage table: which extensions a slot's certificate carries.
 // Cells marked Y are in `key_usage` / `extended_key_usage`; cells marked N in the
@@ -157,6 +159,10 @@ struct TrustStoreSpec {
 // revocation.crl.path), and what a change of it restarts.
 struct CrlFileSpec {
   std::string description;
+  // A platform whose uploaded CRL lives in one place of its own (vcs: the CRL management
+  // page's upload, V11) names it here, and the manifest gives no path; "": the manifest's
+  // revocation.crl.path (openssh).
+  std::string location;
   std::vector<RestartSpec> restarts;
 };
 

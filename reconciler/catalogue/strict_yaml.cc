@@ -144,6 +144,10 @@ std::vector<int> Map::Ints(std::string_view key) {
 
 std::string Map::Choice(std::string_view key, std::initializer_list<std::string_view> choices,
                         std::string_view fallback) {
+  return Choice(key, std::span<const std::string_view>(choices.begin(), choices.size()), fallback);
+}
+
+std::string Map::Choice(std::string_view key, std::span<const std::string_view> choices, std::string_view fallback) {
   if (!fallback.empty() && !Has(key)) return std::string(fallback);
   std::string s = String(key);
   if (s.empty()) return s;  // missing required key, already reported

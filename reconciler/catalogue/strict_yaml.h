@@ -16,6 +16,7 @@
 #include <functional>
 #include <initializer_list>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,7 @@ class Map {
   // A scalar among `choices`; absent: `fallback`, or an error when fallback is empty.
   std::string Choice(std::string_view key, std::initializer_list<std::string_view> choices,
                      std::string_view fallback = {});
+  std::string Choice(std::string_view key, std::span<const std::string_view> choices, std::string_view fallback = {});
   YAML::Node Child(std::string_view key);  // undefined node when absent
 
   std::string PathOf(std::string_view key) const;

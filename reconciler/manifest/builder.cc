@@ -179,6 +179,13 @@ Cluster BuildCluster(const YAML::Node& doc, const std::string& file, const std::
   c.connection.password_file = conn.File("passwordFile");
   c.connection.timeout = conn.Dur("timeout", "30s");
   c.connection.legacy_algorithms = conn.Bool("legacyAlgorithms", false);
+  if (conn.Has("root")) {
+    RootLogin& root = c.connection.root.emplace();
+    MapReader r = conn.Nested("root", root);
+    root.user = r.Str("user", "root");
+    root.password_env = r.Str("passwordEnv");
+    root.password_file = r.File("passwordFile");
+  }
 
   spec.KeyAt("peers");
   const YAML::Node peers = spec.Node("peers");

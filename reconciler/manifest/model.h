@@ -47,6 +47,14 @@ struct Issuer : Located {
   std::optional<FileRef> requests_dir, certificates_dir;
 };
 
+// vcs: the appliance's root account, a second login to the same peer (exec requests only)
+// through which pkiform reads the certificate files and stages uploads (docs/platforms/vcs.md).
+struct RootLogin : Located {
+  std::string user = "root";
+  std::string password_env;
+  std::optional<FileRef> password_file;
+};
+
 struct Connection : Located {
   std::string user;
   int port = 22;
@@ -55,6 +63,7 @@ struct Connection : Located {
   bool agent = false;
   Duration timeout;
   bool legacy_algorithms = false;
+  std::optional<RootLogin> root;  // vcs only
 };
 
 struct Peer : Located {

@@ -162,10 +162,21 @@ Result<std::vector<pki::Crl>> CrlFiles::For(const Cluster& cluster) {
   return out;
 }
 
-Status PlanPeerCrlFile(const Cluster& cluster, const Peer& peer, const Actual& actual, const Target& target,
-                       pki::TimePoint now, CrlFiles& files, bool& matched, PeerPlan& out) {
-  if (!cluster.revocation || !cluster.revocation->crl || cluster.revocation->crl->path.empty()) return Status::Ok();
-  const CrlSettings& settings = *cluster.revocation->crl;
+std::string CrlLocation(const Cluster& cluster, const catalogue::PlatformCatalogue* platform) {
+  if (!cluster.revocation || !cluster.revocation->crl) return "";
+  const CrlSettings& crl = *cluster.revocation->crl;
+  if (!crl.path.empty()) return crl.path;
+  if (crl.upload.empty() || !platform || !platform->crl_file) return "";
+  return platform->crl_file->location;
+}
+
+Status PlanPeerCrlFile(const Cluster& cluster, const catalogue::PlatformCatalogue* platform, const Peer& peer,
+                       const Actual& actual, const Target& target, pki::TimePoint now, CrlFiles& files,
+                       bool& matched, PeerPlan& out) {
+  const std::string location = CrlLocation(cluster, platform);
+  if (location.empty()) return Status::Ok();
+  CrlSettings settings = *cluster.revocation->crl;
+  settings.path = location;  // PlanCrlFile names the file by it
   const bool selected = target.Item(cluster.name, peer.fqdn, "crl") ||
                         target.Item(cluster.name, peer.fqdn, settings.path) ||
                         target.Item(cluster.name, peer.fqdn, "crl/" + settings.path);

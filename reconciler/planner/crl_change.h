@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "reconciler/catalogue/catalogue.h"
 #include "reconciler/manifest/model.h"
 #include "reconciler/pki/clock.h"
 #include "reconciler/pki/crl.h"
@@ -54,10 +55,16 @@ class CrlFiles {
   std::map<std::string, std::vector<pki::Crl>> parsed_;
 };
 
+// Where the cluster's uploaded CRLs live on a peer: the manifest's revocation.crl.path
+// (openssh), else the platform's own place for them (catalogue crlFile.location, vcs: V11),
+// else "" (the cluster uploads none there).
+std::string CrlLocation(const Cluster& cluster, const catalogue::PlatformCatalogue* platform);
+
 // For one peer, after its trust stores: the CRL file's change and notes, when the
-// cluster names a CRL file and `target` selects it (any item, "crl", the path, or
-// "crl/<path>"); sets `matched` when it does.
-Status PlanPeerCrlFile(const Cluster& cluster, const Peer& peer, const Actual& actual, const Target& target,
-                       pki::TimePoint now, CrlFiles& files, bool& matched, PeerPlan& out);
+// cluster uploads CRLs (CrlLocation) and `target` selects it (any item, "crl", the
+// location, or "crl/<location>"); sets `matched` when it does.
+Status PlanPeerCrlFile(const Cluster& cluster, const catalogue::PlatformCatalogue* platform, const Peer& peer,
+                       const Actual& actual, const Target& target, pki::TimePoint now, CrlFiles& files,
+                       bool& matched, PeerPlan& out);
 
 }  // namespace pkiform::planner

@@ -203,7 +203,7 @@ Result<Plan> MakePlan(const PlanInput& in) {
       pt.peer = &peer;
       pt.actual = &actual;
       if (Status s = PlanTrustStores(ctx, peer, actual, pt, pp.notes); !s.ok()) return s;
-      if (Status s = PlanPeerCrlFile(cluster, peer, actual, *target, in.now, crl_files, matched, pp); !s.ok()) return s;
+      if (Status s = PlanPeerCrlFile(cluster, platform, peer, actual, *target, in.now, crl_files, matched, pp); !s.ok()) return s;
       for (auto& c : PlanSettings(cluster, peer.fqdn, *platform, actual, [&](const std::string& name) {
              const bool selected = target->Item(cluster.name, peer.fqdn, name);
              matched = matched || selected;

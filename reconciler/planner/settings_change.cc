@@ -22,6 +22,24 @@ std::string SettingDurationText(std::chrono::seconds d) {
 std::optional<std::string> DesiredSetting(const Cluster& cluster, const std::string& from) {
   const OcspSettings* ocsp = cluster.revocation && cluster.revocation->ocsp ? &*cluster.revocation->ocsp : nullptr;
   const Monitor* monitor = cluster.monitor ? &*cluster.monitor : nullptr;
+  const CrlSettings* crl = cluster.revocation && cluster.revocation->crl ? &*cluster.revocation->crl : nullptr;
+  const SipTlsRevocation* sip =
+      cluster.revocation && cluster.revocation->sip_tls ? &*cluster.revocation->sip_tls : nullptr;
+  // vcs (V10): distribution points as the appliance keeps them, one space apart (URLs hold none).
+  if (from == "revocation.crl.automaticUpdates" && crl && crl->automatic_updates) return Bool(*crl->automatic_updates);
+  if (from == "revocation.crl.distributionPoints" && crl && crl->fields.count("distributionPoints")) {
+    std::string joined;
+    for (const auto& d : crl->distribution_points) joined += (joined.empty() ? "" : " ") + d;
+    return joined;
+  }
+  if (from == "revocation.crl.dailyUpdateTime" && crl && !crl->daily_update_time.empty()) return crl->daily_update_time;
+  // vcs (V13): SIP TLS revocation checking.
+  if (from == "revocation.sipTls.enabled" && sip && sip->enabled) return Bool(*sip->enabled);
+  if (from == "revocation.sipTls.useOcsp" && sip && sip->use_ocsp) return Bool(*sip->use_ocsp);
+  if (from == "revocation.sipTls.useCrls" && sip && sip->use_crls) return Bool(*sip->use_crls);
+  if (from == "revocation.sipTls.allowCdpDownloads" && sip && sip->allow_cdp_downloads)
+    return Bool(*sip->allow_cdp_downloads);
+  if (from == "revocation.sipTls.fallback" && sip && !sip->fallback.empty()) return sip->fallback;
   if (from == "revocation.ocsp.enabled" && ocsp && ocsp->enabled) return Bool(*ocsp->enabled);
   if (from == "revocation.ocsp.useCertificateUri" && ocsp && ocsp->use_certificate_uri)
     return Bool(*ocsp->use_certificate_uri);

@@ -76,6 +76,13 @@ void CheckPlatformFields(const CheckContext& ctx, DiagnosticList& out) {
     for (const auto& f : ClusterFields())
       if (const Located* block = f.block(c); block && block->fields.count(f.field))
         RequirePlatform(f.field, f.platforms, c, block->at(f.field), out);
+    if (c.connection.root) RequirePlatform("root", {"vcs"}, c, c.connection.at("root"), out);
+    // The admin shell shows no certificate file and takes no upload (docs/platforms/vcs.md).
+    if (c.platform == "vcs" && !c.connection.root)
+      out.Error(c.connection.where,
+                "a vcs is read and changed through its root account too (the certificate files, staged uploads): "
+                "set connection.root with its user and passwordEnv or passwordFile",
+                "platform");
     for (const auto& p : c.peers)
       if (!p.role.empty()) RequirePlatform("role", {"ucm"}, c, p.at("role"), out);
     for (const auto& s : c.identity) {
@@ -103,6 +110,16 @@ void CheckConnections(const CheckContext& ctx, DiagnosticList& out) {
     for (const auto* ref : {&k.identity_file, &k.password_file})
       if (*ref)
         if (Status s = CheckRegularFile((*ref)->path); !s.ok()) out.Error((*ref)->where, (*ref)->written + ": " + s.message(), "ref");
+    if (k.root) {
+      // vcs: the root login takes a password (the appliance's `rootaccess --ssh on`); no key.
+      if (!k.root->password_env.empty() && k.root->password_file)
+        out.Error(k.root->at("passwordFile"), "set passwordEnv or passwordFile, not both", "ssh");
+      if (k.root->password_env.empty() && !k.root->password_file)
+        out.Error(k.root->where, "the root login needs its password: set passwordEnv or passwordFile", "ssh");
+      if (k.root->password_file)
+        if (Status s = CheckRegularFile(k.root->password_file->path); !s.ok())
+          out.Error(k.root->password_file->where, k.root->password_file->written + ": " + s.message(), "ref");
+    }
     if (k.known_hosts) {
       Status s = CheckRegularFile(k.known_hosts->path);
       if (s.code() == Status::Code::kNotFound)
@@ -134,6 +151,7 @@ std::vector<const FileRef*> FileRefsOf(const Cluster& c) {
   std::vector<const FileRef*> refs;
   for (const auto* ref : {&c.connection.identity_file, &c.connection.known_hosts, &c.connection.password_file})
     if (*ref) refs.push_back(&**ref);
+  if (c.connection.root && c.connection.root->password_file) refs.push_back(&*c.connection.root->password_file);
   for (const auto& t : c.trust)
     for (const auto& ref : t.certificates) refs.push_back(&ref);
   if (c.revocation && c.revocation->crl)
