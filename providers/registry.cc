@@ -5,6 +5,7 @@
 
 #include "providers/openssh/openssh_provider.h"
 #include "providers/ucm/ucm_provider.h"
+#include "providers/vcs/vcs_provider.h"
 
 namespace pkiform {
 namespace {
@@ -19,6 +20,9 @@ const std::map<std::string, Factory>& Factories() {
       {"ucm", [](ssh::SshSession& s, const Cluster& c, const Peer& p) -> std::unique_ptr<Provider> {
          return std::make_unique<ucm::UcmProvider>(s, c, p);
        }},
+      {"vcs", [](ssh::SshSession& s, const Cluster& c, const Peer& p) -> std::unique_ptr<Provider> {
+         return std::make_unique<vcs::VcsProvider>(s, c, p);
+       }},
   };
   return table;
 }
@@ -29,7 +33,7 @@ Result<std::unique_ptr<Provider>> MakeProvider(ssh::SshSession& session, const C
   auto it = Factories().find(cluster.platform);
   if (it == Factories().end())
     return Status::Unsupported("cluster " + cluster.name + ": the " + cluster.platform +
-                               " provider is not implemented yet; only openssh clusters can be planned and applied");
+                               " provider is not implemented yet; openssh, ucm and vcs clusters can be planned and applied");
   return it->second(session, cluster, peer);
 }
 

@@ -87,6 +87,16 @@ Result<CommandResult> AdminSession::Command(const XCommand& command, const std::
   return result;
 }
 
+Status AdminSession::AwaitClose(std::chrono::seconds timeout) {
+  static const RE2 never("[^\\s\\S]");  // matches nothing: only the close (or the time) ends the wait
+  auto text = terminal_->Expect(never, std::chrono::duration_cast<std::chrono::milliseconds>(timeout),
+                                dialect_.admin.max_output_bytes, nullptr);
+  if (text.ok()) return Status::Failed(peer_ + ": the admin shell printed where it should have closed");
+  // The terminal reports a close and a timeout alike as an I/O error; its message tells them apart.
+  if (text.status().message().find("closed") != std::string::npos) return Status::Ok();
+  return text.status().WithContext(peer_ + ": the restart did not end the admin session");
+}
+
 template <typename T>
 Result<T> AdminSession::Read(const std::string& command, Result<T> (*parse)(std::string_view, const Dialect&),
                              const char* rule) {

@@ -49,6 +49,10 @@ class AdminSession {
   // (strings), else it is typed bare (On, Off, enumerations).
   Status Configure(const std::string& path, const std::string& leaf, const std::string& value, bool quoted);
 
+  // After `xCommand Restart` (V7): Ok once the peer closes the shell, an error when it is
+  // still open after `timeout` or anything but the close happens.
+  Status AwaitClose(std::chrono::seconds timeout);
+
   // Commands sent so far, `echo off` included (the docs' round-trip count).
   int commands_sent() const { return commands_; }
 
