@@ -129,6 +129,8 @@ Result<Actual> VcsProvider::Observe() {
   AdminSession& a = **admin;
 
   Actual actual;
+  actual.cluster = cluster_.name;
+  actual.peer = peer_.fqdn;
   auto unit = a.ReadSystemUnit();
   if (!unit.ok()) return Fail(subject, step, unit.status());
   // platformVersion "X8.1" covers "X8.1.1"; another train is worth a warning, not a stop.
