@@ -185,9 +185,16 @@ Status VcsProvider::AddTrust(const std::string& store, const std::string& certif
 Status VcsProvider::RemoveTrust(const std::string& store, const std::string& fingerprint_sha256) {
   const std::string step = "delete a CA", subject = "trust store " + store;
   if (Status s = CheckStore(store, step); !s.ok()) return s;
+  const std::string plain = PlainFingerprint(fingerprint_sha256);
+  auto files = Files(subject, step);
+  if (!files.ok()) return files.status();
+  const auto& list = (*files)->ca_list;
+  // Gone already: AddTrust deleted it to append its successor of the same issuer and subject (V9).
+  if (std::none_of(list.begin(), list.end(),
+                   [&](const pki::Certificate& c) { return PlainFingerprint(c.FingerprintSha256()) == plain; }))
+    return Status::Ok();
   auto admin = Admin(subject, step);
   if (!admin.ok()) return admin.status();
-  const std::string plain = PlainFingerprint(fingerprint_sha256);
   auto deleted = (*admin)->Command(dialect_->commands.ca_delete, {{"fingerprint", plain}});
   if (!deleted.ok()) {
     files_.reset();

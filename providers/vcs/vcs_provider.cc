@@ -154,9 +154,10 @@ Result<Actual> VcsProvider::Observe() {
     // The VCS refuses a certificate that does not match its key (V5), so the installed
     // certificate's key is the key on the peer; the key itself is never read.
     slot.key_public_digest = f.server->PublicKeyDigest();
+    // rule V17: the factory's temporary identity is always replaced.
     if (IsTemporaryIdentity(*f.server, f.ca_list, *dialect_))
-      actual.notes.push_back("the server certificate of " + peer_.fqdn + " is the factory's temporary identity (" +
-                             Excerpt(f.server->Issuer().commonName) + "): it is replaced (V17)");
+      slot.must_replace = "the factory's temporary identity (issued by " + Excerpt(f.server->Issuer().commonName) +
+                          "): always replaced (V17)";
   }
   slot.pending_csr_pem = f.pending_csr;
   actual.slots.push_back(std::move(slot));

@@ -221,6 +221,7 @@ Cluster BuildCluster(const YAML::Node& doc, const std::string& file, const std::
     c.restarts.strategy = rr.Str("strategy", "rolling");
     c.restarts.window = rr.Str("window");
     c.restarts.verify = rr.Str("verify", "tls");
+    c.restarts.timeout = rr.OptDur("timeout");
   }
   // Checks name cluster fields by their spec key ("platform", "fqdn", ...).
   for (const auto& [k, v] : spec_loc.fields) c.fields[k] = v;

@@ -158,6 +158,9 @@ struct RestartPolicy : Located {
   std::string strategy = "rolling";
   std::string window;
   std::string verify = "tls";
+  // How long a restart may take before the peer's apply fails; unset: the platform
+  // catalogue's restartTimes (vcs: 1200 s).
+  std::optional<Duration> timeout;
 };
 
 struct Cluster : Located {

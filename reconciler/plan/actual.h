@@ -28,6 +28,10 @@ struct ObservedSlot {
   // left behind (openssh: `<file>.pkiform-backup` and `.pkiform-backup.tmp`),
   // their paths only, in slot file order. The planner has them removed, never restored.
   std::vector<std::string> leftover_backups;
+  // Why the provider knows this identity must be replaced whatever the manifest says (vcs:
+  // the factory's temporary identity, V17); "" when it knows no such reason. It follows
+  // from the certificate, so it is not part of the digests.
+  std::string must_replace;
 };
 
 struct ObservedTrustStore {

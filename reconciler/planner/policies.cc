@@ -158,9 +158,14 @@ std::optional<std::string> SlotFileMissing(const SlotInput& in) {
   return "missing on the peer: " + Join(in.observed.missing_files);
 }
 
+std::optional<std::string> ProviderReplaces(const SlotInput& in) {
+  if (!in.certificate || in.observed.must_replace.empty()) return std::nullopt;
+  return in.observed.must_replace;
+}
+
 const std::vector<IdentityPolicy>& IdentityPolicies() {
   static const std::vector<IdentityPolicy> kPolicies = {
-      MissingCertificate, KeyMismatch,     Expired,      NotYetValid,    WithinRenewBefore, SubjectMismatch,
+      MissingCertificate, ProviderReplaces, KeyMismatch,     Expired,      NotYetValid,    WithinRenewBefore, SubjectMismatch,
       SanMismatch,        KeyTypeMismatch, UsageMissing, IssuerMismatch, ChainIncomplete,   SlotFileMissing,
   };
   return kPolicies;

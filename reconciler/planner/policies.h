@@ -69,6 +69,7 @@ using IdentityPolicy = std::optional<std::string> (*)(const SlotInput&);
 // The policies, in the order IdentityPolicies() applies them. Each but the first
 // stays silent when there is no certificate.
 std::optional<std::string> MissingCertificate(const SlotInput& in);  // none installed, or unreadable
+std::optional<std::string> ProviderReplaces(const SlotInput& in);    // ObservedSlot::must_replace (V17)
 std::optional<std::string> KeyMismatch(const SlotInput& in);         // key missing or not the certificate's (V5)
 std::optional<std::string> Expired(const SlotInput& in);             // D10, D12
 std::optional<std::string> NotYetValid(const SlotInput& in);         // D10

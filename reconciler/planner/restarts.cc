@@ -60,6 +60,17 @@ Restart ToRestart(const RestartSpec& r, const Change& change, const Cluster& clu
   return out;
 }
 
+// The catalogue's timing, and the manifest's restarts.timeout over its timeout.
+void SetTiming(Restart& r, const catalogue::RestartTiming* t, const Cluster& cluster) {
+  if (t) {
+    r.expected_seconds = t->expected_seconds;
+    r.timeout_seconds = t->timeout_seconds;
+    r.drops_session = t->drops_session;
+  }
+  if (cluster.restarts.timeout)
+    r.timeout_seconds = static_cast<int>(std::max<long long>(1, cluster.restarts.timeout->length.count()));
+}
+
 std::vector<RestartSpec> SpecsFor(const Change& change, const catalogue::PlatformCatalogue& platform,
                                   const ClusterFacts& facts) {
   if (change.kind == ChangeKind::kIdentity)
@@ -86,11 +97,7 @@ std::vector<Restart> CollectRestarts(const std::vector<Change>& changes, const C
       for (const auto& spec : SpecsFor(change, platform, facts)) {
         Restart r = ToRestart(spec, change, cluster);
         if (r.target.empty()) continue;
-        if (const catalogue::RestartTiming* t = platform.TimingFor(r.kind == RestartKind::kCommand ? "" : r.target)) {
-          r.expected_seconds = t->expected_seconds;
-          r.timeout_seconds = t->timeout_seconds;
-          r.drops_session = t->drops_session;
-        }
+        SetTiming(r, platform.TimingFor(r.kind == RestartKind::kCommand ? "" : r.target), cluster);
         const bool seen = std::any_of(out.begin(), out.end(), [&](const Restart& o) {
           return o.kind == r.kind && o.target == r.target;
         });
@@ -119,11 +126,7 @@ std::vector<Restart> RestartsOfStoppedServices(const Actual& actual, const Clust
       r.kind = RestartKind::kService;
       r.target = spec.name;
       r.because = cluster.name + "/" + actual.peer + "/service/" + spec.name;
-      if (const catalogue::RestartTiming* t = platform.TimingFor(spec.name)) {
-        r.expected_seconds = t->expected_seconds;
-        r.timeout_seconds = t->timeout_seconds;
-        r.drops_session = t->drops_session;
-      }
+      SetTiming(r, platform.TimingFor(spec.name), cluster);
       out.push_back(std::move(r));
       notes.push_back(spec.name + " is not running (" + stopped->second + "): it is restarted so that " + slot.slot +
                       " is served");

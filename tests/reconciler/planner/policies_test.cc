@@ -251,10 +251,18 @@ TEST_CASE("policies fire in order: the first wins", "[planner]") {
 
 TEST_CASE("IdentityPolicies lists every policy in the documented order", "[planner]") {
   const std::vector<IdentityPolicy> expected = {
-      MissingCertificate, KeyMismatch,     Expired,      NotYetValid,    WithinRenewBefore, SubjectMismatch,
+      MissingCertificate, ProviderReplaces, KeyMismatch,     Expired,      NotYetValid,    WithinRenewBefore, SubjectMismatch,
       SanMismatch,        KeyTypeMismatch, UsageMissing, IssuerMismatch, ChainIncomplete,   SlotFileMissing,
   };
   CHECK(IdentityPolicies() == expected);
+}
+
+TEST_CASE("a provider's reason to replace an identity comes first, whatever the manifest says", "[planner][rule:V17]") {
+  Fleet f;  // in the desired state
+  f.slot().must_replace = "the factory's temporary identity (issued by Temporary CA 1): always replaced (V17)";
+  CHECK(Reason(f) == "the factory's temporary identity (issued by Temporary CA 1): always replaced (V17)");
+  f.slot().must_replace.clear();
+  CHECK(Changes(f.MustPlan()).empty());
 }
 
 TEST_CASE("FirstReason takes any chain of policies", "[planner]") {
