@@ -2,27 +2,35 @@
 // tests. It starts real OpenSSH (one sshd, every host on its own 127.0.X.Y, each
 // seeing its own /srv/pkiform-host) and a real nginx per openssh host, and
 // pkiform-sim for the ucm hosts (Cisco Unified CM and IM and Presence nodes: their
-// CLI over SSH, their TLS endpoints); writes a manifest repository for them (local CAs,
-// an openssh cluster `web`, a ucm cluster `ucm` for the Unified CM nodes and one `imp`
-// for the IM and Presence nodes, known_hosts, the client key, the appliance password), runs COMMAND with FLEET_* variables set, and tears
-// everything down.
+// CLI over SSH, their TLS endpoints) and the vcs hosts (Cisco VCS peers: the admin
+// xACLI and the root exec door over SSH, HTTPS, SIP TLS and MRA); writes a manifest
+// repository for them (local CAs, an openssh cluster `web`, a ucm cluster `ucm` for the
+// Unified CM nodes and one `imp` for the IM and Presence nodes, one vcs cluster `vcs` of
+// every vcs host, known_hosts, the client key, the appliance and vcs root passwords),
+// runs COMMAND with FLEET_* variables set, and tears everything down.
 //
 // Usage: pkiform_fleet DIR HOST[,HOST...] -- COMMAND [ARGS...]
-//   HOST = FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]]
-//   PLATFORM openssh (default) or ucm; ROLE publisher (default) or subscriber;
-//   NODETYPE unifiedCM (default) or imAndPresence; RELEASE 14, 14SU1 (default), 14SU2, 14SU3.
+//   HOST = FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]]  (openssh, ucm)
+//        | FQDN=ADDRESS:vcs[:RELEASE]                            (vcs)
+//   PLATFORM openssh (default), ucm or vcs; ROLE publisher (default) or subscriber;
+//   NODETYPE unifiedCM (default) or imAndPresence; RELEASE 14, 14SU1 (default), 14SU2, 14SU3
+//   (ucm) or X8.<n>[.<n>], default X8.1.1 (vcs; the cluster's platformVersion is its first
+//   host's). The vcs cluster's FQDN is "vcs." + the domain of its first host's FQDN.
 // With PKIFORM_FLEET_NO_SFTP=1 in the environment, sshd has no SFTP subsystem
 // (like hardened hosts), so pkiform writes files over exec.
 // PKIFORM_FLEET_HTTPS_PORT, PKIFORM_FLEET_SIP_TLS_PORT (default 443, 5061),
 // PKIFORM_FLEET_CUP_SIP_TLS_PORT, PKIFORM_FLEET_XMPP_CLIENT_PORT, PKIFORM_FLEET_XMPP_SERVER_PORT
 // (IM and Presence: 5062, 5222, 5269; pkiform verifies on the catalogue's ports),
+// PKIFORM_FLEET_MRA_PORT (vcs, default 8443),
 // PKIFORM_FLEET_RESTART_MS and PKIFORM_FLEET_STARTUP_MS (default 0) set the
 // appliances' ports and delays; PKIFORM_SIM overrides the pkiform-sim the build knows.
 // PKIFORM_FLEET_TOMCAT_NAMES (comma-separated) adds extraDnsNames to the ucm tomcat slot.
 //
-// COMMAND sees FLEET_DIR (DIR), FLEET_SSH_PORT, FLEET_NGINX_PORT and, with ucm
-// hosts, FLEET_UCM_USER, FLEET_UCM_PASSWORD_FILE, FLEET_HTTPS_PORT, FLEET_SIP_TLS_PORT,
-// FLEET_CUP_SIP_TLS_PORT, FLEET_XMPP_CLIENT_PORT, FLEET_XMPP_SERVER_PORT, FLEET_HOSTS_DIR (the appliances' simulator directories, by address).
+// COMMAND sees FLEET_DIR (DIR), FLEET_SSH_PORT, FLEET_NGINX_PORT and, with ucm or vcs
+// hosts, FLEET_UCM_USER, FLEET_UCM_PASSWORD_FILE (the appliance administrator of both),
+// FLEET_HTTPS_PORT, FLEET_SIP_TLS_PORT,
+// FLEET_CUP_SIP_TLS_PORT, FLEET_XMPP_CLIENT_PORT, FLEET_XMPP_SERVER_PORT, FLEET_HOSTS_DIR (the appliances' simulator
+// directories, by address); with vcs hosts also FLEET_VCS_ROOT_USER, FLEET_VCS_ROOT_PASSWORD_FILE and FLEET_MRA_PORT.
 #include <grp.h>
 #include <pwd.h>
 #include <sys/wait.h>
@@ -85,7 +93,7 @@ std::string UcmManifest(const testing::FleetHarness& fleet, const std::vector<te
     << "apiVersion: pkiform/v1\nkind: Cluster\nmetadata: {name: " << name << "}\nspec:\n  platform: ucm\n"
     << "  product: " << (unifiedCm ? "unified-cm" : "im-and-presence") << "\n"
     // Quoted: a bare 14 is a YAML integer, and the schema wants the release as a string.
-    << "  platformVersion: \"" << publisher->release << "\"\n"
+    << "  platformVersion: \"" << publisher->Release() << "\"\n"
     << "  connection: {user: " << fleet.applianceUser() << ", port: " << fleet.port()
     << ", passwordFile: ../ssh/appliance-password, knownHosts: ../ssh/known_hosts, timeout: 60s}\n  peers:\n";
   for (const auto& h : hosts) {
@@ -112,6 +120,41 @@ std::string UcmManifest(const testing::FleetHarness& fleet, const std::vector<te
   return m.str();
 }
 
+// The vcs cluster `vcs` of every vcs host (their release and cluster FQDN are the first
+// host's; the harness refuses two cluster FQDNs in one cluster): the server certificate per
+// peer from the RSA issuer, the fleet's RSA CA as the trusted CA list. `connection.root` is
+// the root door (the provider's certificate files).
+std::string VcsManifest(const testing::FleetHarness& fleet, const std::vector<testing::FleetHost>& hosts) {
+  std::ostringstream m;
+  m << "# yaml-language-server: $schema=../../schema/pkiform.schema.json\n"
+    << "# Written by pkiform_fleet: Cisco VCS peers simulated by pkiform-sim on loopback.\n"
+    << "apiVersion: pkiform/v1\nkind: Cluster\nmetadata: {name: vcs}\nspec:\n  platform: vcs\n"
+    << "  platformVersion: \"" << hosts.front().Release() << "\"\n"
+    << "  fqdn: " << hosts.front().ClusterFqdn() << "\n"
+    << "  connection:\n    user: " << fleet.applianceUser() << "\n    port: " << fleet.port()
+    << "\n    passwordFile: ../ssh/appliance-password\n    knownHosts: ../ssh/known_hosts\n    timeout: 60s\n"
+    << "    root: {user: " << fleet.rootUser() << ", passwordFile: ../ssh/root-password}\n  peers:\n";
+  for (const auto& h : hosts) {
+    m << "    - {fqdn: " << h.fqdn << ", address: " << h.address;
+    if (fleet.httpsPort() != 443) m << ", httpsPort: " << fleet.httpsPort();
+    m << "}\n";
+  }
+  m << "  identity:\n"
+       "    - slot: server\n"
+       "      issuer: fleet-rsa-ca\n"
+       "      subject: {organization: Example Ltd, organizationalUnit: Collaboration, locality: London, state: England, "
+       "country: GB}\n"
+       "      sans: per-peer\n"
+       "      key: {algorithm: rsa, size: 2048, location: appliance}\n"
+       "      duration: 730d\n"
+       "      renewBefore: 60d\n"
+       "  trust:\n"
+       "    - store: default\n"
+       "      certificates: [../ca/rsa.pem]\n"
+       "      prune: true\n";
+  return m.str();
+}
+
 // A self-signed CA certificate and its key, written to DIR/ca/NAME.pem and NAME.key (0600).
 std::string WriteCa(const fs::path& dir, const std::string& name, const pki::KeySpec& spec, const std::string& cn) {
   auto key = pki::PrivateKey::Generate(spec);
@@ -132,17 +175,25 @@ std::string WriteCa(const fs::path& dir, const std::string& name, const pki::Key
   return "";
 }
 
-// "FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]]"; the harness checks the values.
+constexpr const char* kHostSpec = "FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]] or FQDN=ADDRESS:vcs[:RELEASE]";
+
+// "FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]]" or "FQDN=ADDRESS:vcs[:RELEASE]";
+// the harness checks the values.
 std::string ParseHost(const std::string& item, testing::FleetHost* host) {
   auto eq = item.find('=');
-  if (eq == std::string::npos) return "host '" + item + "' is not FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]]";
+  if (eq == std::string::npos) return "host '" + item + "' is not " + kHostSpec;
   host->fqdn = item.substr(0, eq);
   std::vector<std::string> fields;
   std::stringstream rest(item.substr(eq + 1));
   for (std::string f; std::getline(rest, f, ':');) fields.push_back(f);
-  if (fields.empty() || fields.size() > 5) return "host '" + item + "': ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]]";
+  if (fields.empty() || fields.size() > 5) return "host '" + item + "' is not " + kHostSpec;
   host->address = fields[0];
   if (fields.size() > 1) host->platform = fields[1];
+  if (host->platform == "vcs") {  // a VCS peer has no role or node type
+    if (fields.size() > 3) return "host '" + item + "' is not FQDN=ADDRESS:vcs[:RELEASE]";
+    if (fields.size() > 2) host->release = fields[2];
+    return "";
+  }
   if (fields.size() > 2) host->role = fields[2];
   if (fields.size() > 3) host->nodeType = fields[3];
   if (fields.size() > 4) host->release = fields[4];
@@ -192,15 +243,19 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i)
     if (std::string(argv[i]) == "--") sep = i;
   if (argc < 5 || sep != 3) {
-    return Fail("usage: pkiform_fleet DIR FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]][,...] -- COMMAND [ARGS...]");
+    return Fail(std::string("usage: pkiform_fleet DIR HOST[,HOST...] -- COMMAND [ARGS...]\n  HOST = ") + kHostSpec);
   }
   fs::path dir = fs::absolute(argv[1]);
-  std::vector<testing::FleetHost> hosts, webHosts, ucmHosts, cmHosts, impHosts;
+  std::vector<testing::FleetHost> hosts, webHosts, ucmHosts, cmHosts, impHosts, vcsHosts;
   std::stringstream list(argv[2]);
   for (std::string item; std::getline(list, item, ',');) {
     testing::FleetHost host;
     if (std::string bad = ParseHost(item, &host); !bad.empty()) return Fail(bad);
     hosts.push_back(host);
+    if (host.platform == "vcs") {
+      vcsHosts.push_back(host);
+      continue;
+    }
     (host.platform == "ucm" ? ucmHosts : webHosts).push_back(host);
     if (host.platform == "ucm") (host.nodeType == "imAndPresence" ? impHosts : cmHosts).push_back(host);
   }
@@ -209,6 +264,7 @@ int main(int argc, char** argv) {
   options.hosts = hosts;
   options.httpsPort = EnvInt("PKIFORM_FLEET_HTTPS_PORT", 443);
   options.sipTlsPort = EnvInt("PKIFORM_FLEET_SIP_TLS_PORT", 5061);
+  options.mraPort = EnvInt("PKIFORM_FLEET_MRA_PORT", 8443);
   options.cupSipTlsPort = EnvInt("PKIFORM_FLEET_CUP_SIP_TLS_PORT", 5062);
   options.xmppClientPort = EnvInt("PKIFORM_FLEET_XMPP_CLIENT_PORT", 5222);
   options.xmppServerPort = EnvInt("PKIFORM_FLEET_XMPP_SERVER_PORT", 5269);
@@ -238,12 +294,13 @@ int main(int argc, char** argv) {
   std::string issuers =
       "apiVersion: pkiform/v1\nkind: Issuer\nmetadata: {name: fleet-ca}\n"
       "spec:\n  ca: {certificate: ../ca/root.pem, privateKey: ../ca/root.key}\n";
-  if (!ucmHosts.empty()) {
+  if (!ucmHosts.empty() || !vcsHosts.empty()) {
     if (std::string bad = WriteCa(dir, "rsa", pki::KeySpec::Rsa(2048), "pkiform fleet RSA CA"); !bad.empty()) {
       return Fail(bad);
     }
     issuers +=
-        "---\n# The RSA purposes of the ucm appliances (tomcat, CallManager, CAPF) need an RSA CA (rule U5).\n"
+        "---\n# The RSA purposes of the ucm appliances (tomcat, CallManager, CAPF; rule U5) and the vcs server "
+        "certificate.\n"
         "apiVersion: pkiform/v1\nkind: Issuer\nmetadata: {name: fleet-rsa-ca}\n"
         "spec:\n  ca: {certificate: ../ca/rsa.pem, privateKey: ../ca/rsa.key}\n";
   }
@@ -252,8 +309,16 @@ int main(int argc, char** argv) {
   // One cluster per product: Unified CM in ucm.yaml, IM and Presence in imp.yaml.
   if (!cmHosts.empty()) Write(dir / "manifests/ucm.yaml", UcmManifest(**fleet, cmHosts, "ucm"));
   if (!impHosts.empty()) Write(dir / "manifests/imp.yaml", UcmManifest(**fleet, impHosts, "imp"));
+  if (!vcsHosts.empty()) Write(dir / "manifests/vcs.yaml", VcsManifest(**fleet, vcsHosts));
   fs::create_directories(dir / "ssh");
-  if (!ucmHosts.empty()) {
+  if (!vcsHosts.empty()) {
+    fs::copy_file((*fleet)->rootPasswordPath(), dir / "ssh/root-password", fs::copy_options::overwrite_existing);
+    fs::permissions(dir / "ssh/root-password", fs::perms(0600));
+    setenv("FLEET_VCS_ROOT_USER", (*fleet)->rootUser().c_str(), 1);
+    setenv("FLEET_VCS_ROOT_PASSWORD_FILE", (dir / "ssh/root-password").c_str(), 1);
+    setenv("FLEET_MRA_PORT", std::to_string((*fleet)->mraPort()).c_str(), 1);
+  }
+  if ((*fleet)->hasAppliances()) {
     fs::copy_file((*fleet)->appliancePasswordPath(), dir / "ssh/appliance-password",
                   fs::copy_options::overwrite_existing);
     fs::permissions(dir / "ssh/appliance-password", fs::perms(0600));

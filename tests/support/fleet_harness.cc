@@ -100,22 +100,34 @@ std::string ClusterOf(const FleetHost& host) { return host.cluster.empty() ? hos
 
 // The options of one host that only make sense on its platform.
 Status CheckPlatform(const FleetHost& host) {
-  if (!IsOneOf(host.platform, {"openssh", "ucm"})) {
-    return Status::InvalidInput("platform '" + host.platform + "' is not openssh or ucm");
+  if (!IsOneOf(host.platform, {"openssh", "ucm", "vcs"})) {
+    return Status::InvalidInput("platform '" + host.platform + "' is not openssh, ucm or vcs");
   }
   if (!IsClusterName(ClusterOf(host))) {
     return Status::InvalidInput("cluster name '" + host.cluster + "' is not 1 to 64 of [A-Za-z0-9_-]");
   }
-  if (host.platform != "ucm") return Status::Ok();
-  if (host.nginx) return Status::InvalidInput("a ucm appliance runs no nginx (its TLS comes from pkiform-sim tls)");
+  if (host.platform == "openssh") return Status::Ok();
+  if (host.nginx) {
+    return Status::InvalidInput("a " + host.platform + " appliance runs no nginx (its TLS comes from pkiform-sim tls)");
+  }
+  if (host.platform == "vcs") {
+    // pkiform-sim init checks the release's form and says so; this only keeps ucm's out.
+    if (!host.Release().starts_with("X8.")) {
+      return Status::InvalidInput("release '" + host.Release() + "' is not a vcs X8 release such as X8.1.1");
+    }
+    if (!IsHostName(host.ClusterFqdn()) || host.ClusterFqdn().find('.') == std::string::npos) {
+      return Status::InvalidInput("cluster FQDN '" + host.ClusterFqdn() + "' is not a domain name");
+    }
+    return Status::Ok();
+  }
   if (!IsOneOf(host.role, {"publisher", "subscriber"})) {
     return Status::InvalidInput("role '" + host.role + "' is not publisher or subscriber");
   }
   if (!IsOneOf(host.nodeType, {"unifiedCM", "imAndPresence"})) {
     return Status::InvalidInput("node type '" + host.nodeType + "' is not unifiedCM or imAndPresence");
   }
-  if (!IsOneOf(host.release, {"14", "14SU1", "14SU2", "14SU3"})) {
-    return Status::InvalidInput("release '" + host.release + "' is not 14, 14SU1, 14SU2 or 14SU3");
+  if (!IsOneOf(host.Release(), {"14", "14SU1", "14SU2", "14SU3"})) {
+    return Status::InvalidInput("release '" + host.Release() + "' is not 14, 14SU1, 14SU2 or 14SU3");
   }
   return Status::Ok();
 }
@@ -406,6 +418,29 @@ Status FleetHarness::Init() {
                                   " publishers among its " + cluster.second + " nodes; it needs exactly one");
     }
   }
+  // A vcs cluster: one cluster FQDN, at most 7 peers (each names the others in Alternates Peer 1..6).
+  std::map<std::string, std::vector<const FleetHost*>> vcsClusters;
+  for (const auto& host : options_.hosts) {
+    if (host.platform == "vcs") vcsClusters[ClusterOf(host)].push_back(&host);
+  }
+  for (const auto& [cluster, peers] : vcsClusters) {
+    if (peers.size() > 7) {
+      return Status::InvalidInput("vcs cluster '" + cluster + "' has " + std::to_string(peers.size()) +
+                                  " peers; a VCS cluster has at most 7 (Alternates Peer 1..6 name the others)");
+    }
+    for (const FleetHost* peer : peers) {
+      if (peer->ClusterFqdn() != peers.front()->ClusterFqdn()) {
+        return Status::InvalidInput("vcs cluster '" + cluster + "' has two cluster FQDNs, " +
+                                    peers.front()->ClusterFqdn() + " (" + peers.front()->fqdn + ") and " +
+                                    peer->ClusterFqdn() + " (" + peer->fqdn + "); its peers share one");
+      }
+    }
+  }
+  if (hasVcs() && (options_.applianceRootUser.empty() || options_.applianceRootUser == "root" ||
+                   options_.applianceRootUser == options_.applianceUser)) {
+    return Status::InvalidInput("FleetOptions::applianceRootUser '" + options_.applianceRootUser +
+                                "' must be a login of its own, never the machine's root nor the appliance user");
+  }
   std::string sim;
   if (hasAppliances()) {
     sim = options_.simPath;
@@ -413,7 +448,7 @@ Status FleetHarness::Init() {
     if (sim.empty()) sim = PKIFORM_SIM_PATH;
 #endif
     if (sim.empty()) {
-      return Status::NotFound("the fleet has ucm hosts but no pkiform-sim: FleetOptions::simPath is empty and this "
+      return Status::NotFound("the fleet has appliances but no pkiform-sim: FleetOptions::simPath is empty and this "
                               "build has no pkiform-sim target (PKIFORM_SIM_PATH)");
     }
     if (access(sim.c_str(), X_OK) != 0) return Status::NotFound("pkiform-sim " + sim + " is not executable");
@@ -465,7 +500,7 @@ Status FleetHarness::Init() {
     if (!s.ok()) return s.WithContext(host.fqdn);
   }
 
-  std::string passwordUser;
+  std::vector<std::string> passwordUsers;
   if (hasAppliances()) {
     auto password = EnsurePasswordUser(options_.applianceUser);
     if (!password.ok()) return password.status();
@@ -476,12 +511,22 @@ Status FleetHarness::Init() {
     s = WriteFileAtomically(appliancePasswordPath_, *password + "\n", 0600);
     if (!s.ok()) return s;
     if (mkdir((dir_ + "/clusters").c_str(), 0755) != 0) return Status::IoError("cannot create " + dir_ + "/clusters");
+    if (hasVcs()) {
+      // The root login shares the appliance user's uid: both work on the peer's directory.
+      auto rootPassword = EnsurePasswordUser(options_.applianceRootUser, options_.applianceUser);
+      if (!rootPassword.ok()) return rootPassword.status().WithContext("the vcs root login");
+      rootPasswordPath_ = dir_ + "/ssh/root-password";
+      s = WriteFileAtomically(rootPasswordPath_, *rootPassword + "\n", 0600);
+      if (!s.ok()) return s;
+      passwordUsers.push_back(options_.applianceRootUser);
+    }
     for (const auto& host : options_.hosts) {
-      if (host.platform != "ucm") continue;
-      s = InitAppliance(host, sim, apw->pw_uid, apw->pw_gid);
+      if (host.platform == "openssh") continue;
+      s = host.platform == "vcs" ? InitVcs(host, sim, apw->pw_uid, apw->pw_gid)
+                                 : InitAppliance(host, sim, apw->pw_uid, apw->pw_gid);
       if (!s.ok()) return s.WithContext(host.fqdn + " (" + host.address + ")");
     }
-    passwordUser = options_.applianceUser;
+    passwordUsers.insert(passwordUsers.begin(), options_.applianceUser);
   }
 
   SshdOptions sshd;
@@ -489,7 +534,7 @@ Status FleetHarness::Init() {
   sshd.user = options_.user;
   sshd.forceCommand = "'" + hostShell + "' '" + dir_ + "'" + (options_.sftp ? "" : " --no-sftp") +
                       (sim.empty() ? "" : " --sim '" + sim + "'");
-  sshd.passwordUser = passwordUser;
+  sshd.passwordUsers = passwordUsers;
   sshd.passwordUserPasswordMethod = options_.appliancePasswordMethod;
   sshd.sftpSubsystem = options_.sftp;
   sshd.knownHostsNames.clear();
@@ -513,9 +558,27 @@ Status FleetHarness::Init() {
 
 bool FleetHarness::hasAppliances() const {
   for (const auto& host : options_.hosts) {
-    if (host.platform == "ucm") return true;
+    if (host.platform == "ucm" || host.platform == "vcs") return true;
   }
   return false;
+}
+
+bool FleetHarness::hasVcs() const {
+  for (const auto& host : options_.hosts) {
+    if (host.platform == "vcs") return true;
+  }
+  return false;
+}
+
+std::string FleetHost::Release() const {
+  if (!release.empty()) return release;
+  return platform == "vcs" ? "X8.1.1" : "14SU1";
+}
+
+std::string FleetHost::ClusterFqdn() const {
+  if (!clusterFqdn.empty()) return clusterFqdn;
+  const auto dot = fqdn.find('.');
+  return dot == std::string::npos ? "vcs." + fqdn : "vcs" + fqdn.substr(dot);
 }
 
 Status FleetHarness::InitAppliance(const FleetHost& host, const std::string& sim, uid_t uid, gid_t gid) {
@@ -526,7 +589,7 @@ Status FleetHarness::InitAppliance(const FleetHost& host, const std::string& sim
   if (!s.ok()) return s;
   std::vector<std::string> init = {sim, "init", "--platform", "ucm", "--dir", dir, "--fqdn", host.fqdn, "--address",
                                    host.address, "--role", host.role, "--node-type", host.nodeType, "--release",
-                                   host.release, "--cluster-dir", clusterDir, "--https-port",
+                                   host.Release(), "--cluster-dir", clusterDir, "--https-port",
                                    std::to_string(options_.httpsPort), "--sip-tls-port",
                                    std::to_string(options_.sipTlsPort), "--cup-sip-tls-port",
                                    std::to_string(options_.cupSipTlsPort), "--xmpp-client-port",
@@ -537,6 +600,37 @@ Status FleetHarness::InitAppliance(const FleetHost& host, const std::string& sim
   if (!options_.applianceCountry.empty()) init.insert(init.end(), {"--country", options_.applianceCountry});
   // The platform REST API's basic auth checks the same administrator (a salted hash of the file's password).
   init.insert(init.end(), {"--admin-user", options_.applianceUser, "--admin-password-file", appliancePasswordPath_});
+  s = RunInit(init, dir);
+  // The appliance's shell (pkiform-sim shell) runs as the login user and keeps its state here.
+  if (s.ok()) s = ChownTree(dir, uid, gid);
+  if (s.ok()) s = ChownTree(clusterDir, uid, gid);
+  return s;
+}
+
+Status FleetHarness::InitVcs(const FleetHost& host, const std::string& sim, uid_t uid, gid_t gid) {
+  const std::string dir = dir_ + "/hosts/" + host.address;
+  Status s = MakeDir(dir, 0755, uid, gid);
+  if (!s.ok()) return s;
+  std::vector<std::string> init = {sim, "init", "--platform", "vcs", "--dir", dir, "--fqdn", host.fqdn,
+                                   "--address", host.address, "--cluster-fqdn", host.ClusterFqdn(), "--release",
+                                   host.Release(), "--restart-ms", std::to_string(options_.applianceRestartMs),
+                                   "--root-user", options_.applianceRootUser, "--https-port",
+                                   std::to_string(options_.httpsPort), "--sip-tls-port",
+                                   std::to_string(options_.sipTlsPort), "--mra-port",
+                                   std::to_string(options_.mraPort)};
+  // Alternates Peer 1..6: the addresses of the other peers of its cluster, in fleet order
+  // (X8.1 names cluster peers by IP address).
+  for (const auto& other : options_.hosts) {
+    if (other.platform == "vcs" && &other != &host && ClusterOf(other) == ClusterOf(host)) {
+      init.insert(init.end(), {"--peer", other.address});
+    }
+  }
+  s = RunInit(init, dir);
+  // Both logins (admin and root, one uid) run pkiform-sim shell on this directory.
+  return s.ok() ? ChownTree(dir, uid, gid) : s;
+}
+
+Status FleetHarness::RunInit(const std::vector<std::string>& init, const std::string& dir) {
   auto run = RunProcess(init, options_.startTimeout);
   if (!run.ok()) return run.status().WithContext("pkiform-sim init");
   if (run->exitCode != 0) {
@@ -546,10 +640,7 @@ Status FleetHarness::InitAppliance(const FleetHost& host, const std::string& sim
   if (access((dir + "/sim.conf").c_str(), F_OK) != 0) {
     return Status::Failed("pkiform-sim init wrote no " + dir + "/sim.conf");
   }
-  // The appliance's shell (pkiform-sim shell) runs as the login user and keeps its state here.
-  s = ChownTree(dir, uid, gid);
-  if (s.ok()) s = ChownTree(clusterDir, uid, gid);
-  return s;
+  return Status::Ok();
 }
 
 Status FleetHarness::StartSimTls(const std::string& sim) {
@@ -682,11 +773,24 @@ Result<ssh::SshTarget> FleetHarness::Target(const std::string& fqdn) const {
   if (host == nullptr) return Status::NotFound("no host " + fqdn + " in the fleet");
   ssh::SshTarget target = sshd_->Target(host->address);
   target.hostKeyAlias = host->fqdn;
-  if (host->platform == "ucm") {  // an appliance administrator: no key, a password
+  if (host->platform != "openssh") {  // an appliance administrator: no key, a password
     target.user = options_.applianceUser;
     target.identityFile.clear();
     target.passwordFile = appliancePasswordPath_;
   }
+  return target;
+}
+
+Result<ssh::SshTarget> FleetHarness::RootTarget(const std::string& fqdn) const {
+  const FleetHost* host = Find(fqdn);
+  if (host == nullptr) return Status::NotFound("no host " + fqdn + " in the fleet");
+  if (host->platform != "vcs") {
+    return Status::InvalidInput(fqdn + " is a " + host->platform + " host: only vcs peers have a root login");
+  }
+  auto target = Target(fqdn);
+  if (!target.ok()) return target;
+  target->user = options_.applianceRootUser;
+  target->passwordFile = rootPasswordPath_;
   return target;
 }
 

@@ -33,6 +33,22 @@
 // HTTPS port also serves the platform REST API, whose basic auth takes the same
 // user and password.
 //
+// vcs hosts (FleetHost::platform "vcs") are Cisco VCS / Expressway peers
+// (docs/platforms/vcs.md, "Simulator"): `pkiform-sim init --platform vcs` with
+// the host's release (default X8.1.1), its cluster FQDN (FleetHost::clusterFqdn,
+// default "vcs." + the domain of its FQDN; one per cluster), --root-user, the
+// addresses of the other vcs hosts of its cluster as --peer (Alternates) and the
+// fleet's HTTPS, SIP TLS and MRA ports. A peer has two SSH logins, both
+// password-only like the ucm administrator: applianceUser() (Target(): the
+// xACLI on an interactive PTY shell; exec refused) and rootUser() (RootTarget():
+// exec requests only; password in rootPasswordPath(), FLEET/ssh/root-password,
+// 0600). host-shell hands both to `pkiform-sim shell --fleet`, which picks the
+// door by USER. The root login is no machine root: an account of its own name
+// and password sharing the appliance user's uid (EnsurePasswordUser's
+// sameUidAs), since both logins read and write the same peer directory. The
+// TLS daemon serves the vcs peers too (HTTPS, SIP TLS, MRA). SFTP is refused
+// on every appliance.
+//
 // known_hosts names every host by "[address]:port" and "[fqdn]:port", so that
 // a client can connect to the address and verify the key under the FQDN
 // (SshTarget::hostKeyAlias).
@@ -67,15 +83,24 @@ struct FleetHost {
   std::string fqdn;     // e.g. "web1.fleet.test"; unique in the fleet
   std::string address;  // 127.0.X.Y, unique in the fleet
   bool nginx = false;   // run nginx with a bootstrap certificate on address:nginxPort (openssh only)
-  std::string platform = "openssh";  // or "ucm": a pkiform-sim appliance
+  std::string platform = "openssh";  // or "ucm", "vcs": a pkiform-sim appliance
+  // Empty: the platform's default, Release().
+  //   ucm: 14, 14SU1 (default), 14SU2, 14SU3; vcs: X8.<n>[.<n>], default X8.1.1.
+  std::string release;
   // ucm only (pkiform-sim init's options):
   // One publisher per node type of a cluster: the Unified CM publisher and, with IM and
   // Presence nodes, the IM and Presence database publisher.
   std::string role = "publisher";     // or "subscriber"
   std::string nodeType = "unifiedCM";  // or "imAndPresence"
-  std::string release = "14SU1";      // 14, 14SU1, 14SU2, 14SU3
-  // Hosts of one platform and cluster name share FLEET/clusters/NAME/; empty: the platform's name.
+  // Hosts of one platform and cluster name share FLEET/clusters/NAME/ (ucm) or
+  // are each other's peers (vcs); empty: the platform's name.
   std::string cluster;
+  // vcs only: the cluster FQDN (Alternates ClusterName), the same on every host of a
+  // cluster; empty: "vcs." + the domain of fqdn. ClusterFqdn() says which.
+  std::string clusterFqdn;
+
+  std::string Release() const;
+  std::string ClusterFqdn() const;
 };
 
 struct FleetOptions {
@@ -91,8 +116,10 @@ struct FleetOptions {
   // each `pkiform-sim init` and the TLS daemon's start until it says `ready`.
   std::chrono::milliseconds startTimeout{10000};
 
-  // Appliances (platform ucm):
+  // Appliances (platforms ucm and vcs):
   std::string applianceUser = "pkiform-admin";  // logs in with keyboard-interactive or password only
+  // vcs: the peers' root login (exec only), a password user like applianceUser; never "root".
+  std::string applianceRootUser = "pkiform-vcsroot";
   // false: the appliances offer keyboard-interactive only (some refuse the password method).
   bool appliancePasswordMethod = true;
   std::string simPath;  // empty: pkiform-sim as built by CMake (PKIFORM_SIM_PATH)
@@ -101,8 +128,9 @@ struct FleetOptions {
   // The country an appliance was installed with (ucm: fixed at installation, so every CSR
   // carries it); empty: the simulator's default, US.
   std::string applianceCountry;
-  int httpsPort = 443;         // tomcat and tomcat-ECDSA
-  int sipTlsPort = 5061;       // CallManager (and CallManager-ECDSA)
+  int httpsPort = 443;         // tomcat and tomcat-ECDSA; vcs: HTTPS
+  int sipTlsPort = 5061;       // CallManager (and CallManager-ECDSA); vcs: SIP TLS
+  int mraPort = 8443;          // vcs: the MRA endpoint (refuses connections while the key lacks its newline, V15)
   // IM and Presence nodes: cup on SIP proxy TLS, cup-xmpp and cup-xmpp-s2s behind XMPP STARTTLS.
   int cupSipTlsPort = 5062;
   int xmppClientPort = 5222;
@@ -133,8 +161,13 @@ class FleetHarness {
   const std::string& applianceUser() const { return options_.applianceUser; }
   // FLEET/ssh/appliance-password (0600, the password on its first line); empty without appliances.
   const std::string& appliancePasswordPath() const { return appliancePasswordPath_; }
+  // vcs: the root login and FLEET/ssh/root-password (0600); the path is empty without vcs hosts.
+  const std::string& rootUser() const { return options_.applianceRootUser; }
+  const std::string& rootPasswordPath() const { return rootPasswordPath_; }
+  bool hasVcs() const;
   int httpsPort() const { return options_.httpsPort; }
   int sipTlsPort() const { return options_.sipTlsPort; }
+  int mraPort() const { return options_.mraPort; }
   int cupSipTlsPort() const { return options_.cupSipTlsPort; }
   int xmppClientPort() const { return options_.xmppClientPort; }
   int xmppServerPort() const { return options_.xmppServerPort; }
@@ -149,8 +182,12 @@ class FleetHarness {
 
   // An SshTarget for the host: its address, port(), user(), client key,
   // known_hosts, the FQDN as host key alias, 10 s timeout. For an appliance:
-  // applianceUser() and appliancePasswordPath() instead of user and key.
+  // applianceUser() and appliancePasswordPath() instead of user and key (a vcs
+  // host: its admin login, the xACLI).
   Result<ssh::SshTarget> Target(const std::string& fqdn) const;
+  // A vcs host's root login: as Target() with rootUser() and rootPasswordPath().
+  // InvalidInput for any other host.
+  Result<ssh::SshTarget> RootTarget(const std::string& fqdn) const;
 
   // Runs `command` on the host over SSH (a new connection) and returns its
   // stdout; a non-zero exit status is an error quoting the status and stderr.
@@ -172,6 +209,8 @@ class FleetHarness {
   Status StartNginx(const FleetHost& host, uid_t uid, gid_t gid);
   void StopNginx(const FleetHost& host);
   Status InitAppliance(const FleetHost& host, const std::string& sim, uid_t uid, gid_t gid);
+  Status InitVcs(const FleetHost& host, const std::string& sim, uid_t uid, gid_t gid);
+  Status RunInit(const std::vector<std::string>& init, const std::string& dir);
   Status StartSimTls(const std::string& sim);
   const FleetHost* Find(const std::string& fqdn) const;
 
@@ -180,7 +219,7 @@ class FleetHarness {
   int nginxPort_ = 0;
   std::unique_ptr<SshdHarness> sshd_;
   std::vector<const FleetHost*> nginxStarted_;  // in options_.hosts
-  std::string appliancePasswordPath_;
+  std::string appliancePasswordPath_, rootPasswordPath_;
   std::unique_ptr<ChildProcess> simTls_;
 };
 

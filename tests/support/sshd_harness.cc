@@ -15,6 +15,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -69,14 +71,20 @@ bool PasswordFieldLocked(const std::string& name) {
   return sp != nullptr && sp->sp_pwdp != nullptr && sp->sp_pwdp[0] == '!';
 }
 
-}  // namespace
-
-Status EnsureTestUser(const std::string& name) {
+// EnsureTestUser; with `alias`, the account has alias's uid and gid too.
+Status EnsureUser(const std::string& name, const struct passwd* alias) {
+  std::vector<std::string> ids;  // useradd's and usermod's options for alias's uid and gid
+  if (alias != nullptr) {
+    ids = {"--non-unique", "--uid", std::to_string(alias->pw_uid), "--gid", std::to_string(alias->pw_gid)};
+  }
   for (int attempt = 0; attempt < 20; ++attempt) {
     struct passwd* pw = getpwnam(name.c_str());
     if (pw == nullptr) {
-      auto r = RunProcess({"useradd", "--create-home", "--shell", "/bin/sh", "--password", "*", "--comment",
-                           "pkiform test user", name});
+      std::vector<std::string> argv = {"useradd", "--create-home", "--shell", "/bin/sh", "--password", "*",
+                                       "--comment", "pkiform test user"};
+      argv.insert(argv.end(), ids.begin(), ids.end());
+      argv.push_back(name);
+      auto r = RunProcess(argv);
       if (!r.ok()) return r.status();
       // 9: created meanwhile by another process; 10: /etc/passwd locked by one.
       if (r->exitCode != 0 && r->exitCode != 9 && r->exitCode != 10) {
@@ -88,6 +96,9 @@ Status EnsureTestUser(const std::string& name) {
     std::vector<std::string> fix;
     if (std::string(pw->pw_shell) != "/bin/sh") fix.insert(fix.end(), {"--shell", "/bin/sh"});
     if (PasswordFieldLocked(name)) fix.insert(fix.end(), {"--password", "*"});
+    if (alias != nullptr && (pw->pw_uid != alias->pw_uid || pw->pw_gid != alias->pw_gid)) {
+      fix.insert(fix.end(), ids.begin(), ids.end());
+    }
     if (fix.empty()) return Status::Ok();
     std::vector<std::string> argv = {"usermod"};
     argv.insert(argv.end(), fix.begin(), fix.end());
@@ -102,8 +113,6 @@ Status EnsureTestUser(const std::string& name) {
   }
   return Status::Failed("cannot set up the test user " + name + " (passwd database busy)");
 }
-
-namespace {
 
 // 24 characters from [A-Za-z0-9], from /dev/urandom.
 Result<std::string> RandomPassword() {
@@ -148,8 +157,17 @@ Status SetPassword(const std::string& name, const std::string& password) {
 
 }  // namespace
 
-Result<std::string> EnsurePasswordUser(const std::string& name) {
-  Status s = EnsureTestUser(name);
+Status EnsureTestUser(const std::string& name) { return EnsureUser(name, nullptr); }
+
+Result<std::string> EnsurePasswordUser(const std::string& name, const std::string& sameUidAs) {
+  std::optional<struct passwd> alias;
+  if (!sameUidAs.empty()) {
+    struct passwd* of = getpwnam(sameUidAs.c_str());
+    if (of == nullptr) return Status::NotFound("no user " + sameUidAs + " to share its uid with " + name);
+    if (of->pw_uid == 0) return Status::InvalidInput("refusing to make " + name + " an alias of a uid 0 account");
+    alias = *of;  // uid and gid are all EnsureUser reads
+  }
+  Status s = EnsureUser(name, alias ? &*alias : nullptr);
   if (!s.ok()) return s;
   const std::string dir = "/run/pkiform-test";
   if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
@@ -254,6 +272,15 @@ Status SshdHarness::Init() {
 Status SshdHarness::Launch() {
   const std::string probeAddress = options_.listenAddress == "0.0.0.0" ? "127.0.0.1" : options_.listenAddress;
   std::string lastLog;
+  // passwordUser and passwordUsers, as `Match User` wants them: "a,b" (each once).
+  std::vector<std::string> names = options_.passwordUsers;
+  names.insert(names.begin(), options_.passwordUser);
+  std::string passwordUsers;
+  std::set<std::string> seen;
+  for (const auto& name : names) {
+    if (name.empty() || !seen.insert(name).second) continue;
+    passwordUsers += (passwordUsers.empty() ? "" : ",") + name;
+  }
   for (int attempt = 0; attempt < 5; ++attempt) {
     auto port = FreeLoopbackPort();
     if (!port.ok()) return port.status();
@@ -267,7 +294,7 @@ Status SshdHarness::Launch() {
       << "PubkeyAuthentication yes\n"
       << "PasswordAuthentication no\n"
       << "KbdInteractiveAuthentication no\n"
-      << "UsePAM " << (options_.passwordUser.empty() ? "no" : "yes") << "\n"
+      << "UsePAM " << (passwordUsers.empty() ? "no" : "yes") << "\n"
       << "StrictModes no\n"
       << "MaxStartups 1000:30:2000\n"
       << "PermitRootLogin prohibit-password\n"
@@ -279,10 +306,10 @@ Status SshdHarness::Launch() {
     if (options_.sftpSubsystem) c << "Subsystem sftp internal-sftp\n";
     if (!options_.forceCommand.empty()) c << "ForceCommand " << options_.forceCommand << "\n";
     for (const auto& line : options_.extraConfig) c << line << "\n";
-    if (!options_.passwordUser.empty()) {
+    if (!passwordUsers.empty()) {
       // Like an appliance administrator: keyboard-interactive (PAM) or password,
       // never a key. UsePAM cannot go into a Match block: it is per sshd.
-      c << "Match User " << options_.passwordUser << "\n"
+      c << "Match User " << passwordUsers << "\n"
         << "  PubkeyAuthentication no\n"
         << "  KbdInteractiveAuthentication yes\n"
         << "  PasswordAuthentication " << (options_.passwordUserPasswordMethod ? "yes" : "no") << "\n";

@@ -3,10 +3,10 @@
 //
 // Start() creates a temporary directory with an ed25519 host key, an ed25519
 // client key (no passphrase) authorised for every user, an sshd_config (key-only
-// auth and UsePAM no unless SshdOptions::passwordUser is set, StrictModes no, MaxStartups 1000:30:2000, internal-sftp unless
+// auth and UsePAM no unless SshdOptions::passwordUser(s) name one, StrictModes no, MaxStartups 1000:30:2000, internal-sftp unless
 // SshdOptions::sftpSubsystem is false, optional ForceCommand) and a known_hosts file; makes sure /run/sshd and the
 // dedicated login user (default "pkiform-test", shell /bin/sh, password field
-// "*") exist (and SshdOptions::passwordUser, see there); starts
+// "*") exist (the password users are the caller's: EnsurePasswordUser); starts
 // `/usr/sbin/sshd -D -e -f CONFIG` on a free port; and waits
 // until it answers with its banner. The destructor stops sshd and removes the
 // directory.
@@ -53,8 +53,12 @@ struct SshdOptions {
   // CAP_AUDIT_CONTROL; sshd's log (Log()) then names pam_loginuid.
   // fleet_appliance_test.cc checks both methods against the stock stack.
   std::string passwordUser;
-  // false: passwordUser gets keyboard-interactive only (an appliance may refuse
-  // the password method, as the ucm public record says).
+  // More users logging in the same way (one `Match User a,b` block for all,
+  // passwordUser included): a Cisco VCS peer has two logins, its admin and its
+  // root account. Empty with passwordUser empty: UsePAM no, as before.
+  std::vector<std::string> passwordUsers;
+  // false: the password users get keyboard-interactive only (an appliance may
+  // refuse the password method, as the ucm public record says).
   bool passwordUserPasswordMethod = true;
   // Names written to known_hosts as "[name]:port": addresses and/or host key aliases.
   std::vector<std::string> knownHostsNames = {"127.0.0.1"};
@@ -123,6 +127,12 @@ Status EnsureTestUser(const std::string& name);
 // the account, so they must share its password too; a file lock serialises
 // them and chpasswd (reading the password on stdin, never argv) sets it each
 // time, so an account left from an earlier boot gets the current one.
-Result<std::string> EnsurePasswordUser(const std::string& name);
+//
+// With `sameUidAs` (an existing account), `name` is an alias account of it:
+// its own name and password but the same uid and gid (useradd --non-unique).
+// The fleet's VCS root login is one of its appliance administrator: both
+// logins run pkiform-sim on the same peer directory, and files one writes
+// 0600 (a key staged by root, read by an admin command) the other must read.
+Result<std::string> EnsurePasswordUser(const std::string& name, const std::string& sameUidAs = "");
 
 }  // namespace pkiform::testing

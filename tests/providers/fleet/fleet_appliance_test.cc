@@ -26,6 +26,7 @@
 #include "providers/ssh/session.h"
 #include "providers/ssh/shell.h"
 #include "reconciler/pki/certificate.h"
+#include "tests/providers/fleet/fleet_test_support.h"
 #include "tests/support/fleet_harness.h"
 #include "tests/support/must.h"
 #include "tests/support/subprocess.h"
@@ -35,6 +36,9 @@ using namespace pkiform;
 using pkiform::testing::FleetHarness;
 using pkiform::testing::FleetHost;
 using pkiform::testing::FleetOptions;
+using pkiform::testing::Connect;
+using pkiform::testing::Slurp;
+using pkiform::testing::StartFleet;
 using pkiform::testing::Must;
 using pkiform::testing::MustOk;
 
@@ -54,25 +58,6 @@ FleetHost Appliance(const std::string& fqdn, const std::string& address, const s
   host.platform = "ucm";
   host.role = role;
   return host;
-}
-
-std::unique_ptr<FleetHarness> StartFleet(const FleetOptions& options) {
-  auto fleet = FleetHarness::Start(options);
-  if (!fleet.ok()) FAIL(fleet.status().ToString());
-  return std::move(fleet).value();
-}
-
-std::unique_ptr<ssh::SshSession> Connect(const ssh::SshTarget& target) {
-  auto session = ssh::SshSession::Connect(target);
-  if (!session.ok()) FAIL(session.status().ToString());
-  return std::move(session).value();
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // The CLI answers; the shell ends with `quit`.
@@ -229,8 +214,8 @@ TEST_CASE("the fleet harness refuses bad appliance options clearly", "[fleet][uc
   host.nginx = true;
   CHECK(refusal(host).find("runs no nginx") != std::string::npos);
   host = Appliance("pub.ucm.test", "127.0.92.41");
-  host.platform = "vcs";
-  CHECK(refusal(host).find("platform 'vcs' is not openssh or ucm") != std::string::npos);
+  host.platform = "cucm";
+  CHECK(refusal(host).find("platform 'cucm' is not openssh, ucm or vcs") != std::string::npos);
   options.hosts = {Appliance("pub.ucm.test", "127.0.92.41"), Appliance("pub2.ucm.test", "127.0.92.42")};
   auto twoPublishers = FleetHarness::Start(options);
   REQUIRE_FALSE(twoPublishers.ok());

@@ -4,6 +4,7 @@
 //
 // Addresses: 127.0.77.x, a different block per test case so that test cases
 // run in parallel by ctest do not share nginx's port on one address.
+#include "tests/providers/fleet/fleet_test_support.h"
 #include "tests/support/fleet_harness.h"
 #include "tests/support/must.h"
 
@@ -35,6 +36,9 @@ using namespace pkiform;
 using pkiform::testing::FleetHarness;
 using pkiform::testing::FleetHost;
 using pkiform::testing::FleetOptions;
+using pkiform::testing::Connect;
+using pkiform::testing::Slurp;
+using pkiform::testing::StartFleet;
 
 namespace {
 
@@ -44,29 +48,10 @@ using std::chrono::milliseconds;
 using pkiform::testing::Must;
 using pkiform::testing::MustOk;
 
-std::unique_ptr<FleetHarness> StartFleet(const FleetOptions& options) {
-  auto fleet = FleetHarness::Start(options);
-  if (!fleet.ok()) FAIL(fleet.status().ToString());
-  return std::move(fleet).value();
-}
-
-std::unique_ptr<ssh::SshSession> Connect(const ssh::SshTarget& target) {
-  auto session = ssh::SshSession::Connect(target);
-  if (!session.ok()) FAIL(session.status().ToString());
-  return std::move(session).value();
-}
-
 ssh::SftpClient& SftpOf(ssh::SshSession& session) {
   auto sftp = session.Sftp();
   if (!sftp.ok()) FAIL(sftp.status().ToString());
   return **sftp;
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 std::string FingerprintOfPem(const std::string& pem) { return Must(pki::Certificate::FromPem(pem)).FingerprintSha256(); }
