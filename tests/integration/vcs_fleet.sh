@@ -13,7 +13,7 @@ if [ -z "${FLEET_DIR:-}" ]; then
   exit
 fi
 . "$(dirname "$0")/lib.sh"
-cd "$FLEET_DIR"
+cd "$FLEET_DIR" || exit 1
 A=127.0.102.3
 
 expected=$(cat <<YAML

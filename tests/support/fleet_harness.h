@@ -27,7 +27,7 @@
 // nodes of one cluster share FLEET/clusters/NAME/), and host-shell hands their
 // logins to `pkiform-sim shell` (a CLI on a PTY, no exec, no SFTP). They log
 // in as FleetOptions::applianceUser with keyboard-interactive (PAM) or
-// password, never a key (SshdOptions::passwordUser); the password is in
+// password, never a key (SshdOptions::passwordUsers); the password is in
 // FLEET/ssh/appliance-password (0600). One `pkiform-sim tls` daemon serves
 // every appliance's TLS endpoints (HTTPS, SIP TLS) while the harness lives; the
 // HTTPS port also serves the platform REST API, whose basic auth takes the same

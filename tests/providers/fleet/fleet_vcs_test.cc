@@ -10,6 +10,10 @@
 // (tests/sim/vcs_*_test.cc).
 //
 // Addresses: 127.0.102.1-9, a different one per test case (ctest runs them in parallel).
+//
+// They need pkiform-sim, which the instrumented builds (sanitizers, fuzzing) do not build;
+// there (PKIFORM_SIM_BUILT=0, tests/CMakeLists.txt) this file has no cases, as the [ucm]
+// appliance cases are left out of those runs by tag.
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
@@ -17,6 +21,7 @@
 
 #include <chrono>
 #include <regex>
+#include <thread>
 
 #include "providers/ssh/session.h"
 #include "providers/ssh/shell.h"
@@ -24,6 +29,8 @@
 #include "tests/providers/fleet/fleet_test_support.h"
 #include "tests/support/fleet_harness.h"
 #include "tests/support/must.h"
+
+#if PKIFORM_SIM_BUILT
 
 using namespace pkiform;
 using namespace pkiform::testing;  // the harness, its test helpers, Must
@@ -101,6 +108,12 @@ TEST_CASE("a two-peer vcs fleet: the admin xACLI, the root door, Alternates and 
                                                           milliseconds(5000));
     if (!served.ok()) FAIL(served.status().ToString() + "\nthe TLS daemon's log:\n" + fleet->SimTlsLog());
     CHECK(Must(pki::Certificate::FromPem(*served)).FingerprintSha256() == installed.FingerprintSha256());
+    // SIP TLS and the MRA endpoint serve it too, on the fleet's ports.
+    for (int port : {fleet->sipTlsPort(), fleet->mraPort()}) {
+      auto pem = FleetHarness::FetchServedCertificatePem("127.0.102.2", port, "vcs2.example.test", milliseconds(5000));
+      if (!pem.ok()) FAIL("port " + std::to_string(port) + ": " + pem.status().ToString());
+      CHECK(Must(pki::Certificate::FromPem(*pem)).FingerprintSha256() == installed.FingerprintSha256());
+    }
     // The other peer has a factory identity of its own.
     auto other = Must(FleetHarness::FetchServedCertificatePem("127.0.102.1", fleet->httpsPort(), "vcs1.example.test",
                                                               milliseconds(5000)));
@@ -154,6 +167,40 @@ TEST_CASE("a vcs peer beside a ucm node and an openssh host: each keeps its own 
   CHECK(ls.out.find("-----BEGIN CERTIFICATE-----") != std::string::npos);
 }
 
+TEST_CASE("a vcs restart in the fleet: sessions end, logins and TLS are down for restart-ms, then back",
+          "[fleet][vcs]") {
+  FleetOptions options = VcsOptions({Peer("vcs.example.test", "127.0.102.8")});
+  options.applianceRestartMs = 4000;
+  auto fleet = StartFleet(options);
+  auto session = Connect(Must(fleet->Target("vcs.example.test")));
+  auto shell = Must(ssh::InteractiveShell::Open(*session));
+  Must(shell->Expect(RE2("TANDBERG Video Communication Server"), milliseconds(10000)));
+  MustOk(shell->Send("xCommand Restart\n"));
+  const std::string answer = Must(shell->Expect(AnswerEnd(), milliseconds(10000)));
+  CHECK(answer.find("*r RestartResult (status=OK):") != std::string::npos);
+  // The session is dropped within 2 s: nothing more comes.
+  CHECK_FALSE(shell->Expect(RE2("never printed"), milliseconds(3000)).ok());
+
+  // Down: the root door turns the login away, TLS refuses.
+  auto root = Connect(Must(fleet->RootTarget("vcs.example.test")));
+  auto refused = Must(root->Exec("tail -n +1 /tandberg/persistent/certs/server.pem"));
+  CHECK(refused.exitStatus == 255);
+  CHECK(refused.err.find("vcs.example.test is restarting") != std::string::npos);
+  CHECK_FALSE(
+      FleetHarness::FetchServedCertificatePem("127.0.102.8", fleet->httpsPort(), "", milliseconds(1000)).ok());
+
+  // Up again within restart-ms and a little: TLS serves, the root door answers.
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  bool up = false;
+  while (!up && std::chrono::steady_clock::now() < end) {
+    up = FleetHarness::FetchServedCertificatePem("127.0.102.8", fleet->httpsPort(), "", milliseconds(500)).ok();
+    if (!up) std::this_thread::sleep_for(milliseconds(100));
+  }
+  REQUIRE(up);
+  auto again = Connect(Must(fleet->RootTarget("vcs.example.test")));
+  CHECK(Must(again->Exec("tail -n +1 /tandberg/persistent/certs/server.pem")).exitStatus == 0);
+}
+
 TEST_CASE("the fleet harness refuses bad vcs options clearly", "[fleet][vcs]") {
   auto refusal = [](FleetOptions options) {
     auto fleet = FleetHarness::Start(options);
@@ -175,3 +222,5 @@ TEST_CASE("the fleet harness refuses bad vcs options clearly", "[fleet][vcs]") {
   CHECK(Peer("a.b.example.test", "127.0.102.9").ClusterFqdn() == "vcs.b.example.test");
   CHECK(Peer("a.b.example.test", "127.0.102.9").Release() == "X8.1.1");
 }
+
+#endif  // PKIFORM_SIM_BUILT
