@@ -24,23 +24,7 @@ expect 0 "apply identities and trust" -- $P apply --auto-approve
 expect 0 "then nothing to do" -- $P plan --detailed-exitcode
 
 # `openssl ca` around the fleet's CA: a database, CRL numbers from 01.
-mkdir -p ca/db crl
-: > ca/db/index.txt
-echo 01 > ca/db/crlnumber
-cat > ca/ca.cnf <<EOF
-[ ca ]
-default_ca = fleet
-[ fleet ]
-database = $FLEET_DIR/ca/db/index.txt
-crlnumber = $FLEET_DIR/ca/db/crlnumber
-certificate = $FLEET_DIR/ca/root.pem
-private_key = $FLEET_DIR/ca/root.key
-default_md = sha256
-default_crl_days = 30
-crl_extensions = crl_ext
-[ crl_ext ]
-authorityKeyIdentifier = keyid
-EOF
+openssl_ca_config root
 openssl ca -config ca/ca.cnf -gencrl -out crl/fleet.crl 2>/dev/null && ok "CRL number 1 made" || fail "openssl ca -gencrl"
 # A client certificate from the fleet CA, revoked later.
 openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout crl/client.key -subj "/CN=client.fleet.test" \

@@ -18,6 +18,28 @@ host_ssh() {
   ssh -q -i "$FLEET_DIR/ssh/client_key" -p "$FLEET_SSH_PORT" -o BatchMode=yes \
     -o UserKnownHostsFile="$FLEET_DIR/ssh/known_hosts" -o StrictHostKeyChecking=yes pkiform-test@"$1" "$2"
 }
+# openssl_ca_config NAME: `openssl ca` around the fleet's CA ca/NAME.pem and ca/NAME.key (a database and CRL
+# numbers from 01 under ca/db, the configuration in ca/ca.cnf, a crl/ folder), for tests that make CRLs with
+# `openssl ca -config ca/ca.cnf -gencrl`.
+openssl_ca_config() {
+  mkdir -p ca/db crl
+  : > ca/db/index.txt
+  echo 01 > ca/db/crlnumber
+  cat > ca/ca.cnf <<EOF
+[ ca ]
+default_ca = fleet
+[ fleet ]
+database = $FLEET_DIR/ca/db/index.txt
+crlnumber = $FLEET_DIR/ca/db/crlnumber
+certificate = $FLEET_DIR/ca/$1.pem
+private_key = $FLEET_DIR/ca/$1.key
+default_md = sha256
+default_crl_days = 30
+crl_extensions = crl_ext
+[ crl_ext ]
+authorityKeyIdentifier = keyid
+EOF
+}
 finish() {
   echo "$passes passed, $fails failed"
   [ "$fails" -eq 0 ]

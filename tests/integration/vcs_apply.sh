@@ -32,23 +32,7 @@ selfsigned() {
 
 # A partner CA the CA list trusts, and a CRL of the fleet's RSA CA made with `openssl ca`.
 selfsigned partner "/O=Partner Ltd/CN=Partner Root CA" && ok "partner CA made" || fail "partner CA"
-mkdir -p ca/db crl
-: > ca/db/index.txt
-echo 01 > ca/db/crlnumber
-cat > ca/ca.cnf <<EOF
-[ ca ]
-default_ca = fleet
-[ fleet ]
-database = $FLEET_DIR/ca/db/index.txt
-crlnumber = $FLEET_DIR/ca/db/crlnumber
-certificate = $FLEET_DIR/ca/rsa.pem
-private_key = $FLEET_DIR/ca/rsa.key
-default_md = sha256
-default_crl_days = 30
-crl_extensions = crl_ext
-[ crl_ext ]
-authorityKeyIdentifier = keyid
-EOF
+openssl_ca_config rsa
 openssl ca -config ca/ca.cnf -gencrl -out crl/fleet.crl 2>/dev/null && ok "CRL number 1 made" || fail "openssl ca -gencrl"
 sed -i 's|certificates: \[../ca/rsa.pem\]|certificates: [../ca/rsa.pem, ../ca/partner.pem]|' $M
 cat >> $M <<'EOF'
