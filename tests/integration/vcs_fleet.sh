@@ -1,8 +1,6 @@
 #!/usr/bin/env bash
 # Two simulated Cisco VCS peers (issue 10) in pkiform_fleet: the cluster manifest it
-# writes (manifests/vcs.yaml, exactly; `pkiform validate` is not run: the manifest's
-# `connection.root` is refused until pkiform's vcs provider adds it), the root password
-# file, and both doors of a peer over OpenSSH's own client: the admin xACLI on a PTY
+# writes (manifests/vcs.yaml, exactly, and valid), the root password file, and both doors of a peer over OpenSSH's own client: the admin xACLI on a PTY
 # (exec refused) and the root account's exec requests.
 # Needs a build with the pkiform-sim target (else pkiform_fleet stops: "no pkiform-sim").
 # Usage: vcs_fleet.sh PKIFORM PKIFORM_FLEET
@@ -51,6 +49,7 @@ spec:
 YAML
 )
 expect 0 "manifests/vcs.yaml is the vcs cluster, as written by pkiform_fleet" -- diff <(printf '%s\n' "$expected") manifests/vcs.yaml
+expect 0 "pkiform validate accepts the repository" -- "$1" validate -q -f manifests/
 expect 0 "the RSA issuer the vcs cluster names is written" -- grep -A3 'name: fleet-rsa-ca' manifests/issuers.yaml
 contains "../ca/rsa.pem"
 [ -f ca/rsa.pem ] && ok "ca/rsa.pem exists" || fail "no ca/rsa.pem"
