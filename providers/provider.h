@@ -79,6 +79,11 @@ class Provider {
   virtual Status AddTrust(const std::string& store, const std::string& certificate_pem) = 0;
   virtual Status RemoveTrust(const std::string& store, const std::string& fingerprint_sha256) = 0;
   virtual Status InstallCrl(const std::string& location, const std::string& crl_pem) = 0;
+  // Removes the uploaded CRL at `location` (planned only on platforms whose catalogue names
+  // one place for it, vcs: V11). Not pure, as ApplySetting: the default refuses.
+  virtual Status RemoveCrl(const std::string& location) {
+    return Status::Unsupported("this provider cannot remove the CRL at '" + location + "'");
+  }
   // Restarts a service, the appliance, or runs a command. `restart` carries the
   // catalogue's expected duration and timeout (0: unknown) and whether the session drops.
   virtual Status Restart(const Restart& restart) = 0;

@@ -225,6 +225,24 @@ Status VcsProvider::InstallCrl(const std::string& location, const std::string& c
   return Status::Ok();
 }
 
+Status VcsProvider::RemoveCrl(const std::string& location) {
+  const std::string step = "remove the CRL", subject = "CRL " + location;
+  if (Status s = Ready(subject, step); !s.ok()) return s;
+  if (!catalogue_->crl_file || catalogue_->crl_file->location != location)
+    return Status::NotFound(Where(subject, step) + ": a VCS keeps one uploaded CRL, \"" +
+                            (catalogue_->crl_file ? catalogue_->crl_file->location : std::string()) + "\"");
+  auto admin = Admin(subject, step);
+  if (!admin.ok()) return admin.status();
+  // rule V11: "Remove revocation list".
+  auto removed = (*admin)->Command(dialect_->commands.crl_remove);
+  if (!removed.ok()) {
+    files_.reset();
+    return Fail(subject, step, removed.status().WithRule("V11"));
+  }
+  if (files_) files_->crl.reset();
+  return Status::Ok();
+}
+
 Status VcsProvider::ApplySetting(const std::string& name, const std::string& value) {
   const std::string step = "set " + name, subject = "setting " + name;
   if (Status s = Ready(subject, step); !s.ok()) return s;

@@ -21,6 +21,7 @@
 //                    root: mkdir, cat >, rm; admin: CA Append                        4-5
 //   RemoveTrust      CA Delete                                                       1
 //   InstallCrl       root: mkdir, cat >, rm; admin: CRL Upload (V11)                 4
+//   RemoveCrl        CRL Remove (V11)                                                1
 //   ApplySetting     one xConfiguration write (V10, V13)                             1
 //   Restart          xCommand Restart, then new root logins until the peer answers (V7)
 // Rollback: the seed names no way to put a replaced server certificate back (catalogue
@@ -60,6 +61,7 @@ class VcsProvider : public Provider {
   Status AddTrust(const std::string& store, const std::string& certificate_pem) override;
   Status RemoveTrust(const std::string& store, const std::string& fingerprint_sha256) override;
   Status InstallCrl(const std::string& location, const std::string& crl_pem) override;
+  Status RemoveCrl(const std::string& location) override;
   Status Restart(const pkiform::Restart& restart) override;
   Status ApplySetting(const std::string& name, const std::string& value) override;
 

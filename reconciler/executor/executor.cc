@@ -190,6 +190,7 @@ class PeerRun {
         if (c.action == Action::kDelete) return provider_->RemoveTrust(c.slot_or_store, c.before_fingerprint);
         return provider_->AddTrust(c.slot_or_store, c.certificate_pem);
       case ChangeKind::kCrl:
+        if (c.action == Action::kDelete) return provider_->RemoveCrl(c.slot_or_store);
         return provider_->InstallCrl(c.slot_or_store, c.certificate_pem);
       case ChangeKind::kIdentity:
         return InstallIdentity(c);

@@ -162,6 +162,33 @@ Result<std::vector<pki::Crl>> CrlFiles::For(const Cluster& cluster) {
   return out;
 }
 
+std::optional<Change> PlanCrlRemoval(const Cluster& cluster, const catalogue::PlatformCatalogue* platform,
+                                     const Peer& peer, const Actual& actual, const Target& target, bool& matched) {
+  // rule V11: an uploaded CRL can be removed; `upload: []` says the manifest wants none.
+  if (!cluster.revocation || !cluster.revocation->crl || !platform || !platform->crl_file) return std::nullopt;
+  const CrlSettings& crl = *cluster.revocation->crl;
+  const std::string& location = platform->crl_file->location;
+  if (location.empty() || !crl.upload.empty() || !crl.fields.count("upload")) return std::nullopt;
+  if (!target.Item(cluster.name, peer.fqdn, "crl") && !target.Item(cluster.name, peer.fqdn, location) &&
+      !target.Item(cluster.name, peer.fqdn, "crl/" + location))
+    return std::nullopt;
+  matched = true;
+  const ObservedCrl* observed = actual.FindCrl(location);
+  if (!observed || !observed->pem) return std::nullopt;
+  Change change;
+  change.address = CrlAddress(cluster.name, peer.fqdn, location);
+  change.action = Action::kDelete;
+  change.kind = ChangeKind::kCrl;
+  change.slot_or_store = location;
+  change.reason = "revocation.crl.upload is empty: the uploaded CRL is removed (V11)";
+  if (auto parsed = pki::ParseCrlBundle(*observed->pem); parsed.ok())
+    for (const auto& c : *parsed) change.before.push_back(DescribeCrl(c));
+  else
+    change.before.push_back("unreadable: " + parsed.status().message());
+  change.before_fingerprint = pki::Sha256Fingerprint(*observed->pem);
+  return change;
+}
+
 std::string CrlLocation(const Cluster& cluster, const catalogue::PlatformCatalogue* platform) {
   if (!cluster.revocation || !cluster.revocation->crl) return "";
   const CrlSettings& crl = *cluster.revocation->crl;
@@ -173,6 +200,10 @@ std::string CrlLocation(const Cluster& cluster, const catalogue::PlatformCatalog
 Status PlanPeerCrlFile(const Cluster& cluster, const catalogue::PlatformCatalogue* platform, const Peer& peer,
                        const Actual& actual, const Target& target, pki::TimePoint now, CrlFiles& files,
                        bool& matched, PeerPlan& out) {
+  if (auto removal = PlanCrlRemoval(cluster, platform, peer, actual, target, matched)) {
+    out.changes.push_back(std::move(*removal));
+    return Status::Ok();
+  }
   const std::string location = CrlLocation(cluster, platform);
   if (location.empty()) return Status::Ok();
   CrlSettings settings = *cluster.revocation->crl;

@@ -55,6 +55,12 @@ class CrlFiles {
   std::map<std::string, std::vector<pki::Crl>> parsed_;
 };
 
+// The removal of a platform's uploaded CRL (catalogue crlFile.location) when the manifest
+// writes `upload: []` and the peer has one (V11); nothing otherwise. Sets `matched` when
+// `target` selects the CRL.
+std::optional<Change> PlanCrlRemoval(const Cluster& cluster, const catalogue::PlatformCatalogue* platform,
+                                     const Peer& peer, const Actual& actual, const Target& target, bool& matched);
+
 // Where the cluster's uploaded CRLs live on a peer: the manifest's revocation.crl.path
 // (openssh), else the platform's own place for them (catalogue crlFile.location, vcs: V11),
 // else "" (the cluster uploads none there).

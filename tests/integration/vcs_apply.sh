@@ -104,7 +104,17 @@ contains "Apply complete"
 expect 0 "then nothing to do" -- plan
 contains "No changes."
 
-# 4. A restart that never comes back: the cluster stops there and says so; the next apply converges.
+# 4. The uploaded CRL removed (V11): the manifest lists none.
+sed -i 's|      upload: \[../crl/fleet.crl\]|      upload: []|' $M
+expect 2 "an empty upload list removes the uploaded CRL" -- plan
+contains "- crl uploaded"
+contains "revocation.crl.upload is empty: the uploaded CRL is removed (V11)"
+expect 0 "apply removes it" -- apply
+contains "- vcs/vcs-a.fleet.test/crl/uploaded"
+expect 0 "then nothing to do" -- plan
+contains "No changes."
+
+# 5. A restart that never comes back: the cluster stops there and says so; the next apply converges.
 cat >> $M <<'EOF'
   restarts:
     timeout: 8s

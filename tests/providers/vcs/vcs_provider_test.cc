@@ -272,7 +272,7 @@ TEST_CASE("vcs provider: a CA with the issuer and subject of an entry replaces i
   CHECK(Must(peers.Provider(0)->Observe()).trust.at(0).certificate_pems.size() == 1);
 }
 
-TEST_CASE("vcs provider: an uploaded CRL replaces the previous one", "[vcs][provider][rule:V11]") {
+TEST_CASE("vcs provider: an uploaded CRL replaces the previous one, and it can be removed", "[vcs][provider][rule:V11]") {
   VcsPeers peers("vcs1.example.test", "127.0.101.22");
   auto provider = peers.Provider(0);
   auto ca = simtest::TestCa::Make("CRL Root");
@@ -286,6 +286,10 @@ TEST_CASE("vcs provider: an uploaded CRL replaces the previous one", "[vcs][prov
   CHECK(Must(peers.Provider(0)->Observe()).crls.at(0).pem == second.ToPem());
   // A location the VCS does not have is refused before anything is sent.
   CHECK(provider->InstallCrl("/etc/crl.pem", first.ToPem()).code() == Status::Code::kNotFound);
+  CHECK(provider->RemoveCrl("/etc/crl.pem").code() == Status::Code::kNotFound);
+  Status removed = provider->RemoveCrl("uploaded");
+  if (!removed.ok()) FAIL(removed.ToString());
+  CHECK_FALSE(Must(peers.Provider(0)->Observe()).crls.at(0).pem);
 }
 
 TEST_CASE("vcs provider: CRL distribution points and daily time are set and read back", "[vcs][provider][rule:V10]") {

@@ -41,7 +41,13 @@ TEST_CASE("the openssh CRL file restarts through its own update command", "[cata
   REQUIRE(ssh.crl_file.has_value());
   REQUIRE(ssh.crl_file->restarts.size() == 1);
   CHECK(ssh.crl_file->restarts[0].kind == RestartSpec::Kind::kCrlUpdate);
-  for (const char* other : {"ucm", "vcs", "dms"}) CHECK_FALSE(Platform(other).crl_file.has_value());
+  CHECK(ssh.crl_file->location.empty());  // the manifest's revocation.crl.path names it
+  for (const char* other : {"ucm", "dms"}) CHECK_FALSE(Platform(other).crl_file.has_value());
+  // vcs: one uploaded CRL in a place of its own (V11), taken into use without a restart.
+  const PlatformCatalogue& vcs = Platform("vcs");
+  REQUIRE(vcs.crl_file.has_value());
+  CHECK(vcs.crl_file->location == "uploaded");
+  CHECK(vcs.crl_file->restarts.empty());
 }
 
 }  // namespace
