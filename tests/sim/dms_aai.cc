@@ -10,6 +10,7 @@
 #include "tests/sim/dms_screen.h"
 #include "tests/sim/dms_state.h"
 #include "tests/sim/sim_args.h"
+#include "tests/sim/ucm_cli.h"
 
 namespace pkiform::sim {
 namespace {
@@ -257,6 +258,7 @@ int RunDmsSession(const std::filesystem::path& dir, const std::string& execComma
     std::fprintf(stderr, "pkiform-sim shell: %s\n", a.status().ToString().c_str());
     return 1;
   }
+  alarm(kMaxSessionSeconds);  // simulator hygiene, as for the ucm CLI: no session outlives its test for long
   return RunDmsAai(*a, 0, 1);
 }
 

@@ -266,4 +266,19 @@ TEST_CASE("dms AAI fields are bounded and Backspace edits them; exec requests ar
   CHECK(exec.out.empty());
 }
 
+TEST_CASE("dms AAI under sshd: --fleet finds the appliance by SSH_CONNECTION's local address", "[sim][dms]") {
+  testing::TempDir tmp;
+  DmsBox box(tmp.path() / "fleet" / "hosts" / "127.0.103.12", {"sns2.example.com", "127.0.103.12"});
+  auto run = RunShellWith({"--fleet", (tmp.path() / "fleet").string()}, kDown + kEnter,
+                          {"SSH_CONNECTION=127.0.0.1 40000 127.0.103.12 22"});
+  CHECK(run.exitCode == 0);
+  auto mains = FramesTitled(run.out, "Appliance Administration Interface");
+  REQUIRE(mains.size() == 2);
+  CHECK(mains.back()[3] == "> EXIT");
+  auto exec = RunShellWith({"--fleet", (tmp.path() / "fleet").string()}, "",
+                           {"SSH_CONNECTION=127.0.0.1 40000 127.0.103.12 22", "SSH_ORIGINAL_COMMAND=id"});
+  CHECK(exec.exitCode == 1);
+  CHECK(Has(exec.err, "exec requests are not supported: this appliance offers only the Appliance Administration"));
+}
+
 }  // namespace pkiform::simtest
