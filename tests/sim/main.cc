@@ -15,6 +15,9 @@
 // Platform vcs (Cisco VCS / Expressway X8.1; docs/platforms/vcs.md): `init --platform vcs`
 // (vcs_init.h); `shell` on a vcs appliance runs the admin xACLI or, for the root user, the
 // root exec emulator (vcs_shell.h); `tls` also serves vcs appliances.
+// Platform dms (Cisco DMS Show and Share 5.2.1; docs/platforms/dms.md): `init --platform dms`
+// (dms_init.h); `shell` on a dms appliance runs the full-screen AAI (dms_aai.h); `tls` serves
+// its identity over HTTPS (dms_tls.h).
 #include <arpa/inet.h>
 #include <pwd.h>
 #include <unistd.h>
@@ -29,6 +32,9 @@
 
 #include "tests/sim/admin_credentials.h"
 #include "tests/sim/appliance_state.h"
+#include "tests/sim/dms_aai.h"
+#include "tests/sim/dms_init.h"
+#include "tests/sim/dms_state.h"
 #include "tests/sim/os_settings.h"
 #include "tests/sim/sim_files.h"
 #include "tests/sim/tls_services.h"
@@ -50,10 +56,10 @@ int Usage(const std::string& why) {
                "                        [--startup-ms N] [--country CC] [--cup-sip-tls-port N]\n"
                "                        [--xmpp-client-port N] [--xmpp-server-port N]\n"
                "                        [--admin-user NAME --admin-password-file F] [--common-criteria on|off]\n"
-               "%s"
+               "%s%s"
                "       pkiform-sim shell (--fleet FLEETDIR | --dir DIR)\n"
                "       pkiform-sim tls (--fleet FLEETDIR | --dir DIR)...\n",
-               why.c_str(), pkiform::sim::kVcsInitUsage);
+               why.c_str(), pkiform::sim::kVcsInitUsage, pkiform::sim::kDmsInitUsage);
   return 2;
 }
 
@@ -88,6 +94,7 @@ int Init(const std::multimap<std::string, std::string>& o) {
     return it == o.end() ? std::string() : it->second;
   };
   if (get("platform") == "vcs") return pkiform::sim::VcsInitMain(o);
+  if (get("platform") == "dms") return pkiform::sim::DmsInitMain(o);
   for (const auto& [k, v] : o) {
     static const char* known[] = {"platform",  "dir",        "fqdn",         "address",    "role",      "node-type",
                                   "release",   "cluster-dir", "https-port",  "sip-tls-port", "restart-ms", "startup-ms", "country",
@@ -97,7 +104,7 @@ int Init(const std::multimap<std::string, std::string>& o) {
     for (const char* n : known) found = found || k == n;
     if (!found) return Usage("unknown option --" + k);
   }
-  if (get("platform") != "ucm") return Usage("--platform must be ucm or vcs");
+  if (get("platform") != "ucm") return Usage("--platform must be ucm, vcs or dms");
   pkiform::sim::NodeConfig c;
   c.fqdn = get("fqdn");
   c.address = get("address");
@@ -170,6 +177,10 @@ std::string LoginUser() {
 }
 
 int Shell(const std::multimap<std::string, std::string>& o) {
+  if (auto d = o.find("dir"); d != o.end() && pkiform::sim::DmsAppliance::IsDms(d->second)) {
+    const char* command = std::getenv("SSH_ORIGINAL_COMMAND");
+    return pkiform::sim::RunDmsSession(d->second, command ? command : "");
+  }
   if (auto d = o.find("dir"); d != o.end() && pkiform::sim::VcsAppliance::IsVcs(d->second)) {
     const char* command = std::getenv("SSH_ORIGINAL_COMMAND");
     return pkiform::sim::RunVcsSession(d->second, LoginUser(), command ? command : "");
@@ -179,6 +190,10 @@ int Shell(const std::multimap<std::string, std::string>& o) {
     std::string clientIp, clientPort, localIp;
     in >> clientIp >> clientPort >> localIp;
     fs::path host = fs::path(o.find("fleet")->second) / "hosts" / localIp;
+    if (ValidIpv4(localIp) && pkiform::sim::DmsAppliance::IsDms(host)) {
+      const char* command = std::getenv("SSH_ORIGINAL_COMMAND");
+      return pkiform::sim::RunDmsSession(host, command ? command : "");
+    }
     if (ValidIpv4(localIp) && pkiform::sim::VcsAppliance::IsVcs(host)) {
       const char* command = std::getenv("SSH_ORIGINAL_COMMAND");
       return pkiform::sim::RunVcsSession(host, LoginUser(), command ? command : "");

@@ -22,6 +22,7 @@
 
 #include "reconciler/pki/key.h"
 #include "tests/sim/appliance_state.h"
+#include "tests/sim/dms_tls.h"
 #include "tests/sim/rest_api.h"
 #include "tests/sim/sim_files.h"
 #include "tests/sim/vcs_tls.h"
@@ -40,7 +41,7 @@ struct SslDeleter {
 };
 
 // What a connection speaks around TLS.
-enum class Protocol { kHttps, kSip, kXmppClient, kXmppServer };
+enum class Protocol { kHttps, kSip, kXmppClient, kXmppServer, kDmsHttps };
 
 struct Endpoint {
   fs::path dir;
@@ -170,9 +171,15 @@ void Daemon::Discover() {
   for (const auto& fleet : options_.fleetDirs)
     for (const auto& name : ListDir(fleet / "hosts")) dirs.push_back(fleet / "hosts" / name);
   for (const auto& dir : dirs) {
-    if (endpoints_.count(dir.string() + "#https") || endpoints_.count(dir.string() + "#vcs-https"))
+    if (endpoints_.count(dir.string() + "#https") || endpoints_.count(dir.string() + "#vcs-https") ||
+        endpoints_.count(dir.string() + "#dms-https"))
       continue;
     auto a = Appliance::Open(dir);
+    if (auto d = a.ok() ? std::nullopt : DmsEndpointOf(dir)) {  // a dms appliance (dms_tls.h)
+      endpoints_[dir.string() + "#dms-https"] =
+          Endpoint{dir, d->address, d->port, Protocol::kDmsHttps, "dms-https", {}, -1, nullptr, std::nullopt};
+      continue;
+    }
     if (!a.ok()) {  // a vcs appliance, or none (an nginx host of the same fleet)
       for (const auto& v : VcsEndpointsOf(dir))
         endpoints_[dir.string() + "#" + v.name] =
@@ -203,6 +210,8 @@ bool Daemon::Reconcile() {
     bool up = false;
     if (e.vcs) {
       up = VcsListening(e.dir);
+    } else if (e.protocol == Protocol::kDmsHttps) {
+      up = true;  // no restart on a DMS appliance; an invalid identity is refused per connection
     } else {
       auto a = Appliance::Open(e.dir);
       up = a.ok() && a->ServiceState(e.service) == "STARTED";
@@ -244,7 +253,7 @@ int Daemon::Run() {
   signal(SIGPIPE, SIG_IGN);
   Discover();
   if (endpoints_.empty()) {
-    std::fprintf(stderr, "pkiform-sim tls: no ucm or vcs appliance found\n");
+    std::fprintf(stderr, "pkiform-sim tls: no ucm, vcs or dms appliance found\n");
     return 1;
   }
   if (!Reconcile()) return 1;
@@ -267,6 +276,10 @@ int Daemon::Run() {
       Endpoint* e = owners[i];
       if (e->vcs) {
         std::thread(ServeVcsConnection, e->dir, *e->vcs, client).detach();
+        continue;
+      }
+      if (e->protocol == Protocol::kDmsHttps) {
+        std::thread(ServeDmsConnection, e->dir, client).detach();
         continue;
       }
       auto a = Appliance::Open(e->dir);

@@ -13,7 +13,8 @@
 // for every connection, and listens only while the service is STARTED: while a shell
 // restarts it the listening socket is closed, so connections are refused, as on a node
 // whose service is down. Appliance directories are looked up again every second, so
-// appliances created after start-up are served too.
+// appliances created after start-up are served too. Vcs appliances: vcs_tls.h; dms
+// appliances (HTTPS with the identity and its chain): dms_tls.h.
 #pragma once
 #include <filesystem>
 #include <vector>

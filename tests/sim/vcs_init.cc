@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "tests/sim/sim_args.h"
 #include "tests/sim/vcs_state.h"
 
 namespace pkiform::sim {
@@ -19,17 +20,6 @@ namespace {
 int Bad(const std::string& why) {
   std::fprintf(stderr, "pkiform-sim: %s\nusage:\n%s", why.c_str(), kVcsInitUsage);
   return 2;
-}
-
-bool HostName(const std::string& s) {
-  return !s.empty() && s.size() <= 253 &&
-         s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") == std::string::npos;
-}
-
-bool Number(const std::string& text, int min, int max, int& out) {
-  if (text.empty() || text.size() > 7 || text.find_first_not_of("0123456789") != std::string::npos) return false;
-  out = std::stoi(text);
-  return out >= min && out <= max;
 }
 
 // "X8.1", "X8.1.1": an X8 release (the contract's platform; REST from X8.10 is out of scope).
@@ -58,13 +48,13 @@ int VcsInitMain(const std::multimap<std::string, std::string>& o) {
   c.address = get("address");
   c.clusterFqdn = get("cluster-fqdn");
   if (get("dir").empty()) return Bad("--dir is required");
-  if (!HostName(c.fqdn)) return Bad("--fqdn must be a host name");
+  if (!IsHostName(c.fqdn)) return Bad("--fqdn must be a host name");
   in_addr addr{};
   if (inet_pton(AF_INET, c.address.c_str(), &addr) != 1) return Bad("--address must be an IPv4 address");
-  if (!c.clusterFqdn.empty() && !HostName(c.clusterFqdn)) return Bad("--cluster-fqdn must be a host name");
+  if (!c.clusterFqdn.empty() && !IsHostName(c.clusterFqdn)) return Bad("--cluster-fqdn must be a host name");
   if (!get("release").empty()) c.release = get("release");
   if (!Release(c.release)) return Bad("--release must be an X8 release such as X8.1.1");
-  if (!get("restart-ms").empty() && !Number(get("restart-ms"), 0, 600000, c.restartMs))
+  if (!get("restart-ms").empty() && !ParseNumberIn(get("restart-ms"), 0, 600000, c.restartMs))
     return Bad("--restart-ms must be 0..600000");
   if (!get("root-user").empty()) c.rootUser = get("root-user");
   if (c.rootUser.size() > 32 ||
@@ -72,12 +62,12 @@ int VcsInitMain(const std::multimap<std::string, std::string>& o) {
     return Bad("--root-user must be a user name ([a-z0-9_-], at most 32)");
   for (auto [name, port] : {std::pair{"https-port", &c.httpsPort}, std::pair{"sip-tls-port", &c.sipTlsPort},
                             std::pair{"mra-port", &c.mraPort}}) {
-    if (!get(name).empty() && !Number(get(name), 1, 65535, *port))
+    if (!get(name).empty() && !ParseNumberIn(get(name), 1, 65535, *port))
       return Bad(std::string("--") + name + " must be 1..65535");
   }
   auto [b, e] = o.equal_range("peer");
   for (auto it = b; it != e; ++it) {
-    if (!HostName(it->second)) return Bad("--peer must be a host name or an address");
+    if (!IsHostName(it->second)) return Bad("--peer must be a host name or an address");
     c.peers.push_back(it->second);
   }
   if (c.peers.size() > 6) return Bad("at most 6 --peer (Alternates Peer 1..6)");
