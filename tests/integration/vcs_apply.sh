@@ -137,4 +137,12 @@ for peer in $A $B; do
   expect 0 "$peer serves the Video certificate" -- served $peer "$FLEET_HTTPS_PORT"
   contains "OU = Video"
 done
+
+# 6. No password of either login in a saved plan, the state, or what plan and apply print.
+expect 0 "a saved plan" -- plan -o plan.json
+all=$(cat plan.json; find .pkiform -type f -exec cat {} +; plan -v 2>&1; apply -v 2>&1)
+for secret in ssh/root-password ssh/appliance-password; do
+  if printf '%s' "$all" | grep -qF -- "$(head -n1 "$secret")"; then fail "$secret's password was printed or saved"
+  else ok "$secret's password is in no plan, state file or output"; fi
+done
 finish
