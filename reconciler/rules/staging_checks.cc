@@ -10,6 +10,11 @@
 namespace pkiform {
 namespace {
 
+// The appliance's forms are typed over a terminal, where such bytes are keys.
+bool HasControlCharacter(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f; });
+}
+
 // Why a staging folder cannot be used as written, or "" when it can.
 std::string PathProblem(const std::string& path) {
   if (path.empty() || path[0] != '/')
@@ -25,8 +30,7 @@ std::string PathProblem(const std::string& path) {
   }
   if (path.find(',') != std::string::npos)
     return "must not contain ',': the appliance's \"Path to CAchain file(s):\" field separates files with commas";
-  if (std::any_of(path.begin(), path.end(),
-                  [](char ch) { return static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f; }))
+  if (HasControlCharacter(path))
     return "must not contain control characters: the appliance's form would read them as keys";
   return "";
 }
@@ -86,6 +90,12 @@ void CheckStaging(const CheckContext& ctx, DiagnosticList& out) {
                 "ftp sends the staging password, the certificates and the keystore in clear: use sftp (the "
                 "appliance's forms take either)",
                 "ssh");
+    if (HasControlCharacter(st.user))
+      out.Error(
+          st.at("user"),
+          "staging user '" + Excerpt(st.user) +
+              "' must not contain control characters: the appliance's \"USER NAME:\" field would read them as keys",
+          "D16");
     if (std::string why = PathProblem(st.path); !why.empty())
       out.Error(st.at("path"), "staging path '" + Excerpt(st.path) + "' " + why, "D16");
     CheckSecrets(st, c.at("staging"), out);
