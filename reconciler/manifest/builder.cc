@@ -120,6 +120,27 @@ Revocation ReadRevocation(MapReader& spec) {
   return rev;
 }
 
+// dms: the staging server; its host key defaults to the connection's known_hosts.
+StagingServer ReadStaging(MapReader& spec, const Connection& connection) {
+  StagingServer st;
+  MapReader r = spec.Nested("staging", st);
+  st.host = r.Str("host");
+  st.port = r.Int("port", 22);
+  st.protocol = r.Str("protocol", "sftp");
+  st.user = r.Str("user");
+  st.path = r.Str("path");
+  st.known_hosts = r.File("knownHosts");
+  st.known_hosts_written = st.known_hosts.has_value();
+  if (!st.known_hosts) st.known_hosts = connection.known_hosts;
+  st.password_env = r.Str("passwordEnv");
+  st.password_file = r.File("passwordFile");
+  st.identity_file = r.File("identityFile");
+  st.identity_passphrase_env = r.Str("identityPassphraseEnv");
+  st.keystore_passphrase_env = r.Str("keystorePassphraseEnv");
+  st.keystore_passphrase_file = r.File("keystorePassphraseFile");
+  return st;
+}
+
 }  // namespace
 
 Issuer BuildIssuer(const YAML::Node& doc, const std::string& file, const std::string& dir, DiagnosticList& problems) {
@@ -223,6 +244,7 @@ Cluster BuildCluster(const YAML::Node& doc, const std::string& file, const std::
     c.restarts.verify = rr.Str("verify", "tls");
     c.restarts.timeout = rr.OptDur("timeout");
   }
+  if (spec.Has("staging")) c.staging = ReadStaging(spec, c.connection);
   // Checks name cluster fields by their spec key ("platform", "fqdn", ...).
   for (const auto& [k, v] : spec_loc.fields) c.fields[k] = v;
   c.where = NodeLocation(doc, file);

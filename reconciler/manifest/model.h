@@ -66,6 +66,29 @@ struct Connection : Located {
   std::optional<RootLogin> root;  // vcs only
 };
 
+// dms: the (S)FTP server through which the appliance moves every file (D16): it delivers
+// CSRs there, pulls certificates and CA files from there, and writes and reads its keystore
+// backup there (D14). pkiform reaches it over SFTP itself, and types the same host, user,
+// password and paths into the appliance's forms ("(S)FTP SERVER FQDN/IP:", "USER NAME:").
+// Secrets come from the environment or a file, never the manifest.
+struct StagingServer : Located {
+  std::string host;
+  int port = 22;
+  std::string protocol = "sftp";  // sftp | ftp (ftp is refused: credentials in clear)
+  std::string user;
+  std::string path;  // absolute folder on the server for CSRs, certificates and keystores
+  // The server's host key; when not written, the connection's knownHosts (see
+  // known_hosts_written).
+  std::optional<FileRef> known_hosts;
+  bool known_hosts_written = false;
+  std::string password_env;
+  std::optional<FileRef> password_file, identity_file;
+  std::string identity_passphrase_env;
+  // The passphrase EXPORT_KEYSTORE / IMPORT_KEYSTORE take (D14).
+  std::string keystore_passphrase_env;
+  std::optional<FileRef> keystore_passphrase_file;
+};
+
 struct Peer : Located {
   std::string fqdn;
   std::string address;  // empty: resolve fqdn
@@ -177,6 +200,7 @@ struct Cluster : Located {
   std::optional<Revocation> revocation;
   std::optional<Monitor> monitor;
   RestartPolicy restarts;
+  std::optional<StagingServer> staging;  // dms only
 };
 
 struct Desired {

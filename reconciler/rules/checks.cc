@@ -8,6 +8,7 @@ const std::vector<CheckEntry>& AllChecks() {
       {"platform-specific fields", "", CheckPlatformFields},
       {"SSH connection settings", "", CheckConnections},
       {"known_hosts files", "", CheckKnownHostsFiles},
+      {"staging server", "D14 D16", CheckStaging},
       {"files outside the repository", "", CheckFileLocations},
       {"peers", "V1 V16", CheckPeers},
       {"key and lifetime fields", "", CheckKeyFields},

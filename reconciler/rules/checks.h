@@ -43,6 +43,7 @@ void CheckIssuerReferences(const CheckContext&, DiagnosticList&);
 void CheckPlatformFields(const CheckContext&, DiagnosticList&);
 void CheckConnections(const CheckContext&, DiagnosticList&);
 void CheckKnownHostsFiles(const CheckContext&, DiagnosticList&);
+void CheckStaging(const CheckContext&, DiagnosticList&);
 void CheckFileLocations(const CheckContext&, DiagnosticList&);
 void CheckPeers(const CheckContext&, DiagnosticList&);
 void CheckKeyFields(const CheckContext&, DiagnosticList&);
@@ -66,5 +67,9 @@ void CheckLifetimes(const CheckContext&, DiagnosticList&);
 void CheckSelfSigned(const CheckContext&, DiagnosticList&);
 void CheckExternalIssuers(const CheckContext&, DiagnosticList&);
 void RunChecks(const CheckContext& ctx, DiagnosticList& out);
+
+// The files a dms staging block names (secrets, and its knownHosts when written there
+// rather than taken from the connection).
+std::vector<const FileRef*> StagingFileRefs(const StagingServer& staging);
 
 }  // namespace pkiform

@@ -42,9 +42,13 @@ void CheckOneFile(const FileRef& ref, DiagnosticList& out) {
 void CheckKnownHostsFiles(const CheckContext& ctx, DiagnosticList& out) {
   std::set<std::string> checked;  // one report per file, at its first reference
   for (const auto& c : ctx.desired().clusters) {
-    const auto& ref = c.connection.known_hosts;
-    if (!ref || !checked.insert(ref->path).second) continue;
-    CheckOneFile(*ref, out);
+    // dms: the staging server's own file, when written (else it is the connection's).
+    for (const auto* ref : {&c.connection.known_hosts, c.staging && c.staging->known_hosts_written
+                                                           ? &c.staging->known_hosts
+                                                           : nullptr}) {
+      if (!ref || !*ref || !checked.insert((*ref)->path).second) continue;
+      CheckOneFile(**ref, out);
+    }
   }
 }
 

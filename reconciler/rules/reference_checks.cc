@@ -6,7 +6,6 @@
 
 #include "reconciler/manifest/manifest_paths.h"
 #include "reconciler/rules/check_util.h"
-#include "reconciler/util/file_reader.h"
 #include "reconciler/util/spelling.h"
 
 namespace pkiform {
@@ -29,7 +28,8 @@ const std::vector<PlatformField>& ClusterFields() {
   static const std::vector<PlatformField> f = {
       {SpecBlock, "product", {"ucm"}},         {SpecBlock, "mixedMode", {"ucm"}},
       {SpecBlock, "monitor", {"ucm"}},         {RevocationBlock, "sipTls", {"vcs"}},
-      {CrlBlock, "path", {"openssh"}},         {CrlBlock, "update", {"openssh"}}};
+      {CrlBlock, "path", {"openssh"}},         {CrlBlock, "update", {"openssh"}},
+      {SpecBlock, "staging", {"dms"}}};
   return f;
 }
 
@@ -108,28 +108,16 @@ void CheckConnections(const CheckContext& ctx, DiagnosticList& out) {
     if (!k.password_env.empty() && k.password_file)
       out.Error(k.at("passwordFile"), "set passwordEnv or passwordFile, not both", "ssh");
     for (const auto* ref : {&k.identity_file, &k.password_file})
-      if (*ref)
-        if (Status s = CheckRegularFile((*ref)->path); !s.ok()) out.Error((*ref)->where, (*ref)->written + ": " + s.message(), "ref");
+      if (*ref) CheckNamedFile(**ref, out);
     if (k.root) {
       // vcs: the root login takes a password (the appliance's `rootaccess --ssh on`); no key.
       if (!k.root->password_env.empty() && k.root->password_file)
         out.Error(k.root->at("passwordFile"), "set passwordEnv or passwordFile, not both", "ssh");
       if (k.root->password_env.empty() && !k.root->password_file)
         out.Error(k.root->where, "the root login needs its password: set passwordEnv or passwordFile", "ssh");
-      if (k.root->password_file)
-        if (Status s = CheckRegularFile(k.root->password_file->path); !s.ok())
-          out.Error(k.root->password_file->where, k.root->password_file->written + ": " + s.message(), "ref");
+      if (k.root->password_file) CheckNamedFile(*k.root->password_file, out);
     }
-    if (k.known_hosts) {
-      Status s = CheckRegularFile(k.known_hosts->path);
-      if (s.code() == Status::Code::kNotFound)
-        out.Warning(k.known_hosts->where,
-                    k.known_hosts->written + ": no such file yet; every host will be refused unless "
-                                             "--accept-new-host-keys records it",
-                    "ssh");
-      else if (!s.ok())
-        out.Error(k.known_hosts->where, k.known_hosts->written + ": " + s.message(), "ref");
-    }
+    if (k.known_hosts) CheckKnownHostsRef(*k.known_hosts, out);
   }
   for (const auto& is : ctx.desired().issuers)
     if (!is.passphrase_env.empty() && is.passphrase_file)
@@ -152,6 +140,8 @@ std::vector<const FileRef*> FileRefsOf(const Cluster& c) {
   for (const auto* ref : {&c.connection.identity_file, &c.connection.known_hosts, &c.connection.password_file})
     if (*ref) refs.push_back(&**ref);
   if (c.connection.root && c.connection.root->password_file) refs.push_back(&*c.connection.root->password_file);
+  if (c.staging)
+    for (const FileRef* ref : StagingFileRefs(*c.staging)) refs.push_back(ref);
   for (const auto& t : c.trust)
     for (const auto& ref : t.certificates) refs.push_back(&ref);
   if (c.revocation && c.revocation->crl)
