@@ -18,7 +18,7 @@ using Box = std::vector<std::string>;
 // parameter is not valid") for an identity file, "Cannot process CA certificate:" <exception
 // message> (seed) for a CA file; the second row (why) is ASSUMED wording.
 Box FileRefused(bool ca, const DmsPulledFile& f, const std::string& why) {
-  std::string path = DmsTransferReason(Status::InvalidInput(f.path));  // echoed escaped
+  std::string path = DmsScreenLine(f.path);  // echoed escaped
   if (ca) return {"Cannot process CA certificate:", path + ": " + why};
   return {"Certificate import failed.", path + ": " + why};
 }

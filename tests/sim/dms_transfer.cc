@@ -92,8 +92,8 @@ Result<std::string> DmsTransfer::Get(const std::string& path) {
   return (*sftp)->Download(path);
 }
 
-std::string DmsTransferReason(const Status& status) {
-  std::string text = EscapeForTerminal(status.message());
+std::string DmsScreenLine(std::string_view line) {
+  std::string text = EscapeForTerminal(line);
   for (char& c : text)
     if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) c = '?';  // ASCII screen
   if (text.size() > 160) text = text.substr(0, 157) + "...";

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "providers/ssh/session.h"
 #include "reconciler/util/result.h"
@@ -47,8 +48,10 @@ class DmsTransfer {
   std::unique_ptr<ssh::SshSession> session_;
 };
 
-// One printable line (at most 160 characters) saying why a transfer failed, for a message box:
-// the error's text escaped for the terminal.
-std::string DmsTransferReason(const Status& status);
+// Untrusted text (a typed path, an error message) as one row of a message box: escaped for the
+// terminal, printable ASCII only, at most 160 characters.
+std::string DmsScreenLine(std::string_view text);
+// Why a transfer failed, for a message box: the error's text as DmsScreenLine.
+inline std::string DmsTransferReason(const Status& status) { return DmsScreenLine(status.message()); }
 
 }  // namespace pkiform::sim
