@@ -30,7 +30,10 @@
 // hosts, FLEET_UCM_USER, FLEET_UCM_PASSWORD_FILE (the appliance administrator of both),
 // FLEET_HTTPS_PORT, FLEET_SIP_TLS_PORT,
 // FLEET_CUP_SIP_TLS_PORT, FLEET_XMPP_CLIENT_PORT, FLEET_XMPP_SERVER_PORT, FLEET_HOSTS_DIR (the appliances' simulator
-// directories, by address); with vcs hosts also FLEET_VCS_ROOT_USER, FLEET_VCS_ROOT_PASSWORD_FILE and FLEET_MRA_PORT.
+// directories, by address); with vcs hosts also FLEET_VCS_ROOT_USER, FLEET_VCS_ROOT_PASSWORD_FILE and FLEET_MRA_PORT;
+// with dms hosts (FQDN=ADDRESS:dms: the AAI over SSH, HTTPS; no manifest yet, the provider is not written)
+// FLEET_DMS_STAGING_USER, FLEET_DMS_STAGING_PASSWORD_FILE and FLEET_DMS_STAGING_DIR: the staging login of every
+// openssh host (a password, SFTP) and where its files go there.
 #include <grp.h>
 #include <pwd.h>
 #include <sys/wait.h>
@@ -175,7 +178,8 @@ std::string WriteCa(const fs::path& dir, const std::string& name, const pki::Key
   return "";
 }
 
-constexpr const char* kHostSpec = "FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]] or FQDN=ADDRESS:vcs[:RELEASE]";
+constexpr const char* kHostSpec =
+    "FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]] or FQDN=ADDRESS:vcs[:RELEASE] or FQDN=ADDRESS:dms";
 
 // "FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]]" or "FQDN=ADDRESS:vcs[:RELEASE]";
 // the harness checks the values.
@@ -189,6 +193,10 @@ std::string ParseHost(const std::string& item, testing::FleetHost* host) {
   if (fields.empty() || fields.size() > 5) return "host '" + item + "' is not " + kHostSpec;
   host->address = fields[0];
   if (fields.size() > 1) host->platform = fields[1];
+  if (host->platform == "dms") {  // a DMS appliance: no role, node type or release
+    if (fields.size() > 2) return "host '" + item + "' is not FQDN=ADDRESS:dms";
+    return "";
+  }
   if (host->platform == "vcs") {  // a VCS peer has no role or node type
     if (fields.size() > 3) return "host '" + item + "' is not FQDN=ADDRESS:vcs[:RELEASE]";
     if (fields.size() > 2) host->release = fields[2];
@@ -256,6 +264,7 @@ int main(int argc, char** argv) {
       vcsHosts.push_back(host);
       continue;
     }
+    if (host.platform == "dms") continue;  // no manifest yet: the dms provider is not written
     (host.platform == "ucm" ? ucmHosts : webHosts).push_back(host);
     if (host.platform == "ucm") (host.nodeType == "imAndPresence" ? impHosts : cmHosts).push_back(host);
   }
@@ -317,6 +326,14 @@ int main(int argc, char** argv) {
     setenv("FLEET_VCS_ROOT_USER", (*fleet)->rootUser().c_str(), 1);
     setenv("FLEET_VCS_ROOT_PASSWORD_FILE", (dir / "ssh/root-password").c_str(), 1);
     setenv("FLEET_MRA_PORT", std::to_string((*fleet)->mraPort()).c_str(), 1);
+  }
+  if ((*fleet)->hasDms()) {
+    // The dms appliances' staging server: any openssh host, this login, over SFTP.
+    fs::copy_file((*fleet)->stagingPasswordPath(), dir / "ssh/staging-password", fs::copy_options::overwrite_existing);
+    fs::permissions(dir / "ssh/staging-password", fs::perms(0600));
+    setenv("FLEET_DMS_STAGING_USER", (*fleet)->stagingUser().c_str(), 1);
+    setenv("FLEET_DMS_STAGING_PASSWORD_FILE", (dir / "ssh/staging-password").c_str(), 1);
+    setenv("FLEET_DMS_STAGING_DIR", testing::FleetHarness::kStagingDir, 1);
   }
   if ((*fleet)->hasAppliances()) {
     fs::copy_file((*fleet)->appliancePasswordPath(), dir / "ssh/appliance-password",

@@ -7,8 +7,11 @@
 #include <sstream>
 
 #include "tests/sim/cert_text.h"
+#include "tests/sim/dms_import.h"
+#include "tests/sim/dms_keystore.h"
 #include "tests/sim/dms_screen.h"
 #include "tests/sim/dms_state.h"
+#include "tests/sim/dms_transfer.h"
 #include "tests/sim/sim_args.h"
 #include "tests/sim/ucm_cli.h"
 
@@ -24,12 +27,19 @@ void Wipe(std::string& s) {
   s.clear();
 }
 
+// The comma-separated parts of a path field.
+std::vector<std::string> SplitPaths(const std::string& text) {
+  std::vector<std::string> parts;
+  std::stringstream in(text);
+  std::string part;
+  while (std::getline(in, part, ',')) parts.push_back(part);
+  return parts;
+}
+
 // Comma-separated absolute paths without blanks (seed: "/certificate_01.crt,/certificate_02.crt").
 bool AbsolutePaths(const std::string& text, bool allowEmpty) {
   if (text.empty()) return allowEmpty;
-  std::stringstream in(text);
-  std::string part;
-  while (std::getline(in, part, ','))
+  for (const auto& part : SplitPaths(text))
     if (part.empty() || part[0] != '/' || part.find_first_of(" \t") != std::string::npos) return false;
   return text.back() != ',';
 }
@@ -37,6 +47,9 @@ bool AbsolutePaths(const std::string& text, bool allowEmpty) {
 class Aai {
  public:
   Aai(const DmsAppliance& a, Terminal& t) : a_(a), t_(t) {}
+  ~Aai() { Wipe(password_); }
+  Aai(const Aai&) = delete;
+  Aai& operator=(const Aai&) = delete;
   int Run();
 
  private:
@@ -47,13 +60,21 @@ class Aai {
   void ImportCertificate();
   void Keystore(const std::string& title, bool isExport);
   void View(bool chain);
-  // The (S)FTP server, user and password forms (D16); false when cancelled. Sets server_.
+  // The (S)FTP server, user and password forms (D16); false when cancelled. Sets server_ and
+  // password_ (wiped by Connect, and at the end of the session).
   bool ServerCredentials(const std::string& title);
+  // Connects to server_ with password_ (then wiped); null after a message box saying why,
+  // `failed` (the seed's "Failed to get file ... from remote server." for downloads) first.
+  std::unique_ptr<DmsTransfer> Connect(const std::string& title, const std::string& failed);
+  // Pulls every file of a path field; false after the seed's message for the first that fails.
+  bool Pull(DmsTransfer& transfer, const std::string& title, const std::string& field,
+            std::vector<DmsPulledFile>* out);
   void Message(const std::string& title, const std::vector<std::string>& lines) { RunMessage(t_, title, lines); }
 
   const DmsAppliance& a_;
   Terminal& t_;
-  std::string server_;
+  DmsServer server_;
+  std::string password_;
 };
 
 int Aai::Run() {
@@ -127,8 +148,17 @@ void Aai::SubjectForm(const std::string& title, bool selfSigned) {
         return;
       }
       if (!ServerCredentials(title)) return;
-      Message(title, {kDmsNotImplemented, "The CSR was generated and is kept on the appliance;",
-                      "it was NOT delivered to " + server_ + "."});
+      // Delivered as <fqdn>.csr in the login's home directory (ASSUMED: the form has no path).
+      const std::string name = a_.config().fqdn + ".csr";
+      const std::string failed = "Failed to put file " + name + " on remote server.";
+      auto transfer = Connect(title, failed);
+      if (!transfer) return;
+      if (auto put = transfer->Put(name, *csr); !put.ok()) {
+        Message(title, {failed, DmsTransferReason(put)});
+        return;
+      }
+      Message(title, {"The certificate signing request (CSR) was transferred to", server_.host + ":",
+                      name + " in the home directory of " + server_.user + "."});
       return;
     }
     auto months = DmsMonths(fields[5].value);
@@ -151,7 +181,7 @@ bool Aai::ServerCredentials(const std::string& title) {
   for (;;) {
     if (RunForm(t_, kBackTitle, {"Please enter (S)FTP server credentials:"}, server) != Outcome::kChosen)
       return false;
-    if (!IsHostName(server[0].value) && !IsIpv4(server[0].value)) {
+    if (!ParseDmsServer(server[0].value)) {
       Message(title, {"Please enter a routable IP address or DNS-resolvable FQDN."});
       continue;
     }
@@ -163,9 +193,11 @@ bool Aai::ServerCredentials(const std::string& title) {
   }
   std::vector<FormField> password{{"PASSWORD:", "", true}};
   Outcome o = RunForm(t_, kBackTitle, {"Please enter password for (S)FTP server"}, password);
-  // The password is not kept: the transfer that would use it is part 2.
-  Wipe(password[0].value);
-  server_ = server[0].value;
+  Wipe(password_);
+  password_.swap(password[0].value);  // kept only until Connect
+  server_ = *ParseDmsServer(server[0].value);
+  server_.user = server[1].value;
+  if (o != Outcome::kChosen) Wipe(password_);
   return o == Outcome::kChosen;
 }
 
@@ -184,7 +216,50 @@ void Aai::ImportCertificate() {
     }
     break;
   }
-  Message(title, {kDmsNotImplemented, "Nothing was imported: the identity certificate is unchanged."});
+  auto transfer = Connect(title, "Failed to get file " + SplitPaths(paths[0].value)[0] + " from remote server.");
+  if (!transfer) return;
+  std::vector<DmsPulledFile> identityFiles, caFiles;
+  if (!Pull(*transfer, title, paths[0].value, &identityFiles)) return;
+  if (!Pull(*transfer, title, paths[1].value, &caFiles)) return;
+  transfer.reset();
+  auto verdict = CheckDmsImport(identityFiles, caFiles, a_.NewestCsrKeyDigest(), a_.config().fqdn,
+                                std::chrono::system_clock::now());
+  for (const auto& box : verdict.messages) Message(title, box);
+  if (!verdict.identity) return;
+  if (auto s = a_.ImportIdentity(*verdict.identity, verdict.chain); !s.ok()) {
+    Message(title, {"Certificate import failed.", DmsTransferReason(s)});
+    return;
+  }
+  Message(title, {"The identity certificate was imported for " + a_.config().fqdn + ",",
+                  "with " + std::to_string(verdict.chain.size()) + " CA certificate(s)."});
+}
+
+std::unique_ptr<DmsTransfer> Aai::Connect(const std::string& title, const std::string& failed) {
+  auto transfer = DmsTransfer::Connect(a_.dir(), server_, password_);
+  Wipe(password_);
+  if (!transfer.ok()) {
+    Message(title, {failed, DmsTransferReason(transfer.status())});
+    return nullptr;
+  }
+  return std::move(*transfer);
+}
+
+bool Aai::Pull(DmsTransfer& transfer, const std::string& title, const std::string& field,
+               std::vector<DmsPulledFile>* out) {
+  if (field.empty()) return true;
+  for (const auto& path : SplitPaths(field)) {
+    auto text = transfer.Get(path);
+    if (!text.ok()) {
+      // The seed's words; then why (ASSUMED second row). A missing file is the seed's
+      // "Certificate is not readable or does not exist:" <absolute file path>.
+      Message(title, {"Failed to get file " + path + " from remote server.", DmsTransferReason(text.status())});
+      if (text.status().code() == Status::Code::kNotFound)
+        Message(title, {"Certificate is not readable or does not exist:", path});
+      return false;
+    }
+    out->push_back({path, std::move(*text)});
+  }
+  return true;
 }
 
 void Aai::Keystore(const std::string& title, bool isExport) {
@@ -198,7 +273,13 @@ void Aai::Keystore(const std::string& title, bool isExport) {
     if (!passphrase[0].value.empty()) break;
     Message(title, {"Please enter a passphrase."});
   }
-  Wipe(passphrase[0].value);  // D14: used by the transfer of part 2 only; never kept
+  // D14: the passphrase is kept in memory until the keystore is written or read, then wiped.
+  std::string passphraseText;
+  passphraseText.swap(passphrase[0].value);
+  struct WipeAtEnd {
+    std::string& s;
+    ~WipeAtEnd() { Wipe(s); }
+  } wipeAtEnd{passphraseText};
   if (!ServerCredentials(title)) return;
   std::vector<FormField> path{{"Path to keystore file:", "", false}};
   for (;;) {
@@ -208,8 +289,39 @@ void Aai::Keystore(const std::string& title, bool isExport) {
     if (AbsolutePaths(path[0].value, false) && path[0].value.find(',') == std::string::npos) break;
     Message(title, {"Please enter an absolute file path."});
   }
-  Message(title, {kDmsNotImplemented,
-                  isExport ? "No keystore was exported." : "Nothing was imported: the keystore is unchanged."});
+  const std::string& file = path[0].value;
+  if (isExport) {
+    auto data = DmsExportKeystore(a_, passphraseText);
+    if (!data.ok()) {
+      Message(title, {"Internal Error:", DmsTransferReason(data.status())});
+      return;
+    }
+    const std::string failed = "Failed to put file " + file + " on remote server.";
+    auto transfer = Connect(title, failed);
+    if (!transfer) return;
+    if (auto put = transfer->Put(file, *data); !put.ok()) {
+      Message(title, {failed, DmsTransferReason(put)});
+      return;
+    }
+    Message(title, {"The keystore was exported to " + server_.host + ":" + file + "."});
+    return;
+  }
+  const std::string failed = "Failed to get file " + file + " from remote server.";
+  auto transfer = Connect(title, failed);
+  if (!transfer) return;
+  auto data = transfer->Get(file);
+  if (!data.ok()) {
+    Message(title, {failed, DmsTransferReason(data.status())});
+    return;
+  }
+  if (auto s = DmsImportKeystore(a_, *data, passphraseText); !s.ok()) {
+    // ASSUMED wording: the seed has no message for a wrong passphrase or a damaged keystore.
+    Message(title, {s.code() == Status::Code::kInvalidInput ? "The passphrase does not open this keystore."
+                                                            : "Cannot read the keystore file.",
+                    "Nothing was imported: the keystore is unchanged."});
+    return;
+  }
+  Message(title, {"The keystore was imported from " + server_.host + ":" + file + "."});
 }
 
 void Aai::View(bool chain) {

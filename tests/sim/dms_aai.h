@@ -10,10 +10,6 @@ namespace pkiform::sim {
 
 class DmsAppliance;
 
-// The message every form that would move a file over (S)FTP ends with until the transfer
-// is simulated (issue 11, part 2): never a fake success.
-inline constexpr char kDmsNotImplemented[] = "Not implemented in pkiform-sim yet: (S)FTP transfer.";
-
 // `execCommand` is SSH_ORIGINAL_COMMAND: an exec request is refused (the AAI is
 // interactive only, ASSUMED). Otherwise the AAI on stdin/stdout. Returns the exit code.
 int RunDmsSession(const std::filesystem::path& dir, const std::string& execCommand);

@@ -1,6 +1,7 @@
 // The simulated DMS AAI over a pipe: init's factory state, the screens as the contract
 // draws them, navigation of every menu, the views, GENERATE_NEW_CERT (D6, D8, D15),
-// GENERATE_CSR, and the (S)FTP forms that end with "not implemented" until part 2.
+// GENERATE_CSR, and the (S)FTP forms (their transfers, against a server that refuses; the real
+// ones are in dms_transfer_test.cc).
 #include <catch2/catch.hpp>
 
 #include "tests/sim/dms_test_support.h"
@@ -8,7 +9,9 @@
 namespace pkiform::simtest {
 namespace {
 
-const std::string kNotImplemented = "Not implemented in pkiform-sim yet: (S)FTP transfer.";
+// A staging server that refuses at once (nothing listens on port 1): the transfers of these
+// pipe tests fail fast; dms_transfer_test.cc has the real ones.
+std::string Refusing(const std::string& address) { return address + ":1"; }
 
 // The subject fields of a GENERATE_NEW_CERT or GENERATE_CSR form and its months.
 std::vector<std::string> Subject(const std::string& months, const std::string& department = "Video") {
@@ -166,13 +169,13 @@ TEST_CASE("dms AAI subject fields refuse the seed's forbidden characters and a b
   CHECK(box.Identity() == before);
 }
 
-TEST_CASE("dms AAI GENERATE_CSR writes the newest CSR, asks for the (S)FTP server, and says the delivery is not "
-          "implemented",
+TEST_CASE("dms AAI GENERATE_CSR writes the newest CSR, asks for the (S)FTP server, and says when the delivery "
+          "failed",
           "[sim][dms]") {
   testing::TempDir tmp;
   DmsBox box(tmp.path() / "sns1", {"sns1.example.com", "127.0.103.7"});
   auto before = box.Identity();
-  auto run = box.Aai(ToCertificateManagement(0) + kEnter + Fill(Subject("")) + Fill({"staging.example.com", "pki"}) +
+  auto run = box.Aai(ToCertificateManagement(0) + kEnter + Fill(Subject("")) + Fill({Refusing("127.0.103.7"), "pki"}) +
                      "s3cret-pw" + kEnter + kEnter);
   INFO(run.out);
   auto csr = pki::Csr::FromPem(DmsBox::ReadFile(box.dir / "keystore" / "csr.pem"));
@@ -189,13 +192,12 @@ TEST_CASE("dms AAI GENERATE_CSR writes the newest CSR, asks for the (S)FTP serve
   CHECK(Has(Text(creds.back()), "Please enter password for (S)FTP server\n\n> PASSWORD: *********\n"));
   CHECK_FALSE(Has(run.out, "s3cret-pw"));
   auto last = FramesTitled(run.out, "GENERATE_CSR").back();
-  CHECK(Text(last) == "GENERATE_CSR\n\n" + kNotImplemented +
-                          "\nThe CSR was generated and is kept on the appliance;\nit was NOT delivered to "
-                          "staging.example.com.\n\n[OK]\n");
+  CHECK(last[2] == "Failed to put file sns1.example.com.csr on remote server.");
+  CHECK(Has(last[3], "127.0.103.7:1"));
   CHECK(box.Identity() == before);  // a CSR does not change the identity
 }
 
-TEST_CASE("dms AAI IMPORT_CERTIFICATE: the overwrite question, the (S)FTP and path forms, not implemented",
+TEST_CASE("dms AAI IMPORT_CERTIFICATE: the overwrite question, the (S)FTP and path forms, an unreachable server",
           "[sim][dms]") {
   testing::TempDir tmp;
   DmsBox box(tmp.path() / "sns1", {"sns1.example.com", "127.0.103.8"});
@@ -211,7 +213,7 @@ TEST_CASE("dms AAI IMPORT_CERTIFICATE: the overwrite question, the (S)FTP and pa
     CHECK(FramesTitled(run.out, "MANAGE_SIGNED_CERTS").size() == 3);
   }
   SECTION("Yes, the forms, bad then good paths") {
-    auto run = box.Aai(toImport + kEnter + Fill({"192.0.2.10", "pki"}) + "pw" + kEnter +
+    auto run = box.Aai(toImport + kEnter + Fill({Refusing("127.0.103.8"), "pki"}) + "pw" + kEnter +
                        Fill({"cert.pem", ""}) + kEnter + kUp + Times(8, "\x7f") +
                        Fill({"/pki/sns1.pem", "/pki/issuing.pem,/pki/root.pem"}) + kEnter);
     INFO(run.out);
@@ -223,13 +225,12 @@ TEST_CASE("dms AAI IMPORT_CERTIFICATE: the overwrite question, the (S)FTP and pa
                               f[4].ends_with("Path to PEM file: /pki/sns1.pem") &&
                               f[5].ends_with("Path to CAchain file(s): /pki/issuing.pem,/pki/root.pem"));
     CHECK(sawPaths);
-    CHECK(Text(forms.back()) == "IMPORT_CERTIFICATE\n\n" + kNotImplemented +
-                                    "\nNothing was imported: the identity certificate is unchanged.\n\n[OK]\n");
+    CHECK(forms.back()[2] == "Failed to get file /pki/sns1.pem from remote server.");
     CHECK(box.Identity() == before);
   }
 }
 
-TEST_CASE("dms AAI EXPORT_KEYSTORE and IMPORT_KEYSTORE: passphrase hidden, forms, not implemented",
+TEST_CASE("dms AAI EXPORT_KEYSTORE and IMPORT_KEYSTORE: passphrase hidden, forms, an unreachable server",
           "[sim][dms][rule:D14]") {
   testing::TempDir tmp;
   DmsBox box(tmp.path() / "sns1", {"sns1.example.com", "127.0.103.9"});
@@ -238,7 +239,7 @@ TEST_CASE("dms AAI EXPORT_KEYSTORE and IMPORT_KEYSTORE: passphrase hidden, forms
     const std::string title = item == 4 ? "EXPORT_KEYSTORE" : "IMPORT_KEYSTORE";
     // An empty passphrase is refused first.
     auto run = box.Aai(ToCertificateManagement(item) + kEnter + kEnter + "keystore-pass" + kEnter +
-                       Fill({"staging.example.com", "pki"}) + "pw" + kEnter + Fill({"/backup/KEYSTORE.DAT"}) +
+                       Fill({Refusing("127.0.103.9"), "pki"}) + "pw" + kEnter + Fill({"/backup/KEYSTORE.DAT"}) +
                        kEnter);
     INFO(run.out);
     CHECK(Has(run.out, "Please enter a passphrase."));
@@ -247,8 +248,8 @@ TEST_CASE("dms AAI EXPORT_KEYSTORE and IMPORT_KEYSTORE: passphrase hidden, forms
     auto frames = FramesTitled(run.out, title);
     REQUIRE(!frames.empty());
     CHECK(frames[0][2] == "Please enter the passphrase from which your private key was derived");
-    CHECK(Has(Text(frames.back()), kNotImplemented));
-    CHECK(Has(Text(frames.back()), item == 4 ? "No keystore was exported." : "the keystore is unchanged."));
+    CHECK(frames.back()[2] == (item == 4 ? "Failed to put file /backup/KEYSTORE.DAT on remote server."
+                                         : "Failed to get file /backup/KEYSTORE.DAT from remote server."));
   }
   CHECK(box.Identity() == before);
 }

@@ -35,12 +35,17 @@ pki::TimePoint AddMonths(pki::TimePoint from, int months) {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::from_time_t(timegm(&tm)));
 }
 
-Status WriteIdentity(const fs::path& keystore, const pki::Certificate& cert, const pki::PrivateKey& key) {
+// The chain first, the key last: a reader that takes identity.pem then identity.key (the TLS
+// daemon) sees a new pair at most one file apart, as before.
+Status WriteIdentity(const fs::path& keystore, const pki::Certificate& cert, const pki::PrivateKey& key,
+                     const std::vector<pki::Certificate>& chain = {}) {
   auto keyPem = key.ToPem();
   if (!keyPem.ok()) return keyPem.status();
+  std::string chainPem;
+  for (const auto& c : chain) chainPem += c.ToPem();
+  if (auto s = WriteTextAtomic(keystore / "chain.pem", chainPem); !s.ok()) return s;
   if (auto s = WriteTextAtomic(keystore / "identity.key", keyPem->str(), fs::perms(0600)); !s.ok()) return s;
-  if (auto s = WriteTextAtomic(keystore / "identity.pem", cert.ToPem()); !s.ok()) return s;
-  return WriteTextAtomic(keystore / "chain.pem", "");
+  return WriteTextAtomic(keystore / "identity.pem", cert.ToPem());
 }
 
 Status SelfSigned(const fs::path& keystore, const pki::DistinguishedName& subject, int months) {
@@ -131,6 +136,32 @@ Result<std::string> DmsAppliance::GenerateCsr(const DmsSubjectFields& fields) co
   if (auto s = WriteTextAtomic(KeystoreDir() / "csr.key", keyPem->str(), fs::perms(0600)); !s.ok()) return s;
   if (auto s = WriteTextAtomic(KeystoreDir() / "csr.pem", csr->ToPem()); !s.ok()) return s;
   return csr->ToPem();
+}
+
+std::string DmsAppliance::NewestCsrKeyDigest() const {
+  auto pem = ReadText(KeystoreDir() / "csr.pem");
+  if (!pem) return "";
+  auto csr = pki::Csr::FromPem(*pem);
+  return csr.ok() ? csr->PublicKeyDigest() : "";
+}
+
+Status DmsAppliance::ImportIdentity(const pki::Certificate& identity, const std::vector<pki::Certificate>& chain) const {
+  FileLock lock(dir_ / "lock");
+  auto keyPem = ReadText(KeystoreDir() / "csr.key");
+  if (!keyPem) return Status::NotFound("the newest CSR's key is missing");
+  auto key = pki::PrivateKey::FromPem(*keyPem, nullptr);
+  if (!key.ok()) return key.status();
+  if (key->PublicKeyDigest() != identity.PublicKeyDigest())
+    return Status::InvalidInput("the certificate does not match the newest CSR's key");
+  return WriteIdentity(KeystoreDir(), identity, *key, chain);
+}
+
+Status DmsAppliance::RestoreIdentity(const pki::Certificate& identity, const pki::PrivateKey& key,
+                                     const std::vector<pki::Certificate>& chain) const {
+  if (key.PublicKeyDigest() != identity.PublicKeyDigest())
+    return Status::InvalidInput("the keystore's key does not match its certificate");
+  FileLock lock(dir_ / "lock");
+  return WriteIdentity(KeystoreDir(), identity, key, chain);
 }
 
 std::optional<std::string> DmsFieldProblem(const DmsSubjectFields& f) {

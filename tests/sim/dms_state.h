@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "reconciler/pki/certificate.h"
+#include "reconciler/pki/key.h"
 #include "reconciler/util/result.h"
 
 namespace pkiform::sim {
@@ -61,6 +62,14 @@ class DmsAppliance {
   Status GenerateSelfSigned(const DmsSubjectFields& fields, int months) const;
   // GENERATE_CSR: a new RSA 2048 key and its CSR (CN = FQDN), written as the newest CSR.
   Result<std::string> GenerateCsr(const DmsSubjectFields& fields) const;
+  // PublicKeyDigest of the newest CSR; empty when none was generated (D10).
+  std::string NewestCsrKeyDigest() const;
+  // IMPORT_CERTIFICATE, once the checks passed (dms_import.h): `identity` with the newest CSR's
+  // key, and its CA chain (issuer first), replace the identity and the chain.
+  Status ImportIdentity(const pki::Certificate& identity, const std::vector<pki::Certificate>& chain) const;
+  // IMPORT_KEYSTORE: the identity, its key and chain as read from KEYSTORE.DAT replace the current ones.
+  Status RestoreIdentity(const pki::Certificate& identity, const pki::PrivateKey& key,
+                         const std::vector<pki::Certificate>& chain) const;
 
  private:
   DmsAppliance(fs::path dir, DmsConfig config) : dir_(std::move(dir)), config_(std::move(config)) {}

@@ -100,8 +100,8 @@ std::string ClusterOf(const FleetHost& host) { return host.cluster.empty() ? hos
 
 // The options of one host that only make sense on its platform.
 Status CheckPlatform(const FleetHost& host) {
-  if (!IsOneOf(host.platform, {"openssh", "ucm", "vcs"})) {
-    return Status::InvalidInput("platform '" + host.platform + "' is not openssh, ucm or vcs");
+  if (!IsOneOf(host.platform, {"openssh", "ucm", "vcs", "dms"})) {
+    return Status::InvalidInput("platform '" + host.platform + "' is not openssh, ucm, vcs or dms");
   }
   if (!IsClusterName(ClusterOf(host))) {
     return Status::InvalidInput("cluster name '" + host.cluster + "' is not 1 to 64 of [A-Za-z0-9_-]");
@@ -110,6 +110,7 @@ Status CheckPlatform(const FleetHost& host) {
   if (host.nginx) {
     return Status::InvalidInput("a " + host.platform + " appliance runs no nginx (its TLS comes from pkiform-sim tls)");
   }
+  if (host.platform == "dms") return Status::Ok();
   if (host.platform == "vcs") {
     // pkiform-sim init checks the release's form and says so; this only keeps ucm's out.
     if (!host.Release().starts_with("X8.")) {
@@ -522,11 +523,16 @@ Status FleetHarness::Init() {
     }
     for (const auto& host : options_.hosts) {
       if (host.platform == "openssh") continue;
-      s = host.platform == "vcs" ? InitVcs(host, sim, apw->pw_uid, apw->pw_gid)
-                                 : InitAppliance(host, sim, apw->pw_uid, apw->pw_gid);
+      s = host.platform == "vcs"   ? InitVcs(host, sim, apw->pw_uid, apw->pw_gid)
+          : host.platform == "dms" ? InitDms(host, sim, apw->pw_uid, apw->pw_gid)
+                                   : InitAppliance(host, sim, apw->pw_uid, apw->pw_gid);
       if (!s.ok()) return s.WithContext(host.fqdn + " (" + host.address + ")");
     }
     passwordUsers.insert(passwordUsers.begin(), options_.applianceUser);
+  }
+  if (hasDms()) {
+    s = InitStaging(&passwordUsers);
+    if (!s.ok()) return s.WithContext("the dms staging server");
   }
 
   SshdOptions sshd;
@@ -558,7 +564,7 @@ Status FleetHarness::Init() {
 
 bool FleetHarness::hasAppliances() const {
   for (const auto& host : options_.hosts) {
-    if (host.platform == "ucm" || host.platform == "vcs") return true;
+    if (host.platform == "ucm" || host.platform == "vcs" || host.platform == "dms") return true;
   }
   return false;
 }
@@ -568,6 +574,53 @@ bool FleetHarness::hasVcs() const {
     if (host.platform == "vcs") return true;
   }
   return false;
+}
+
+bool FleetHarness::hasDms() const {
+  for (const auto& host : options_.hosts) {
+    if (host.platform == "dms") return true;
+  }
+  return false;
+}
+
+Status FleetHarness::InitDms(const FleetHost& host, const std::string& sim, uid_t uid, gid_t gid) {
+  const std::string dir = dir_ + "/hosts/" + host.address;
+  Status s = MakeDir(dir, 0755, uid, gid);
+  if (!s.ok()) return s;
+  s = RunInit({sim, "init", "--platform", "dms", "--dir", dir, "--fqdn", host.fqdn, "--address", host.address,
+               "--https-port", std::to_string(options_.httpsPort)},
+              dir);
+  // The AAI (pkiform-sim shell) runs as the login user and keeps its state, and the
+  // staging servers' host keys (known_hosts), here.
+  if (s.ok()) s = ChownTree(dir, uid, gid);
+  return s;
+}
+
+// The staging login of the dms appliances: a password user whose SFTP sessions on the
+// openssh hosts write FLEET/hosts/ADDRESS/staging (kStagingDir in the host's namespace).
+Status FleetHarness::InitStaging(std::vector<std::string>* passwordUsers) {
+  const std::string& user = options_.stagingUser;
+  if (user.empty() || user == "root" || user == options_.applianceUser || user == options_.user ||
+      user == options_.applianceRootUser) {
+    return Status::InvalidInput("FleetOptions::stagingUser '" + user + "' must be a login of its own");
+  }
+  bool anyOpenssh = false;
+  for (const auto& host : options_.hosts) anyOpenssh = anyOpenssh || host.platform == "openssh";
+  if (!anyOpenssh) return Status::InvalidInput("a fleet with dms hosts needs an openssh host as staging server");
+  auto password = EnsurePasswordUser(user);
+  if (!password.ok()) return password.status();
+  struct passwd* spw = getpwnam(user.c_str());
+  if (spw == nullptr) return Status::Failed("user " + user + " vanished");
+  stagingPasswordPath_ = dir_ + "/ssh/staging-password";
+  Status s = WriteFileAtomically(stagingPasswordPath_, *password + "\n", 0600);
+  if (!s.ok()) return s;
+  for (const auto& host : options_.hosts) {
+    if (host.platform != "openssh") continue;
+    s = MakeDir(dir_ + "/hosts/" + host.address + "/staging", 0755, spw->pw_uid, spw->pw_gid);
+    if (!s.ok()) return s.WithContext(host.fqdn);
+  }
+  passwordUsers->push_back(user);
+  return Status::Ok();
 }
 
 std::string FleetHost::Release() const {

@@ -49,6 +49,15 @@
 // TLS daemon serves the vcs peers too (HTTPS, SIP TLS, MRA). SFTP is refused
 // on every appliance.
 //
+// dms hosts (FleetHost::platform "dms") are Cisco DMS Show and Share appliances
+// (docs/platforms/dms.md, "Simulator"): `pkiform-sim init --platform dms` with the
+// fleet's HTTPS port; applianceUser() gets the AAI on an interactive PTY shell (no
+// exec, no SFTP). Their staging server is any openssh host of the fleet (a fleet
+// with dms hosts needs one): stagingUser() logs in there with a password only
+// (FLEET/ssh/staging-password, 0600) and gets SFTP in the host's namespace; the
+// staged files go to kStagingDir (FLEET/hosts/ADDRESS/staging, owned by that user),
+// CSRs the appliance delivers to the user's home directory.
+//
 // known_hosts names every host by "[address]:port" and "[fqdn]:port", so that
 // a client can connect to the address and verify the key under the FQDN
 // (SshTarget::hostKeyAlias).
@@ -83,7 +92,7 @@ struct FleetHost {
   std::string fqdn;     // e.g. "web1.fleet.test"; unique in the fleet
   std::string address;  // 127.0.X.Y, unique in the fleet
   bool nginx = false;   // run nginx with a bootstrap certificate on address:nginxPort (openssh only)
-  std::string platform = "openssh";  // or "ucm", "vcs": a pkiform-sim appliance
+  std::string platform = "openssh";  // or "ucm", "vcs", "dms": a pkiform-sim appliance
   // Empty: the platform's default, Release().
   //   ucm: 14, 14SU1 (default), 14SU2, 14SU3; vcs: X8.<n>[.<n>], default X8.1.1.
   std::string release;
@@ -120,6 +129,8 @@ struct FleetOptions {
   std::string applianceUser = "pkiform-admin";  // logs in with keyboard-interactive or password only
   // vcs: the peers' root login (exec only), a password user like applianceUser; never "root".
   std::string applianceRootUser = "pkiform-vcsroot";
+  // dms: the staging login on every openssh host (a password user, SFTP); never "root".
+  std::string stagingUser = "pkiform-staging";
   // false: the appliances offer keyboard-interactive only (some refuse the password method).
   bool appliancePasswordMethod = true;
   std::string simPath;  // empty: pkiform-sim as built by CMake (PKIFORM_SIM_PATH)
@@ -142,6 +153,8 @@ class FleetHarness {
   // Where each host's directory is mounted, as its commands and nginx see it.
   static constexpr const char* kHostRoot = "/srv/pkiform-host";
   // Reloads a host's nginx (run it over SSH on that host).
+  // Where a dms appliance's files are staged on an openssh host (its directory's staging/).
+  static constexpr const char* kStagingDir = "/srv/pkiform-host/staging";
   static constexpr const char* kNginxReloadCommand = "nginx -c /srv/pkiform-host/nginx/nginx.conf -s reload";
 
   static Result<std::unique_ptr<FleetHarness>> Start(const FleetOptions& options);
@@ -165,6 +178,10 @@ class FleetHarness {
   const std::string& rootUser() const { return options_.applianceRootUser; }
   const std::string& rootPasswordPath() const { return rootPasswordPath_; }
   bool hasVcs() const;
+  bool hasDms() const;
+  // dms: the staging login and FLEET/ssh/staging-password (0600); the path is empty without dms hosts.
+  const std::string& stagingUser() const { return options_.stagingUser; }
+  const std::string& stagingPasswordPath() const { return stagingPasswordPath_; }
   int httpsPort() const { return options_.httpsPort; }
   int sipTlsPort() const { return options_.sipTlsPort; }
   int mraPort() const { return options_.mraPort; }
@@ -210,6 +227,8 @@ class FleetHarness {
   void StopNginx(const FleetHost& host);
   Status InitAppliance(const FleetHost& host, const std::string& sim, uid_t uid, gid_t gid);
   Status InitVcs(const FleetHost& host, const std::string& sim, uid_t uid, gid_t gid);
+  Status InitDms(const FleetHost& host, const std::string& sim, uid_t uid, gid_t gid);
+  Status InitStaging(std::vector<std::string>* passwordUsers);
   Status RunInit(const std::vector<std::string>& init, const std::string& dir);
   Status StartSimTls(const std::string& sim);
   const FleetHost* Find(const std::string& fqdn) const;
@@ -219,7 +238,7 @@ class FleetHarness {
   int nginxPort_ = 0;
   std::unique_ptr<SshdHarness> sshd_;
   std::vector<const FleetHost*> nginxStarted_;  // in options_.hosts
-  std::string appliancePasswordPath_, rootPasswordPath_;
+  std::string appliancePasswordPath_, rootPasswordPath_, stagingPasswordPath_;
   std::unique_ptr<ChildProcess> simTls_;
 };
 

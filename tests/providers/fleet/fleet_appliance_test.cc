@@ -215,7 +215,7 @@ TEST_CASE("the fleet harness refuses bad appliance options clearly", "[fleet][uc
   CHECK(refusal(host).find("runs no nginx") != std::string::npos);
   host = Appliance("pub.ucm.test", "127.0.92.41");
   host.platform = "cucm";
-  CHECK(refusal(host).find("platform 'cucm' is not openssh, ucm or vcs") != std::string::npos);
+  CHECK(refusal(host).find("platform 'cucm' is not openssh, ucm, vcs or dms") != std::string::npos);
   options.hosts = {Appliance("pub.ucm.test", "127.0.92.41"), Appliance("pub2.ucm.test", "127.0.92.42")};
   auto twoPublishers = FleetHarness::Start(options);
   REQUIRE_FALSE(twoPublishers.ok());
