@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "providers/platform_data.h"
 #include "providers/ucm/cli_text.h"
 #include "reconciler/pki/certificate.h"
 #include "reconciler/util/excerpt.h"
@@ -46,7 +47,7 @@ UcmProvider::UcmProvider(ssh::SshSession& session, const Cluster& cluster, const
 UcmProvider::~UcmProvider() = default;
 
 std::string UcmProvider::Where(const std::string& subject, const std::string& step) const {
-  return subject + " on " + peer_.fqdn + ": " + step;
+  return StepWhere(subject, peer_.fqdn, step);
 }
 
 Status UcmProvider::Fail(const std::string& subject, const std::string& step, const Status& cause) const {
@@ -54,18 +55,8 @@ Status UcmProvider::Fail(const std::string& subject, const std::string& step, co
 }
 
 Status UcmProvider::Ready(const std::string& subject, const std::string& step) {
-  if (!dialect_) {
-    const auto& d = BuiltinDialect();
-    if (!d.ok()) return Fail(subject, step, d.status());
-    dialect_ = &*d;
-  }
-  if (!catalogue_) {
-    const auto& c = catalogue::BuiltinCatalogue();
-    if (!c.ok()) return Fail(subject, step, c.status());
-    catalogue_ = c->Find("ucm");
-    if (!catalogue_) return Status::NotFound(Where(subject, step) + ": no ucm platform catalogue");
-  }
-  return Status::Ok();
+  Status loaded = LoadPlatformData(BuiltinDialect(), "ucm", dialect_, catalogue_);
+  return loaded.ok() ? loaded : Fail(subject, step, loaded);
 }
 
 Result<CliSession*> UcmProvider::Cli(const std::string& subject, const std::string& step) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "providers/platform_data.h"
 #include "providers/vcs/vcs_settings.h"
 #include "reconciler/pki/certificate.h"
 #include "reconciler/util/excerpt.h"
@@ -27,7 +28,7 @@ int VcsProvider::commands_sent() const {
 }
 
 std::string VcsProvider::Where(const std::string& subject, const std::string& step) const {
-  return subject + " on " + peer_.fqdn + ": " + step;
+  return StepWhere(subject, peer_.fqdn, step);
 }
 
 Status VcsProvider::Fail(const std::string& subject, const std::string& step, const Status& cause) const {
@@ -35,18 +36,8 @@ Status VcsProvider::Fail(const std::string& subject, const std::string& step, co
 }
 
 Status VcsProvider::Ready(const std::string& subject, const std::string& step) {
-  if (!dialect_) {
-    const auto& d = BuiltinDialect();
-    if (!d.ok()) return Fail(subject, step, d.status());
-    dialect_ = &*d;
-  }
-  if (!catalogue_) {
-    const auto& c = catalogue::BuiltinCatalogue();
-    if (!c.ok()) return Fail(subject, step, c.status());
-    catalogue_ = c->Find("vcs");
-    if (!catalogue_) return Status::NotFound(Where(subject, step) + ": no vcs platform catalogue");
-  }
-  return Status::Ok();
+  Status loaded = LoadPlatformData(BuiltinDialect(), "vcs", dialect_, catalogue_);
+  return loaded.ok() ? loaded : Fail(subject, step, loaded);
 }
 
 Result<AdminSession*> VcsProvider::Admin(const std::string& subject, const std::string& step) {

@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "reconciler/pki/certificate.h"
+#include "tests/sim/http_answer.h"
 #include "reconciler/pki/handles.h"
 #include "reconciler/pki/key.h"
 #include "tests/sim/dms_state.h"
@@ -37,21 +38,6 @@ SslCtxPtr IdentityContext(const DmsAppliance& a) {
   return ctx;
 }
 
-// After the handshake: one short answer to whatever request comes (bounded read).
-void AnswerHttp(SSL* ssl) {
-  std::string request;
-  char buf[1024];
-  while (request.size() < 8192 && request.find("\r\n\r\n") == std::string::npos) {
-    int n = SSL_read(ssl, buf, sizeof buf);
-    if (n <= 0) return;
-    request.append(buf, static_cast<size_t>(n));
-  }
-  const std::string body = "Cisco Show and Share (pkiform-sim)\n";
-  const std::string answer = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " +
-                             std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
-  SSL_write(ssl, answer.data(), static_cast<int>(answer.size()));
-}
-
 }  // namespace
 
 std::optional<DmsEndpoint> DmsEndpointOf(const std::filesystem::path& dir) {
@@ -73,7 +59,7 @@ void ServeDmsConnection(std::filesystem::path dir, int fd) {
   }
   SslPtr ssl(SSL_new(ctx.get()));
   if (ssl && SSL_set_fd(ssl.get(), fd) == 1 && SSL_accept(ssl.get()) == 1) {
-    AnswerHttp(ssl.get());
+    AnswerHttpOnce(ssl.get(), "Cisco Show and Share (pkiform-sim)\n");
     SSL_shutdown(ssl.get());
   }
   ERR_clear_error();

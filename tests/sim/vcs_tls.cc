@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "reconciler/pki/certificate.h"
+#include "tests/sim/http_answer.h"
 #include "reconciler/pki/handles.h"
 #include "reconciler/pki/key.h"
 #include "tests/sim/vcs_state.h"
@@ -33,22 +34,6 @@ SslCtxPtr ActiveContext(const VcsAppliance& a) {
   if (SSL_CTX_use_certificate(ctx.get(), cert->get()) != 1 || SSL_CTX_use_PrivateKey(ctx.get(), key->get()) != 1)
     return nullptr;
   return ctx;
-}
-
-// After the HTTPS handshake: one short answer to whatever request comes (bounded read).
-void AnswerHttp(SSL* ssl) {
-  std::string request;
-  char buf[1024];
-  while (request.size() < 8192 && request.find("\r\n\r\n") == std::string::npos) {
-    int n = SSL_read(ssl, buf, sizeof buf);
-    if (n <= 0) return;
-    request.append(buf, static_cast<size_t>(n));
-  }
-  const std::string body = "TANDBERG VCS (pkiform-sim)\n";
-  const std::string answer =
-      "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
-      "\r\nConnection: close\r\n\r\n" + body;
-  SSL_write(ssl, answer.data(), static_cast<int>(answer.size()));
 }
 
 }  // namespace
@@ -81,7 +66,7 @@ void ServeVcsConnection(std::filesystem::path dir, VcsService service, int fd) {
   }
   SslPtr ssl(SSL_new(ctx.get()));
   if (ssl && SSL_set_fd(ssl.get(), fd) == 1 && SSL_accept(ssl.get()) == 1) {
-    if (service == VcsService::kHttps) AnswerHttp(ssl.get());
+    if (service == VcsService::kHttps) AnswerHttpOnce(ssl.get(), "TANDBERG VCS (pkiform-sim)\n");
     SSL_shutdown(ssl.get());
   }
   ERR_clear_error();
