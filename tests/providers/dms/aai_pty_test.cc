@@ -6,9 +6,10 @@
 #include <catch2/catch.hpp>
 
 #include "providers/dms/aai_session.h"
-#include "tests/sim/dms_test_support.h"
 
 #if PKIFORM_SIM_BUILT
+
+#include "tests/sim/dms_test_support.h"
 
 using namespace pkiform;
 using namespace pkiform::dms;
