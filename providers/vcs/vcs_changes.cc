@@ -29,14 +29,13 @@ std::string PlainFingerprint(const std::string& fingerprint) {
 }  // namespace
 
 Result<CommandResult> VcsProvider::StagedCommand(const std::string& subject, const std::string& step,
-                                                 const std::vector<std::pair<std::string, std::string>>& staged,
-                                                 const pki::SecretString* key, const XCommand& command,
-                                                 const std::map<std::string, std::string>& extra_values) {
+                                                 const std::string& placeholder, const std::string& bytes,
+                                                 const pki::SecretString* key, const XCommand& command) {
   auto root = Root(subject, step);
   if (!root.ok()) return root.status();
   RootShell& r = **root;
   if (Status s = r.MakeStagingDir(); !s.ok()) return Fail(subject, step, s);
-  std::map<std::string, std::string> values = extra_values;
+  std::map<std::string, std::string> values;
   std::vector<std::string> names;
   auto cleanup = [&](Status outcome) -> Status {
     // A staged key must not stay on the peer: removal is tried even after a refusal.
@@ -44,18 +43,16 @@ Result<CommandResult> VcsProvider::StagedCommand(const std::string& subject, con
     if (outcome.ok() && !removed.ok()) return Fail(subject, step, removed);
     return outcome;
   };
-  for (const auto& [placeholder, bytes] : staged) {
-    const std::string name = "pkiform-" + placeholder + ".pem";
-    auto path = r.Stage(name, bytes);
-    names.push_back(name);
-    if (!path.ok()) return cleanup(Fail(subject, step, path.status()));
-    values[placeholder] = *path;
-  }
+  const std::string name = "pkiform-" + placeholder + ".pem";
+  auto path = r.Stage(name, bytes);
+  names.push_back(name);
+  if (!path.ok()) return cleanup(Fail(subject, step, path.status()));
+  values[placeholder] = *path;
   if (key) {
-    auto path = r.StageKey("pkiform-keyFile.pem", *key);  // V8 (unencrypted), V15 (one final newline)
+    auto key_path = r.StageKey("pkiform-keyFile.pem", *key);  // V8 (unencrypted), V15 (one final newline)
     names.push_back("pkiform-keyFile.pem");
-    if (!path.ok()) return cleanup(Fail(subject, step, path.status()));
-    values["keyFile"] = *path;
+    if (!key_path.ok()) return cleanup(Fail(subject, step, key_path.status()));
+    values["keyFile"] = *key_path;
   }
   auto admin = Admin(subject, step);
   if (!admin.ok()) return cleanup(admin.status());
@@ -138,8 +135,8 @@ Result<IdentityBackup> VcsProvider::InstallIdentity(const IdentityInstall& insta
                             "key: each peer has its own)")
           .WithRule("V5");
   }
-  auto uploaded = StagedCommand(slot, step, {{"certificateFile", install.certificate_pem}}, install.private_key_pem,
-                                *command, {});
+  auto uploaded = StagedCommand(slot, step, "certificateFile", install.certificate_pem, install.private_key_pem,
+                                *command);
   files_.reset();  // the certificate, the CSR and the key changed
   if (!uploaded.ok()) return uploaded.status();
   IdentityBackup backup;
@@ -173,7 +170,7 @@ Status VcsProvider::AddTrust(const std::string& store, const std::string& certif
       ++it;
     }
   }
-  auto appended = StagedCommand(subject, step, {{"file", certificate_pem}}, nullptr, dialect_->commands.ca_append, {});
+  auto appended = StagedCommand(subject, step, "file", certificate_pem, nullptr, dialect_->commands.ca_append);
   if (!appended.ok()) {
     files_.reset();
     return appended.status();
@@ -216,7 +213,7 @@ Status VcsProvider::InstallCrl(const std::string& location, const std::string& c
     return Status::NotFound(Where(subject, step) + ": a VCS keeps one uploaded CRL, \"" +
                             (catalogue_->crl_file ? catalogue_->crl_file->location : std::string()) + "\"");
   // rule V11: the upload replaces the previous CRL, so the file holds every CRL wanted.
-  auto uploaded = StagedCommand(subject, step, {{"file", crl_pem}}, nullptr, dialect_->commands.crl_upload, {});
+  auto uploaded = StagedCommand(subject, step, "file", crl_pem, nullptr, dialect_->commands.crl_upload);
   if (!uploaded.ok()) {
     files_.reset();
     return uploaded.status().WithRule("V11");

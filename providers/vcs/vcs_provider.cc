@@ -161,7 +161,7 @@ Result<Actual> VcsProvider::Observe() {
   if (catalogue_->crl_file && !catalogue_->crl_file->location.empty())
     actual.crls.push_back({catalogue_->crl_file->location, f.crl});
 
-  auto settings = ObserveSettings(a, cluster_, *dialect_);
+  auto settings = ObserveSettings(a, cluster_);
   if (!settings.ok()) return Fail(subject, step, settings.status());
   actual.settings = std::move(settings).value();
   return actual;

@@ -81,12 +81,12 @@ class VcsProvider : public Provider {
   Result<CertFiles*> Files(const std::string& subject, const std::string& step, bool fresh = false);
   Status CheckSlot(const std::string& slot, const std::string& step);
   Status CheckStore(const std::string& store, const std::string& step);
-  // Stages `bytes` as `name`, runs `command` with its file placeholder, removes the file
-  // whatever the outcome (a staged file is never left behind on purpose).
+  // Stages `bytes` (and `key`, when given) as the files `command`'s placeholder `placeholder`
+  // (and {keyFile}) name, runs it, and removes the staged files whatever the outcome (a
+  // staged file, a key least of all, is never left behind on purpose).
   Result<CommandResult> StagedCommand(const std::string& subject, const std::string& step,
-                                      const std::vector<std::pair<std::string, std::string>>& staged,
-                                      const pki::SecretString* key, const XCommand& command,
-                                      const std::map<std::string, std::string>& extra_values);
+                                      const std::string& placeholder, const std::string& bytes,
+                                      const pki::SecretString* key, const XCommand& command);
   // After `xCommand Restart`: the admin shell ends (the restart began), then new root logins
   // are tried until one answers, within the restart's timeout.
   Status AwaitRestart(const pkiform::Restart& restart);

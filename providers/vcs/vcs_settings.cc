@@ -35,8 +35,7 @@ std::map<std::string, std::string> SettingsOf(const SipTlsRevocation& sip) {
           {"sipTls.fallback", sip.fallback_revoked ? kRevoked : kNotRevoked}};
 }
 
-Result<std::map<std::string, std::string>> ObserveSettings(AdminSession& admin, const Cluster& cluster,
-                                                           const Dialect&) {
+Result<std::map<std::string, std::string>> ObserveSettings(AdminSession& admin, const Cluster& cluster) {
   std::map<std::string, std::string> out;
   if (SetsCrl(cluster)) {
     auto crl = admin.ReadCrlAutomatic();

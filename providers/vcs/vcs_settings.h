@@ -22,8 +22,7 @@ std::map<std::string, std::string> SettingsOf(const SipTlsRevocation& sip);
 
 // Reads only what the manifest sets: the CRL leaves when revocation.crl has automatic
 // updates, distribution points or an update time; the SIP TLS leaves with revocation.sipTls.
-Result<std::map<std::string, std::string>> ObserveSettings(AdminSession& admin, const Cluster& cluster,
-                                                           const Dialect& d);
+Result<std::map<std::string, std::string>> ObserveSettings(AdminSession& admin, const Cluster& cluster);
 
 // One xConfiguration write.
 struct SettingWrite {
