@@ -38,6 +38,11 @@ struct SelfSignOnPeer {
   std::string slot;
   std::chrono::seconds validity{0};
   std::string serial_hex;  // pkiform picks it (random), so two renewals never share one
+  // The manifest's duration in whole months ("12mo"), for appliances that take months (D8).
+  std::optional<int> months;
+  // The subject and names asked for: what an appliance that makes its own key (catalogue
+  // selfSignedValidity.newKey) types into its form, there being no pending CSR.
+  pki::CsrRequest request;
 };
 
 struct IdentityInstall {
@@ -67,6 +72,9 @@ class Provider {
   // Makes a key and CSR on the peer; returns the CSR (PEM).
   virtual Result<std::string> GenerateCsr(const CsrOnPeer& request) = 0;
   // Self-signs the pending CSR on the peer; returns the certificate (PEM). Nothing is installed yet.
+  // On platforms whose self-signing makes its own key and installs at once (catalogue
+  // selfSignedValidity.newKey: dms), no CSR comes first, the certificate is installed when this
+  // returns, and the InstallIdentity that follows only hands back the backup made before it.
   virtual Result<std::string> SelfSignPending(const SelfSignOnPeer& request) = 0;
   virtual Result<IdentityBackup> InstallIdentity(const IdentityInstall& install) = 0;
   virtual Status RestoreIdentity(const IdentityBackup& backup) = 0;

@@ -179,11 +179,7 @@ Result<Actual> DmsProvider::Observe() {
 Result<std::string> DmsProvider::GenerateCsr(const CsrOnPeer& request) {
   const std::string step = "generate a CSR";
   if (Status s = CheckSlot(request.slot, step); !s.ok()) return s;
-  // The form has no CN: the appliance puts its FQDN there (docs, "Forms and prompts").
-  if (!request.request.subject.commonName.empty() && request.request.subject.commonName != peer_.fqdn)
-    return Status::InvalidInput(Where(request.slot, step) + ": the subject's CN " +
-                                Excerpt(request.request.subject.commonName) +
-                                " is not the appliance's FQDN, which is the only CN it puts in a CSR [rule:D10]");
+  if (Status s = CheckCommonName(request.slot, step, request.request.subject); !s.ok()) return s;
   auto login = Login(request.slot, step);
   if (!login.ok()) return login.status();
   auto sftp = Staging(request.slot, step);
@@ -210,11 +206,43 @@ Result<std::string> DmsProvider::GenerateCsr(const CsrOnPeer& request) {
   return csr->ToPem();
 }
 
+Status DmsProvider::CheckCommonName(const std::string& slot, const std::string& step,
+                                    const pki::DistinguishedName& subject) const {
+  // The forms have no CN: the appliance puts its FQDN there (docs, "Forms and prompts").
+  if (!subject.commonName.empty() && subject.commonName != peer_.fqdn)
+    return Status::InvalidInput(Where(slot, step) + ": the subject's CN " + Excerpt(subject.commonName) +
+                                " is not the appliance's FQDN, which is the only CN it puts in a certificate "
+                                "[rule:D10]");
+  return Status::Ok();
+}
+
 Result<std::string> DmsProvider::SelfSignPending(const SelfSignOnPeer& request) {
-  return Status::Unsupported(
-      Where(request.slot, "self-sign") +
-      ": a self-signed DMS identity (GENERATE_NEW_CERT, months 1-999, D8) is not supported by pkiform yet: the "
-      "appliance makes its own key and installs at once; use a CA or an external issuer");
+  const std::string step = "make a self-signed identity";
+  if (Status s = CheckSlot(request.slot, step); !s.ok()) return s;
+  if (Status s = CheckCommonName(request.slot, step, request.request.subject); !s.ok()) return s;
+  // Rule D8: "Months Before Expiration", whole months from the catalogue's range.
+  const auto& limits = catalogue_->limits;
+  if (!request.months || *request.months < limits.self_signed_validity_min ||
+      *request.months > limits.self_signed_validity_max)
+    return Status::InvalidInput(Where(request.slot, step) + ": a self-signed DMS identity lasts whole months, " +
+                                std::to_string(limits.self_signed_validity_min) + " to " +
+                                std::to_string(limits.self_signed_validity_max) + ": set duration in months, e.g. 12mo [rule:D8]");
+  // GENERATE_NEW_CERT replaces the identity at once, as an import does: back up first (D9).
+  auto backup = Backup(request.slot, step);
+  if (!backup.ok()) return backup.status();
+  auto aai = OpenAai(request.slot, step);
+  Status made = aai.ok() ? (*aai)->procedures().GenerateSelfSigned(request.request.subject, *request.months)
+                         : aai.status();
+  if (!made.ok()) return Fail(request.slot, step, AndCleanUp(made, DiscardBackup(*backup)));
+  // The appliance installed it; what it shows is what the executor checks and verifies. From
+  // here on the identity has changed: the backup goes with it to InstallIdentity.
+  auto pems = ViewChain(request.slot, step);
+  if (!pems.ok()) return pems.status();
+  if (pems->empty()) return Status::Failed(Where(request.slot, step) + ": VIEW_CERT_CHAIN shows no identity");
+  auto cert = pki::Certificate::FromPem(pems->front());
+  if (!cert.ok()) return Fail(request.slot, step, cert.status().WithContext("VIEW_CERT_CHAIN's identity"));
+  self_signed_ = SelfSigned{cert->ToPem(), std::move(backup).value()};
+  return self_signed_->pem;
 }
 
 Result<IdentityBackup> DmsProvider::Backup(const std::string& slot, const std::string& step) {
@@ -249,6 +277,12 @@ Result<IdentityBackup> DmsProvider::Backup(const std::string& slot, const std::s
 Result<IdentityBackup> DmsProvider::InstallIdentity(const IdentityInstall& install) {
   const std::string step = "install the identity";
   if (Status s = CheckSlot(install.slot, step); !s.ok()) return s;
+  // After GENERATE_NEW_CERT the appliance already holds this certificate (SelfSignPending).
+  if (self_signed_ && install.certificate_pem == self_signed_->pem && install.use_pending_key) {
+    IdentityBackup backup = std::move(self_signed_->backup);
+    self_signed_.reset();
+    return backup;
+  }
   if (install.private_key_pem)
     return Status::Unsupported(Where(install.slot, step) +
                                ": a DMS takes no private key; it makes its own with the CSR (key.location: appliance)");

@@ -17,10 +17,12 @@
 //   RestoreIdentity  IMPORT_KEYSTORE of that backup (D14): the one Cisco platform
 //                    here with a real rollback                                         1
 //   DiscardBackup    the backup KEYSTORE.DAT removed from staging                      SFTP
+//   SelfSignPending  EXPORT_KEYSTORE first (D9, D14), GENERATE_NEW_CERT for the manifest's
+//                    whole months (D8), ending with the D15 warning; the appliance makes
+//                    its own key and installs at once (catalogue selfSignedValidity.newKey),
+//                    so the certificate is read back with VIEW_CERT_CHAIN and the
+//                    InstallIdentity that follows only hands over the backup          3
 // A DMS has no trust store, CRL, setting or restart of pkiform's to change: those refuse.
-// Not yet: a self-signed identity (GENERATE_NEW_CERT makes its own key and installs at once,
-// which the executor's generate-then-self-sign-then-install order does not fit):
-// SelfSignPending refuses, saying so.
 #pragma once
 
 #include <memory>
@@ -80,6 +82,7 @@ class DmsProvider : public Provider {
   // EXPORT_KEYSTORE into the peer's folder (D9, D14): the backup of what an import replaces.
   Result<IdentityBackup> Backup(const std::string& slot, const std::string& step);
   Result<std::vector<std::string>> ViewChain(const std::string& subject, const std::string& step);
+  Status CheckCommonName(const std::string& slot, const std::string& step, const pki::DistinguishedName& subject) const;
 
   ssh::SshSession& admin_login_;
   Cluster cluster_;
@@ -89,6 +92,13 @@ class DmsProvider : public Provider {
   std::unique_ptr<ssh::SshSession> staging_login_;
   std::optional<pki::SecretString> staging_password_;
   int sessions_opened_ = 0;
+  // The identity GENERATE_NEW_CERT installed and the backup made before it, until the
+  // executor's InstallIdentity takes the backup.
+  struct SelfSigned {
+    std::string pem;
+    IdentityBackup backup;
+  };
+  std::optional<SelfSigned> self_signed_;
 };
 
 }  // namespace pkiform::dms

@@ -77,6 +77,7 @@ PlatformLimits ReadLimits(strict::Map& top, const ParseContext& ctx) {
     l.self_signed_validity_unit = v.Choice("unit", {"months", "days"});
     l.self_signed_validity_min = v.Int("min", 0);
     l.self_signed_validity_max = v.Int("max", 0);
+    l.self_signed_new_key = v.Bool("newKey", false);
     if (l.self_signed_validity_min < 1 || l.self_signed_validity_max < l.self_signed_validity_min)
       ctx.errors.Add(m.Child("selfSignedValidity"), v.path(), "needs 1 <= min <= max");
     v.Finish();

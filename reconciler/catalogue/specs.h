@@ -243,6 +243,10 @@ struct PlatformLimits {
   std::string self_signed_validity_unit;
   int self_signed_validity_min = 0;
   int self_signed_validity_max = 0;
+  // The appliance's self-signed procedure makes its own new key and installs the certificate
+  // at once (dms GENERATE_NEW_CERT): no CSR comes first, and the certificate is taken as the
+  // appliance reports it (selfSignedValidity.newKey).
+  bool self_signed_new_key = false;
   // Subject (D3, D4, D6, D7, V2).
   Wildcards wildcards = Wildcards::kAllowed;
   bool require_cn = false;

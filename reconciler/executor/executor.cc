@@ -220,8 +220,9 @@ class PeerRun {
       if (s.ok()) Progress("request for " + slot->slot + " handed over to issuer " + issuer->name);
       return s;
     };
+    const catalogue::PlatformCatalogue* platform = hooks_.catalogue ? hooks_.catalogue->Find(cluster_.platform) : nullptr;
     const NewIdentityContext ctx{*provider_, *issuer, **signer, *slot, *order, c, observed_.FindSlot(slot->slot),
-                                 hand_over};
+                                 hand_over, platform && platform->limits.self_signed_new_key};
     auto made = MakeNewIdentity(ctx);
     if (!made.ok()) return made.status();
     if (!*made) return Status::Ok();  // a request went out; nothing to install until the CA answers

@@ -72,11 +72,28 @@ Result<std::optional<NewIdentity>> SelfSigned(const NewIdentityContext& ctx) {
     made.generated_key = std::move(key->pem);
     return std::optional<NewIdentity>(std::move(made));
   }
-  auto csr = CsrFromPeer(ctx);
-  if (!csr.ok()) return csr.status();
   auto serial = pki::RandomSerialHex();
   if (!serial.ok()) return serial.status();
-  auto pem = ctx.provider.SelfSignPending({ctx.slot.slot, ctx.order.policy.validity, *serial});
+  const SelfSignOnPeer request{ctx.slot.slot, ctx.order.policy.validity, *serial, ctx.slot.duration.whole_months,
+                               ctx.order.csr};
+  if (ctx.self_sign_new_key) {
+    // The peer makes a key of its own and installs at once (dms GENERATE_NEW_CERT): there is
+    // no CSR whose key to compare, so what it reports must at least be self-signed and say
+    // what was asked.
+    auto pem = ctx.provider.SelfSignPending(request);
+    if (!pem.ok()) return pem.status();
+    auto cert = pki::Certificate::FromPem(*pem);
+    if (!cert.ok()) return cert.status().WithContext("the certificate the peer made");
+    if (!cert->IsSelfSigned() || cert->Subject() != ctx.order.policy.subject)
+      return Status::Failed("the certificate the peer made is not the self-signed certificate asked for (" +
+                            cert->Subject().ToString() + ")");
+    NewIdentity made = Made(ctx.slot.slot, std::move(cert).value(), {});
+    made.install.use_pending_key = true;
+    return std::optional<NewIdentity>(std::move(made));
+  }
+  auto csr = CsrFromPeer(ctx);
+  if (!csr.ok()) return csr.status();
+  auto pem = ctx.provider.SelfSignPending(request);
   if (!pem.ok()) return pem.status();
   auto cert = pki::Certificate::FromPem(*pem);
   if (!cert.ok()) return cert.status().WithContext("the certificate signed on the peer");

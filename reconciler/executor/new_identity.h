@@ -4,7 +4,9 @@
 //   ca          generated  pkiform makes the key and the CSR; the CA signs it
 //               appliance  the peer makes the key and the CSR (GenerateCsr); the CA signs it
 //   selfSigned  generated  pkiform makes the key and signs with it
-//               appliance  the peer makes the key and the CSR, and signs it with that key (SelfSignPending)
+//               appliance  the peer makes the key and the CSR, and signs it with that key (SelfSignPending);
+//                          or, where its self-signing makes a key of its own (dms), it does
+//                          that alone, with no CSR first
 //   external    the certificate committed to the repository (the plan carries it), installed
 //               with the key on the peer that it answers; while it is awaited, the change only
 //               hands a request over (the CSR pending on the peer, or a new one made there)
@@ -38,6 +40,9 @@ struct NewIdentityContext {
   const ObservedSlot* observed;  // the slot as observed just before applying; null: nothing there
   // External issuers: writes the CSR to the requests folder and records it in the state.
   std::function<Status(const std::string& csr_pem)> hand_over;
+  // The platform's self-signing makes its own key and installs at once (catalogue
+  // selfSignedValidity.newKey: dms GENERATE_NEW_CERT): no CSR is made first.
+  bool self_sign_new_key = false;
 };
 
 struct NewIdentity {

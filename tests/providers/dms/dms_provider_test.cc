@@ -249,4 +249,44 @@ TEST_CASE("dms provider: an incomplete chain is refused before anything is stage
   CHECK(Must(provider->Observe()).Digest() == factory.Digest());
 }
 
+TEST_CASE("dms provider: a self-signed identity in whole months, made after a keystore backup",
+          "[dms][provider][rule:D8][rule:D9]") {
+  DmsFleet f("127.0.104.16", "127.0.104.17");
+  auto provider = f.Provider();
+  auto factory = Must(provider->Observe());
+  const std::string fqdn = f.peer().fqdn;
+  SelfSignOnPeer request{"identity", std::chrono::hours(24 * 30), "01", std::nullopt, Request(fqdn)};
+  // Rule D8: whole months, 1 to 999, or the appliance is not asked at all.
+  for (std::optional<int> months : {std::optional<int>(), std::optional<int>(0), std::optional<int>(1000)}) {
+    request.months = months;
+    auto refused = provider->SelfSignPending(request);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(Has(refused.status().message(), "[rule:D8]"));
+  }
+  CHECK_FALSE(fs::exists(f.StagingFolder() / "KEYSTORE.DAT"));
+  CHECK(Must(provider->Observe()).Digest() == factory.Digest());
+
+  request.months = 3;
+  auto pem = provider->SelfSignPending(request);
+  INFO(pem.status().ToString());
+  REQUIRE(pem.ok());
+  auto cert = Must(pki::Certificate::FromPem(*pem));
+  CHECK(cert.IsSelfSigned());
+  CHECK(cert.Subject() == Request(fqdn).subject);
+  const auto days = std::chrono::duration_cast<std::chrono::hours>(cert.NotAfter() - cert.NotBefore()).count() / 24;
+  CHECK(days >= 89);
+  CHECK(days <= 92);
+  // Rule D9: the identity GENERATE_NEW_CERT replaced is in the keystore exported before it.
+  CHECK(fs::file_size(f.StagingFolder() / "KEYSTORE.DAT") > 1000);
+  IdentityInstall install;
+  install.slot = "identity";
+  install.certificate_pem = *pem;
+  install.use_pending_key = true;
+  auto backup = provider->InstallIdentity(install);
+  REQUIRE(backup.ok());
+  CHECK(*Must(provider->Observe()).slots[0].certificate_pem == *pem);
+  REQUIRE(provider->RestoreIdentity(*backup).ok());
+  CHECK(Must(provider->Observe()).Digest() == factory.Digest());
+}
+
 #endif  // PKIFORM_SIM_BUILT

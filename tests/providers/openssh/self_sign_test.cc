@@ -13,7 +13,7 @@ TEST_CASE("SelfSignPending signs the pending CSR with its own key on the host", 
   auto provider = host.Provider();
   const pki::Csr csr = MustOk(pki::Csr::FromPem(MustOk(provider.GenerateCsr(OpensshHost::Request()))));
 
-  const std::string pem = MustOk(provider.SelfSignPending({"nginx", std::chrono::hours(24 * 90), "5eed0001"}));
+  const std::string pem = MustOk(provider.SelfSignPending({"nginx", std::chrono::hours(24 * 90), "5eed0001", std::nullopt, {}}));
   CHECK(pem.find("PRIVATE KEY") == std::string::npos);
   const pki::Certificate cert = MustOk(pki::Certificate::FromPem(pem));
   CHECK(cert.IsSelfSigned());
@@ -44,7 +44,7 @@ TEST_CASE("SelfSignPending signs the pending CSR with its own key on the host", 
 TEST_CASE("SelfSignPending without a pending CSR fails and names the file", "[openssh][selfsigned]") {
   OpensshHost host;
   auto provider = host.Provider();
-  auto r = provider.SelfSignPending({"nginx", std::chrono::hours(24), "01"});
+  auto r = provider.SelfSignPending({"nginx", std::chrono::hours(24), "01", std::nullopt, {}});
   REQUIRE_FALSE(r.ok());
   CHECK_THAT(r.status().message(), Catch::StartsWith("nginx on web1.example.com: self-sign the pending CSR: openssl "
                                                      "failed with exit status 3: no pending key at "));
