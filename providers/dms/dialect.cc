@@ -77,6 +77,7 @@ Result<Dialect> ParseDialect(std::string_view file, std::string_view text) {
              {"selfSignedWarning", &s.self_signed_warning}});
     Section(top, "staging",
             {{"csrFile", &d.staging.csr_file},
+             {"pendingCsrFile", &d.staging.pending_csr_file},
              {"keystoreFile", &d.staging.keystore_file},
              {"serverWithPort", &d.staging.server_with_port}},
             [&](strict::Map& m) { d.staging.max_csr_bytes = static_cast<size_t>(cli::PositiveInt(m, "maxCsrBytes")); });

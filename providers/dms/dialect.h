@@ -33,7 +33,7 @@ struct Dialect {
     std::string csr_transferred, certificate_imported, keystore_exported, keystore_imported, self_signed_warning;
   } success;
   struct {
-    std::string csr_file, keystore_file, server_with_port;
+    std::string csr_file, pending_csr_file, keystore_file, server_with_port;
     size_t max_csr_bytes = 0;
   } staging;
 };

@@ -132,14 +132,32 @@ Result<ssh::SftpClient*> DmsProvider::Staging(const std::string& subject, const 
   return *sftp;
 }
 
+std::string DmsProvider::FolderPath() const {
+  std::string base = cluster_.staging ? cluster_.staging->path : "";
+  while (base.size() > 1 && base.back() == '/') base.pop_back();
+  return (base == "/" ? "" : base) + "/" + peer_.fqdn;
+}
+
+std::string DmsProvider::PendingCsrPath() const { return FolderPath() + "/" + dialect_->staging.pending_csr_file; }
+
 Result<std::string> DmsProvider::PeerFolder(const std::string& subject, const std::string& step) {
   auto sftp = Staging(subject, step);
   if (!sftp.ok()) return sftp.status();
-  std::string base = cluster_.staging->path;
-  while (base.size() > 1 && base.back() == '/') base.pop_back();
-  const std::string folder = (base == "/" ? "" : base) + "/" + peer_.fqdn;
+  const std::string folder = FolderPath();
   if (Status s = (*sftp)->MakeDirectory(folder, kFolderMode); !s.ok()) return Fail(subject, step, s);
   return folder;
+}
+
+Result<std::optional<std::string>> DmsProvider::PendingCsr(const std::string& subject, const std::string& step) {
+  auto sftp = Staging(subject, step);
+  if (!sftp.ok()) return sftp.status();
+  (*sftp)->SetDownloadLimit(dialect_->staging.max_csr_bytes);
+  auto pem = (*sftp)->Download(PendingCsrPath());
+  if (!pem.ok() && pem.status().code() == Status::Code::kNotFound) return std::optional<std::string>();
+  if (!pem.ok()) return Fail(subject, step, pem.status());
+  auto csr = pki::Csr::FromPem(*pem);
+  if (!csr.ok()) return Fail(subject, step, csr.status().WithContext(PendingCsrPath()));
+  return std::optional<std::string>(csr->ToPem());
 }
 
 Result<std::vector<std::string>> DmsProvider::ViewChain(const std::string& subject, const std::string& step) {
@@ -172,6 +190,11 @@ Result<Actual> DmsProvider::Observe() {
       slot.chain_pems.push_back(ca->ToPem());
     }
   }
+  // The AAI shows no CSR: the newest one is the copy GenerateCsr kept on staging (an
+  // external CA's answer is matched against it).
+  auto pending = PendingCsr(subject, step);
+  if (!pending.ok()) return pending.status();
+  slot.pending_csr_pem = std::move(pending).value();
   actual.slots.push_back(std::move(slot));
   return actual;
 }
@@ -203,6 +226,10 @@ Result<std::string> DmsProvider::GenerateCsr(const CsrOnPeer& request) {
   if (csr->Subject().commonName != peer_.fqdn)
     return Status::Failed(Where(request.slot, step) + ": the CSR collected from staging is for " +
                           Excerpt(csr->Subject().commonName) + ", not " + peer_.fqdn);
+  // Kept in the peer's folder as the newest CSR, which Observe reports (the AAI shows none).
+  auto folder = PeerFolder(request.slot, step);
+  if (!folder.ok()) return folder.status();
+  if (Status s = (*sftp)->Upload(PendingCsrPath(), csr->ToPem(), kFileMode); !s.ok()) return Fail(request.slot, step, s);
   return csr->ToPem();
 }
 
@@ -328,6 +355,8 @@ Result<IdentityBackup> DmsProvider::InstallIdentity(const IdentityInstall& insta
     return Fail(install.slot, step, AndCleanUp(AndCleanUp(imported, cleaned), (*sftp)->Remove(backup->saved.front())));
   }
   if (!cleaned.ok()) return Fail(install.slot, step, cleaned.WithContext("removing the staged certificates"));
+  // The import answered the newest CSR (the appliance checks that, D10): none is pending now.
+  if (Status s = (*sftp)->Remove(PendingCsrPath()); !s.ok()) return Fail(install.slot, step, s);
   return backup;
 }
 

@@ -8,9 +8,10 @@
 //
 // Each step opens a fresh AAI session (a new PTY channel on the admin login) and starts on
 // the main menu, so that no step depends on where the previous one left the screen.
-//   Observe          VIEW_CERT_CHAIN: the identity and its chain, PEM                  1 session
+//   Observe          VIEW_CERT_CHAIN: the identity and its chain, PEM; the pending CSR
+//                    from the peer's staging folder (the AAI shows none)              1 + SFTP
 //   GenerateCsr      GENERATE_CSR, delivered to staging as <fqdn>.csr; pkiform collects
-//                    it over SFTP and removes it                                       1 + SFTP
+//                    it over SFTP and keeps it as the peer's pending.csr              1 + SFTP
 //   InstallIdentity  the identity and each CA staged as its own PEM file (D1, D2, D5),
 //                    the chain checked complete (D11); EXPORT_KEYSTORE first (D9, D14),
 //                    then IMPORT_CERTIFICATE; the staged certificates removed         2 + SFTP
@@ -79,6 +80,10 @@ class DmsProvider : public Provider {
   Result<pki::SecretString> KeystorePassphrase(const std::string& subject, const std::string& step);
   // The staging folder of this peer (the cluster's path, then the peer's FQDN), made on first use.
   Result<std::string> PeerFolder(const std::string& subject, const std::string& step);
+  std::string FolderPath() const;
+  std::string PendingCsrPath() const;
+  // The copy of the newest CSR GenerateCsr kept in the peer's folder, if any.
+  Result<std::optional<std::string>> PendingCsr(const std::string& subject, const std::string& step);
   // EXPORT_KEYSTORE into the peer's folder (D9, D14): the backup of what an import replaces.
   Result<IdentityBackup> Backup(const std::string& slot, const std::string& step);
   Result<std::vector<std::string>> ViewChain(const std::string& subject, const std::string& step);
