@@ -73,6 +73,21 @@ void Write(const fs::path& p, const std::string& text, fs::perms mode = fs::perm
   out << text;
 }
 
+// The appliance administrator's login (ucm, dms; vcs adds its root door and writes it as a block).
+std::string ApplianceConnection(const testing::FleetHarness& fleet) {
+  return "  connection: {user: " + fleet.applianceUser() + ", port: " + std::to_string(fleet.port()) +
+         ", passwordFile: ../ssh/appliance-password, knownHosts: ../ssh/known_hosts, timeout: 60s}\n";
+}
+
+// One appliance peer; `extra` (", role: ...") goes before httpsPort. The simulator serves every
+// appliance's HTTPS (ucm: the platform REST API, U15; vcs, dms: where the identity is verified) on
+// the fleet's HTTPS port, and 443 is the manifest's default.
+std::string PeerLine(const testing::FleetHarness& fleet, const testing::FleetHost& h, const std::string& extra = "") {
+  std::string line = "    - {fqdn: " + h.fqdn + ", address: " + h.address + extra;
+  if (fleet.httpsPort() != 443) line += ", httpsPort: " + std::to_string(fleet.httpsPort());
+  return line + "}\n";
+}
+
 // One ucm cluster per product (`product` unified-cm or im-and-presence, the nodes of that
 // node type): the fleet CA (ECDSA) for tomcat-ECDSA, an RSA CA for the RSA purposes (rule
 // U5: a CA signs the RSA purposes with RSA). Unified CM: tomcat, CallManager, CAPF; IM and
@@ -104,14 +119,8 @@ std::string UcmManifest(const testing::FleetHarness& fleet, const std::vector<te
     << "  product: " << (unifiedCm ? "unified-cm" : "im-and-presence") << "\n"
     // Quoted: a bare 14 is a YAML integer, and the schema wants the release as a string.
     << "  platformVersion: \"" << publisher->Release() << "\"\n"
-    << "  connection: {user: " << fleet.applianceUser() << ", port: " << fleet.port()
-    << ", passwordFile: ../ssh/appliance-password, knownHosts: ../ssh/known_hosts, timeout: 60s}\n  peers:\n";
-  for (const auto& h : hosts) {
-    m << "    - {fqdn: " << h.fqdn << ", address: " << h.address << ", role: " << h.role;
-    // The platform REST API (U15) is served on the simulator's HTTPS port; 443 is the default.
-    if (fleet.httpsPort() != 443) m << ", httpsPort: " << fleet.httpsPort();
-    m << "}\n";
-  }
+    << ApplianceConnection(fleet) << "  peers:\n";
+  for (const auto& h : hosts) m << PeerLine(fleet, h, ", role: " + h.role);
   // PKIFORM_FLEET_TOMCAT_NAMES="a.example.com,b.example.com": more tomcat names than the
   // CLI's CSR carries, so the CSR (and from 14SU2 the upload, U15) uses the REST API.
   std::string tomcat = slot("tomcat", "fleet-rsa-ca", rsa);
@@ -144,11 +153,7 @@ std::string VcsManifest(const testing::FleetHarness& fleet, const std::vector<te
     << "  connection:\n    user: " << fleet.applianceUser() << "\n    port: " << fleet.port()
     << "\n    passwordFile: ../ssh/appliance-password\n    knownHosts: ../ssh/known_hosts\n    timeout: 60s\n"
     << "    root: {user: " << fleet.rootUser() << ", passwordFile: ../ssh/root-password}\n  peers:\n";
-  for (const auto& h : hosts) {
-    m << "    - {fqdn: " << h.fqdn << ", address: " << h.address;
-    if (fleet.httpsPort() != 443) m << ", httpsPort: " << fleet.httpsPort();
-    m << "}\n";
-  }
+  for (const auto& h : hosts) m << PeerLine(fleet, h);
   m << "  identity:\n"
        "    - slot: server\n"
        "      issuer: fleet-rsa-ca\n"
@@ -180,14 +185,8 @@ std::string DmsManifest(const testing::FleetHarness& fleet, const std::vector<te
     << "# staging their files on the openssh host " << stagingAddress << ".\n"
     << "apiVersion: pkiform/v1\nkind: Cluster\nmetadata: {name: dms}\nspec:\n  platform: dms\n"
     << "  platformVersion: \"5.2.1\"\n"
-    << "  connection:\n    user: " << fleet.applianceUser() << "\n    port: " << fleet.port()
-    << "\n    passwordFile: ../ssh/appliance-password\n    knownHosts: ../ssh/known_hosts\n    timeout: 60s\n"
-    << "  peers:\n";
-  for (const auto& h : hosts) {
-    m << "    - {fqdn: " << h.fqdn << ", address: " << h.address;
-    if (fleet.httpsPort() != 443) m << ", httpsPort: " << fleet.httpsPort();
-    m << "}\n";
-  }
+    << ApplianceConnection(fleet) << "  peers:\n";
+  for (const auto& h : hosts) m << PeerLine(fleet, h);
   m << "  staging:\n    host: " << stagingAddress << "\n    port: " << fleet.port() << "\n    user: "
     << fleet.stagingUser() << "\n    path: " << testing::FleetHarness::kStagingDir
     << "\n    passwordFile: ../ssh/staging-password\n    keystorePassphraseFile: ../ssh/keystore-passphrase\n";

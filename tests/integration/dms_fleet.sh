@@ -18,7 +18,12 @@ if [ -z "${FLEET_DIR:-}" ]; then
 fi
 . "$(dirname "$0")/lib.sh"
 cd "$FLEET_DIR" || exit 1
-STAGE=127.0.104.201
+
+expect 0 "pkiform validate accepts the repository" -- "$1" validate -f manifests/
+contains "Cluster dms [dms 5.2.1]"
+contains "peers: dms-a.example.test dms-b.example.test"
+contains "identity identity: issuer fleet-rsa-ca, RSA 2048, key on appliance"
+STAGE=127.0.104.201  # the first openssh host given: the staging server
 
 expected=$(cat <<YAML
 # yaml-language-server: \$schema=../../schema/pkiform.schema.json
@@ -30,12 +35,7 @@ metadata: {name: dms}
 spec:
   platform: dms
   platformVersion: "5.2.1"
-  connection:
-    user: $FLEET_UCM_USER
-    port: $FLEET_SSH_PORT
-    passwordFile: ../ssh/appliance-password
-    knownHosts: ../ssh/known_hosts
-    timeout: 60s
+  connection: {user: $FLEET_UCM_USER, port: $FLEET_SSH_PORT, passwordFile: ../ssh/appliance-password, knownHosts: ../ssh/known_hosts, timeout: 60s}
   peers:
     - {fqdn: dms-a.example.test, address: 127.0.104.202, httpsPort: 9443}
     - {fqdn: dms-b.example.test, address: 127.0.104.203, httpsPort: 9443}
@@ -57,10 +57,6 @@ spec:
 YAML
 )
 expect 0 "manifests/dms.yaml is the dms cluster, as written by pkiform_fleet" -- diff <(printf '%s\n' "$expected") manifests/dms.yaml
-expect 0 "pkiform validate accepts the repository" -- "$1" validate -f manifests/
-contains "Cluster dms [dms 5.2.1]"
-contains "peers: dms-a.example.test dms-b.example.test"
-contains "identity identity: issuer fleet-rsa-ca, RSA 2048, key on appliance"
 expect 0 "the RSA issuer the dms cluster names is written" -- grep -A3 'name: fleet-rsa-ca' manifests/issuers.yaml
 contains "../ca/rsa.pem"
 
