@@ -3,6 +3,7 @@
 #include <functional>
 #include <map>
 
+#include "providers/dms/dms_provider.h"
 #include "providers/openssh/openssh_provider.h"
 #include "providers/ucm/ucm_provider.h"
 #include "providers/vcs/vcs_provider.h"
@@ -23,6 +24,9 @@ const std::map<std::string, Factory>& Factories() {
       {"vcs", [](ssh::SshSession& s, const Cluster& c, const Peer& p) -> std::unique_ptr<Provider> {
          return std::make_unique<vcs::VcsProvider>(s, c, p);
        }},
+      {"dms", [](ssh::SshSession& s, const Cluster& c, const Peer& p) -> std::unique_ptr<Provider> {
+         return std::make_unique<dms::DmsProvider>(s, c, p);
+       }},
   };
   return table;
 }
@@ -33,7 +37,7 @@ Result<std::unique_ptr<Provider>> MakeProvider(ssh::SshSession& session, const C
   auto it = Factories().find(cluster.platform);
   if (it == Factories().end())
     return Status::Unsupported("cluster " + cluster.name + ": the " + cluster.platform +
-                               " provider is not implemented yet; openssh, ucm and vcs clusters can be planned and applied");
+                               " provider is not implemented yet; openssh, ucm, vcs and dms clusters can be planned and applied");
   return it->second(session, cluster, peer);
 }
 

@@ -137,6 +137,8 @@ Status AaiSession::Fill(const std::string& label, const std::string& value) {
   std::string keys;
   for (size_t i = 0; i < old; ++i) keys += kBackspace;
   keys += value;
+  // Nothing to clear or type: no key, so no new screen to wait for.
+  if (keys.empty()) return Status::Ok();
   screen_.reset();
   auto sent = t_.Send(keys);
   if (!sent.ok()) return sent.WithContext("AAI: typing into " + Quoted(label));

@@ -76,8 +76,8 @@ class RemoteFiles {
   virtual std::string_view transport() const = 0;
 
   size_t downloadLimit() const { return downloadLimit_; }
-  // Test seam: a small limit, so that tests need no 64 MiB file.
-  void SetDownloadLimitForTesting(size_t bytes) { downloadLimit_ = bytes; }
+  // A smaller bound for files known to be small (a CSR); tests use it to need no 64 MiB file.
+  void SetDownloadLimit(size_t bytes) { downloadLimit_ = bytes; }
 
  protected:
   RemoteFiles() = default;

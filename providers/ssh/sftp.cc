@@ -305,4 +305,23 @@ Result<std::optional<FileStat>> SftpClient::Stat(const std::string& remotePath) 
   return std::optional<FileStat>(st);
 }
 
+Status SftpClient::Remove(const std::string& remotePath) {
+  Deadline deadline = session_.NewDeadline();
+  ArmSessionTimeout(session_.raw(), deadline);
+  if (sftp_unlink(sftp_.get(), remotePath.c_str()) == 0) return Status::Ok();
+  Status failed = Fail("cannot remove", remotePath);
+  return failed.code() == Status::Code::kNotFound ? Status::Ok() : failed;
+}
+
+Status SftpClient::MakeDirectory(const std::string& remotePath, int mode) {
+  Deadline deadline = session_.NewDeadline();
+  ArmSessionTimeout(session_.raw(), deadline);
+  if (sftp_mkdir(sftp_.get(), remotePath.c_str(), static_cast<mode_t>(mode)) == 0) return Status::Ok();
+  Status failed = Fail("cannot make the directory", remotePath);
+  // An existing directory is what was asked for; anything else there is not.
+  auto st = Stat(remotePath);
+  if (st.ok() && *st && (*st)->isDirectory) return Status::Ok();
+  return failed;
+}
+
 }  // namespace pkiform::ssh

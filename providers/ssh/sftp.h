@@ -47,6 +47,11 @@ class SftpClient : public RemoteFiles {
   Result<std::optional<FileStat>> Stat(const std::string& remotePath) override;
   std::string_view transport() const override { return "SFTP"; }
 
+  // Removes a file; Ok when it is already gone (a clean-up that runs twice must not fail).
+  Status Remove(const std::string& remotePath);
+  // Makes a directory with `mode`; Ok when a directory is already there.
+  Status MakeDirectory(const std::string& remotePath, int mode);
+
   // Whether the server offers an atomic replacing rename (posix-rename@openssh.com).
   bool hasPosixRename() const { return posixRename_; }
 

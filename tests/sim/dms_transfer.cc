@@ -88,7 +88,7 @@ Result<std::string> DmsTransfer::Get(const std::string& path) {
   auto sftp = session_->Sftp();
   if (!sftp.ok()) return sftp.status();
   // The limit is the client's own bound on a download (it stops reading there).
-  (*sftp)->SetDownloadLimitForTesting(kDmsMaxTransferBytes);
+  (*sftp)->SetDownloadLimit(kDmsMaxTransferBytes);
   return (*sftp)->Download(path);
 }
 

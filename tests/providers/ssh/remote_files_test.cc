@@ -182,7 +182,7 @@ TEST_CASE("download: a missing file is NotFound; a file above the limit is refus
   CHECK(absent.status().message().find(dir + "/nope") != std::string::npos);
 
   CHECK(files.downloadLimit() == ssh::kMaxDownloadBytes);
-  files.SetDownloadLimitForTesting(1000);
+  files.SetDownloadLimit(1000);
   std::ofstream(dir + "/at-limit", std::ios::binary) << BinaryData(1000);
   std::ofstream(dir + "/above-limit", std::ios::binary) << BinaryData(1001);
   CHECK(MustOk(files.Download(dir + "/at-limit")) == BinaryData(1000));
