@@ -2,20 +2,25 @@
 // tests. It starts real OpenSSH (one sshd, every host on its own 127.0.X.Y, each
 // seeing its own /srv/pkiform-host) and a real nginx per openssh host, and
 // pkiform-sim for the ucm hosts (Cisco Unified CM and IM and Presence nodes: their
-// CLI over SSH, their TLS endpoints) and the vcs hosts (Cisco VCS peers: the admin
-// xACLI and the root exec door over SSH, HTTPS, SIP TLS and MRA); writes a manifest
+// CLI over SSH, their TLS endpoints), the vcs hosts (Cisco VCS peers: the admin
+// xACLI and the root exec door over SSH, HTTPS, SIP TLS and MRA) and the dms hosts
+// (Cisco DMS Show and Share appliances: the AAI menus over SSH, HTTPS); writes a manifest
 // repository for them (local CAs, an openssh cluster `web`, a ucm cluster `ucm` for the
 // Unified CM nodes and one `imp` for the IM and Presence nodes, one vcs cluster `vcs` of
-// every vcs host, known_hosts, the client key, the appliance and vcs root passwords),
-// runs COMMAND with FLEET_* variables set, and tears everything down.
+// every vcs host, one dms cluster `dms` of every dms host, staged through the first
+// openssh host; known_hosts, the client key, the appliance, vcs root and staging passwords,
+// the dms keystore passphrase), runs COMMAND with FLEET_* variables set, and tears everything down.
 //
 // Usage: pkiform_fleet DIR HOST[,HOST...] -- COMMAND [ARGS...]
 //   HOST = FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]]  (openssh, ucm)
 //        | FQDN=ADDRESS:vcs[:RELEASE]                            (vcs)
-//   PLATFORM openssh (default), ucm or vcs; ROLE publisher (default) or subscriber;
+//        | FQDN=ADDRESS:dms                                      (dms, 5.2.1)
+//   PLATFORM openssh (default), ucm, vcs or dms; ROLE publisher (default) or subscriber;
 //   NODETYPE unifiedCM (default) or imAndPresence; RELEASE 14, 14SU1 (default), 14SU2, 14SU3
 //   (ucm) or X8.<n>[.<n>], default X8.1.1 (vcs; the cluster's platformVersion is its first
 //   host's). The vcs cluster's FQDN is "vcs." + the domain of its first host's FQDN.
+//   A fleet with dms hosts needs an openssh host: the first one is the dms cluster's
+//   (S)FTP staging server (spec.staging), and SFTP (so not PKIFORM_FLEET_NO_SFTP=1).
 // With PKIFORM_FLEET_NO_SFTP=1 in the environment, sshd has no SFTP subsystem
 // (like hardened hosts), so pkiform writes files over exec.
 // PKIFORM_FLEET_HTTPS_PORT, PKIFORM_FLEET_SIP_TLS_PORT (default 443, 5061),
@@ -26,14 +31,14 @@
 // appliances' ports and delays; PKIFORM_SIM overrides the pkiform-sim the build knows.
 // PKIFORM_FLEET_TOMCAT_NAMES (comma-separated) adds extraDnsNames to the ucm tomcat slot.
 //
-// COMMAND sees FLEET_DIR (DIR), FLEET_SSH_PORT, FLEET_NGINX_PORT and, with ucm or vcs
-// hosts, FLEET_UCM_USER, FLEET_UCM_PASSWORD_FILE (the appliance administrator of both),
+// COMMAND sees FLEET_DIR (DIR), FLEET_SSH_PORT, FLEET_NGINX_PORT and, with ucm, vcs or dms
+// hosts, FLEET_UCM_USER, FLEET_UCM_PASSWORD_FILE (the appliance administrator of all three),
 // FLEET_HTTPS_PORT, FLEET_SIP_TLS_PORT,
 // FLEET_CUP_SIP_TLS_PORT, FLEET_XMPP_CLIENT_PORT, FLEET_XMPP_SERVER_PORT, FLEET_HOSTS_DIR (the appliances' simulator
 // directories, by address); with vcs hosts also FLEET_VCS_ROOT_USER, FLEET_VCS_ROOT_PASSWORD_FILE and FLEET_MRA_PORT;
-// with dms hosts (FQDN=ADDRESS:dms: the AAI over SSH, HTTPS; no manifest yet, the provider is not written)
-// FLEET_DMS_STAGING_USER, FLEET_DMS_STAGING_PASSWORD_FILE and FLEET_DMS_STAGING_DIR: the staging login of every
-// openssh host (a password, SFTP) and where its files go there.
+// with dms hosts FLEET_DMS_STAGING_USER, FLEET_DMS_STAGING_PASSWORD_FILE and FLEET_DMS_STAGING_DIR (the staging
+// login of every openssh host: a password, SFTP; and where its files go there) and FLEET_DMS_KEYSTORE_PASSPHRASE_FILE
+// (DIR/ssh/keystore-passphrase, 0600: a random passphrase for EXPORT_KEYSTORE / IMPORT_KEYSTORE, D14).
 #include <grp.h>
 #include <pwd.h>
 #include <sys/wait.h>
@@ -62,8 +67,25 @@ int Fail(const std::string& what) {
 
 void Write(const fs::path& p, const std::string& text, fs::perms mode = fs::perms(0644)) {
   fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  // Before the content: a CA key or a passphrase is never readable by others, even for a moment.
   fs::permissions(p, mode);
+  out << text;
+}
+
+// The appliance administrator's login (ucm, dms; vcs adds its root door and writes it as a block).
+std::string ApplianceConnection(const testing::FleetHarness& fleet) {
+  return "  connection: {user: " + fleet.applianceUser() + ", port: " + std::to_string(fleet.port()) +
+         ", passwordFile: ../ssh/appliance-password, knownHosts: ../ssh/known_hosts, timeout: 60s}\n";
+}
+
+// One appliance peer; `extra` (", role: ...") goes before httpsPort. The simulator serves every
+// appliance's HTTPS (ucm: the platform REST API, U15; vcs, dms: where the identity is verified) on
+// the fleet's HTTPS port, and 443 is the manifest's default.
+std::string PeerLine(const testing::FleetHarness& fleet, const testing::FleetHost& h, const std::string& extra = "") {
+  std::string line = "    - {fqdn: " + h.fqdn + ", address: " + h.address + extra;
+  if (fleet.httpsPort() != 443) line += ", httpsPort: " + std::to_string(fleet.httpsPort());
+  return line + "}\n";
 }
 
 // One ucm cluster per product (`product` unified-cm or im-and-presence, the nodes of that
@@ -97,14 +119,8 @@ std::string UcmManifest(const testing::FleetHarness& fleet, const std::vector<te
     << "  product: " << (unifiedCm ? "unified-cm" : "im-and-presence") << "\n"
     // Quoted: a bare 14 is a YAML integer, and the schema wants the release as a string.
     << "  platformVersion: \"" << publisher->Release() << "\"\n"
-    << "  connection: {user: " << fleet.applianceUser() << ", port: " << fleet.port()
-    << ", passwordFile: ../ssh/appliance-password, knownHosts: ../ssh/known_hosts, timeout: 60s}\n  peers:\n";
-  for (const auto& h : hosts) {
-    m << "    - {fqdn: " << h.fqdn << ", address: " << h.address << ", role: " << h.role;
-    // The platform REST API (U15) is served on the simulator's HTTPS port; 443 is the default.
-    if (fleet.httpsPort() != 443) m << ", httpsPort: " << fleet.httpsPort();
-    m << "}\n";
-  }
+    << ApplianceConnection(fleet) << "  peers:\n";
+  for (const auto& h : hosts) m << PeerLine(fleet, h, ", role: " + h.role);
   // PKIFORM_FLEET_TOMCAT_NAMES="a.example.com,b.example.com": more tomcat names than the
   // CLI's CSR carries, so the CSR (and from 14SU2 the upload, U15) uses the REST API.
   std::string tomcat = slot("tomcat", "fleet-rsa-ca", rsa);
@@ -137,11 +153,7 @@ std::string VcsManifest(const testing::FleetHarness& fleet, const std::vector<te
     << "  connection:\n    user: " << fleet.applianceUser() << "\n    port: " << fleet.port()
     << "\n    passwordFile: ../ssh/appliance-password\n    knownHosts: ../ssh/known_hosts\n    timeout: 60s\n"
     << "    root: {user: " << fleet.rootUser() << ", passwordFile: ../ssh/root-password}\n  peers:\n";
-  for (const auto& h : hosts) {
-    m << "    - {fqdn: " << h.fqdn << ", address: " << h.address;
-    if (fleet.httpsPort() != 443) m << ", httpsPort: " << fleet.httpsPort();
-    m << "}\n";
-  }
+  for (const auto& h : hosts) m << PeerLine(fleet, h);
   m << "  identity:\n"
        "    - slot: server\n"
        "      issuer: fleet-rsa-ca\n"
@@ -155,6 +167,38 @@ std::string VcsManifest(const testing::FleetHarness& fleet, const std::vector<te
        "    - store: default\n"
        "      certificates: [../ca/rsa.pem]\n"
        "      prune: true\n";
+  return m.str();
+}
+
+// The dms cluster `dms` of every dms host (DMS 5.2.1, the simulator's release): the identity per peer
+// from the RSA issuer, with the subject of examples/manifests/dms.yaml (D6, D7); no trust section, since a
+// DMS has no trust store (its chain comes with the identity). `staging` is the staging login on
+// `stagingAddress` (an openssh host of this fleet, reached on the fleet's SSH port: the appliance and
+// pkiform log in there with the same password, D16), in FleetHarness::kStagingDir, which
+// the harness makes for that login; its host key is in the connection's known_hosts under
+// "[address]:port", so the staging block names no knownHosts of its own.
+std::string DmsManifest(const testing::FleetHarness& fleet, const std::vector<testing::FleetHost>& hosts,
+                        const std::string& stagingAddress) {
+  std::ostringstream m;
+  m << "# yaml-language-server: $schema=../../schema/pkiform.schema.json\n"
+    << "# Written by pkiform_fleet: Cisco DMS Show and Share appliances simulated by pkiform-sim on loopback,\n"
+    << "# staging their files on the openssh host " << stagingAddress << ".\n"
+    << "apiVersion: pkiform/v1\nkind: Cluster\nmetadata: {name: dms}\nspec:\n  platform: dms\n"
+    << "  platformVersion: \"5.2.1\"\n"
+    << ApplianceConnection(fleet) << "  peers:\n";
+  for (const auto& h : hosts) m << PeerLine(fleet, h);
+  m << "  staging:\n    host: " << stagingAddress << "\n    port: " << fleet.port() << "\n    user: "
+    << fleet.stagingUser() << "\n    path: " << testing::FleetHarness::kStagingDir
+    << "\n    passwordFile: ../ssh/staging-password\n    keystorePassphraseFile: ../ssh/keystore-passphrase\n";
+  m << "  identity:\n"
+       "    - slot: identity\n"
+       "      issuer: fleet-rsa-ca\n"
+       "      subject: {organization: Example Ltd, organizationalUnit: Video Services, locality: London, "
+       "state: England, country: GB}\n"
+       "      sans: per-peer\n"
+       "      key: {algorithm: rsa, size: 2048, location: appliance}\n"
+       "      duration: 365d\n"
+       "      renewBefore: 45d\n";
   return m.str();
 }
 
@@ -181,7 +225,7 @@ std::string WriteCa(const fs::path& dir, const std::string& name, const pki::Key
 constexpr const char* kHostSpec =
     "FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]] or FQDN=ADDRESS:vcs[:RELEASE] or FQDN=ADDRESS:dms";
 
-// "FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]]" or "FQDN=ADDRESS:vcs[:RELEASE]";
+// "FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]]", "FQDN=ADDRESS:vcs[:RELEASE]" or "FQDN=ADDRESS:dms";
 // the harness checks the values.
 std::string ParseHost(const std::string& item, testing::FleetHost* host) {
   auto eq = item.find('=');
@@ -251,10 +295,12 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i)
     if (std::string(argv[i]) == "--") sep = i;
   if (argc < 5 || sep != 3) {
-    return Fail(std::string("usage: pkiform_fleet DIR HOST[,HOST...] -- COMMAND [ARGS...]\n  HOST = ") + kHostSpec);
+    return Fail(std::string("usage: pkiform_fleet DIR HOST[,HOST...] -- COMMAND [ARGS...]\n  HOST = ") + kHostSpec +
+                "\n  (with dms hosts, the first openssh host is their (S)FTP staging server)");
   }
   fs::path dir = fs::absolute(argv[1]);
-  std::vector<testing::FleetHost> hosts, webHosts, ucmHosts, cmHosts, impHosts, vcsHosts;
+  std::vector<testing::FleetHost> hosts, webHosts, ucmHosts, cmHosts, impHosts, vcsHosts, dmsHosts;
+  std::string stagingAddress;  // the dms staging server: the first openssh host
   std::stringstream list(argv[2]);
   for (std::string item; std::getline(list, item, ',');) {
     testing::FleetHost host;
@@ -264,7 +310,11 @@ int main(int argc, char** argv) {
       vcsHosts.push_back(host);
       continue;
     }
-    if (host.platform == "dms") continue;  // no manifest yet: the dms provider is not written
+    if (host.platform == "dms") {
+      dmsHosts.push_back(host);
+      continue;
+    }
+    if (host.platform == "openssh" && stagingAddress.empty()) stagingAddress = host.address;
     (host.platform == "ucm" ? ucmHosts : webHosts).push_back(host);
     if (host.platform == "ucm") (host.nodeType == "imAndPresence" ? impHosts : cmHosts).push_back(host);
   }
@@ -284,6 +334,14 @@ int main(int argc, char** argv) {
   options.hostShell = std::string(PKIFORM_SOURCE_DIR) + "/tests/fleet/host-shell";
   const char* noSftp = std::getenv("PKIFORM_FLEET_NO_SFTP");
   options.sftp = noSftp == nullptr || std::string(noSftp) != "1";
+  // Checked before anything starts: the dms cluster's staging block names an openssh host reached over SFTP.
+  if (!dmsHosts.empty() && stagingAddress.empty()) {
+    return Fail("a fleet with dms hosts needs an openssh host (FQDN=ADDRESS) as their (S)FTP staging server: "
+                "add one, e.g. staging.fleet.test=ADDRESS, before or after the dms hosts");
+  }
+  if (!dmsHosts.empty() && !options.sftp) {
+    return Fail("a fleet with dms hosts needs SFTP on its staging server: unset PKIFORM_FLEET_NO_SFTP");
+  }
   auto fleet = testing::FleetHarness::Start(options);
   if (!fleet.ok()) return Fail(fleet.status().message());
 
@@ -303,13 +361,13 @@ int main(int argc, char** argv) {
   std::string issuers =
       "apiVersion: pkiform/v1\nkind: Issuer\nmetadata: {name: fleet-ca}\n"
       "spec:\n  ca: {certificate: ../ca/root.pem, privateKey: ../ca/root.key}\n";
-  if (!ucmHosts.empty() || !vcsHosts.empty()) {
+  if (!ucmHosts.empty() || !vcsHosts.empty() || !dmsHosts.empty()) {
     if (std::string bad = WriteCa(dir, "rsa", pki::KeySpec::Rsa(2048), "pkiform fleet RSA CA"); !bad.empty()) {
       return Fail(bad);
     }
     issuers +=
-        "---\n# The RSA purposes of the ucm appliances (tomcat, CallManager, CAPF; rule U5) and the vcs server "
-        "certificate.\n"
+        "---\n# The RSA purposes of the ucm appliances (tomcat, CallManager, CAPF; rule U5), the vcs server "
+        "certificate and the dms identity.\n"
         "apiVersion: pkiform/v1\nkind: Issuer\nmetadata: {name: fleet-rsa-ca}\n"
         "spec:\n  ca: {certificate: ../ca/rsa.pem, privateKey: ../ca/rsa.key}\n";
   }
@@ -319,6 +377,7 @@ int main(int argc, char** argv) {
   if (!cmHosts.empty()) Write(dir / "manifests/ucm.yaml", UcmManifest(**fleet, cmHosts, "ucm"));
   if (!impHosts.empty()) Write(dir / "manifests/imp.yaml", UcmManifest(**fleet, impHosts, "imp"));
   if (!vcsHosts.empty()) Write(dir / "manifests/vcs.yaml", VcsManifest(**fleet, vcsHosts));
+  if (!dmsHosts.empty()) Write(dir / "manifests/dms.yaml", DmsManifest(**fleet, dmsHosts, stagingAddress));
   fs::create_directories(dir / "ssh");
   if (!vcsHosts.empty()) {
     fs::copy_file((*fleet)->rootPasswordPath(), dir / "ssh/root-password", fs::copy_options::overwrite_existing);
@@ -334,6 +393,11 @@ int main(int argc, char** argv) {
     setenv("FLEET_DMS_STAGING_USER", (*fleet)->stagingUser().c_str(), 1);
     setenv("FLEET_DMS_STAGING_PASSWORD_FILE", (dir / "ssh/staging-password").c_str(), 1);
     setenv("FLEET_DMS_STAGING_DIR", testing::FleetHarness::kStagingDir, 1);
+    // EXPORT_KEYSTORE / IMPORT_KEYSTORE's passphrase (D14): fresh each run, only in this file.
+    auto passphrase = testing::RandomPassword();
+    if (!passphrase.ok()) return Fail("the dms keystore passphrase: " + passphrase.status().message());
+    Write(dir / "ssh/keystore-passphrase", *passphrase + "\n", fs::perms(0600));
+    setenv("FLEET_DMS_KEYSTORE_PASSPHRASE_FILE", (dir / "ssh/keystore-passphrase").c_str(), 1);
   }
   if ((*fleet)->hasAppliances()) {
     fs::copy_file((*fleet)->appliancePasswordPath(), dir / "ssh/appliance-password",

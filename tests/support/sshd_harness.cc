@@ -114,7 +114,9 @@ Status EnsureUser(const std::string& name, const struct passwd* alias) {
   return Status::Failed("cannot set up the test user " + name + " (passwd database busy)");
 }
 
-// 24 characters from [A-Za-z0-9], from /dev/urandom.
+}  // namespace
+
+// Declared in sshd_harness.h.
 Result<std::string> RandomPassword() {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   std::ifstream in("/dev/urandom", std::ios::binary);
@@ -126,6 +128,8 @@ Result<std::string> RandomPassword() {
   if (password.size() != 24) return Status::IoError("cannot read /dev/urandom");
   return password;
 }
+
+namespace {
 
 // chpasswd with "name:password" on its stdin (never in argv).
 Status SetPassword(const std::string& name, const std::string& password) {

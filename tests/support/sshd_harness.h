@@ -135,4 +135,8 @@ Status EnsureTestUser(const std::string& name);
 // 0600 (a key staged by root, read by an admin command) the other must read.
 Result<std::string> EnsurePasswordUser(const std::string& name, const std::string& sameUidAs = "");
 
+// 24 characters from [A-Za-z0-9], unbiased, from /dev/urandom: EnsurePasswordUser's passwords, and other
+// secrets a test fleet makes (pkiform_fleet's dms keystore passphrase).
+Result<std::string> RandomPassword();
+
 }  // namespace pkiform::testing
