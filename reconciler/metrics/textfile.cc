@@ -102,9 +102,40 @@ void AddCrls(const Actual& a, Family& next_update) {
   }
 }
 
+constexpr std::string_view kRunSeries[] = {"pkiform_last_run_timestamp_seconds", "pkiform_last_run_success",
+                                           "pkiform_last_success_timestamp_seconds"};
+
 }  // namespace
 
-std::string RenderMetrics(const RunMetrics& run, std::optional<double> previous_success) {
+PreviousRuns ReadPreviousRuns(std::string_view text) {
+  PreviousRuns out;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(at, end - at);
+    at = end + 1;
+    for (std::string_view series : kRunSeries) {
+      const std::string prefix = std::string(series) + "{command=\"";
+      if (line.substr(0, prefix.size()) != prefix) continue;
+      const size_t close = line.find("\"} ", prefix.size());
+      if (close == std::string_view::npos) break;
+      const std::string command(line.substr(prefix.size(), close - prefix.size()));
+      const std::string value(line.substr(close + 3));
+      char* stop = nullptr;
+      const double v = std::strtod(value.c_str(), &stop);
+      // Only what this file format writes: a plain command name and a number.
+      if (!stop || *stop != '\0' || command.empty() || command.size() > 32 ||
+          command.find_first_not_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos)
+        break;
+      out.by_command[command][std::string(series)] = v;
+      break;
+    }
+  }
+  return out;
+}
+
+std::string RenderMetrics(const RunMetrics& run, const PreviousRuns& previous) {
   Family expiry("pkiform_certificate_expiry_timestamp_seconds",
                 "When each certificate a peer holds expires (identity slots and trust store entries).");
   Family crl("pkiform_crl_next_update_timestamp_seconds", "The nextUpdate of each CRL a peer holds.");
@@ -134,11 +165,25 @@ std::string RenderMetrics(const RunMetrics& run, std::optional<double> previous_
     failures.Add({{"cluster", cluster}}, o.failed);
     deferred.Add({{"cluster", cluster}}, o.deferred);
   }
+  // Other commands' runs as the earlier file had them; this command's from this run, its last
+  // success carried over when this run failed.
+  for (const auto& [command, series] : previous.by_command) {
+    if (command == run.command) continue;
+    const Labels labels{{"command", command}};
+    if (auto it = series.find("pkiform_last_run_timestamp_seconds"); it != series.end()) last_run.Add(labels, it->second);
+    if (auto it = series.find("pkiform_last_run_success"); it != series.end()) last_ok.Add(labels, it->second);
+    if (auto it = series.find("pkiform_last_success_timestamp_seconds"); it != series.end())
+      last_success.Add(labels, it->second);
+  }
   const Labels command{{"command", run.command}};
   last_run.Add(command, Seconds(run.finished));
   last_ok.Add(command, run.success ? 1 : 0);
-  if (run.success) last_success.Add(command, Seconds(run.finished));
-  else if (previous_success) last_success.Add(command, *previous_success);
+  if (run.success) {
+    last_success.Add(command, Seconds(run.finished));
+  } else if (auto it = previous.by_command.find(run.command); it != previous.by_command.end()) {
+    if (auto s = it->second.find("pkiform_last_success_timestamp_seconds"); s != it->second.end())
+      last_success.Add(command, s->second);
+  }
 
   std::string out;
   for (const Family* f : {&expiry, &crl, &pending, &deferred, &applied, &failures, &last_run, &last_ok, &last_success})
@@ -146,32 +191,12 @@ std::string RenderMetrics(const RunMetrics& run, std::optional<double> previous_
   return out;
 }
 
-std::optional<double> LastSuccessIn(std::string_view text, std::string_view command) {
-  const std::string prefix =
-      "pkiform_last_success_timestamp_seconds{command=\"" + LabelValue(command) + "\"} ";
-  size_t at = 0;
-  while (at < text.size()) {
-    size_t end = text.find('\n', at);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(at, end - at);
-    if (line.substr(0, prefix.size()) == prefix) {
-      const std::string value(line.substr(prefix.size()));
-      char* stop = nullptr;
-      const double v = std::strtod(value.c_str(), &stop);
-      if (stop && *stop == '\0' && v > 0) return v;
-      return std::nullopt;
-    }
-    at = end + 1;
-  }
-  return std::nullopt;
-}
-
 Status WriteMetricsFile(const std::string& path, const RunMetrics& run) {
-  std::optional<double> previous;
+  PreviousRuns previous;
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (!ec && size <= kMaxPreviousFile)
-    if (auto text = state::ReadFile(path); text.ok()) previous = LastSuccessIn(*text, run.command);
+    if (auto text = state::ReadFile(path); text.ok()) previous = ReadPreviousRuns(*text);
   Status s = state::WriteFileAtomic(path, RenderMetrics(run, previous), 0644);
   return s.ok() ? s : s.WithContext("--metrics " + path);
 }

@@ -44,12 +44,16 @@ struct RunMetrics {
   std::map<std::string, ClusterOutcome> outcomes;  // by cluster (apply, reconcile)
 };
 
-// The file's text. `previous_success` is the last success time of an earlier file (used when
-// this run failed).
-std::string RenderMetrics(const RunMetrics& run, std::optional<double> previous_success);
+// What an earlier file said of each command's runs: kept, so that one file can serve plan,
+// apply and reconcile runs that take turns, and a failed run keeps the last success.
+struct PreviousRuns {
+  // by command, then by series name ("pkiform_last_run_timestamp_seconds", ...)
+  std::map<std::string, std::map<std::string, double>> by_command;
+};
+PreviousRuns ReadPreviousRuns(std::string_view text);
 
-// The pkiform_last_success_timestamp_seconds of `command` in an earlier file's text, if any.
-std::optional<double> LastSuccessIn(std::string_view text, std::string_view command);
+// The file's text.
+std::string RenderMetrics(const RunMetrics& run, const PreviousRuns& previous);
 
 // Renders and writes `path` atomically (0644), reading the previous file for the last
 // success time. An error names the path.

@@ -59,7 +59,7 @@ TEST_CASE("metrics: expiry of identities and trust entries, pending changes, the
   plan.peers.push_back(p);
 
   metrics::RunMetrics run{"plan", start, true, &observed, &plan, {}};
-  const std::string text = metrics::RenderMetrics(run, std::nullopt);
+  const std::string text = metrics::RenderMetrics(run, {});
   INFO(text);
   CHECK(Has(text, "# TYPE pkiform_certificate_expiry_timestamp_seconds gauge\n"));
   CHECK(Has(text, "pkiform_certificate_expiry_timestamp_seconds{cluster=\"web\",peer=\"web1.example.com\","
@@ -97,8 +97,22 @@ TEST_CASE("metrics: a failed run keeps the last success of the file before it", 
   CHECK(Has(text.str(), "pkiform_last_run_success{command=\"apply\"} 0\n"));
   CHECK(Has(text.str(), "pkiform_change_failures{cluster=\"web\"} 1\n"));
   CHECK(Has(text.str(), "pkiform_deferred_changes{cluster=\"web\"} 2\n"));
-  CHECK(metrics::LastSuccessIn("pkiform_last_success_timestamp_seconds{command=\"plan\"} 5\n", "apply") == std::nullopt);
-  CHECK(metrics::LastSuccessIn("pkiform_last_success_timestamp_seconds{command=\"plan\"} x\n", "plan") == std::nullopt);
+  // Another command's run in between keeps apply's series, and apply keeps its own.
+  metrics::RunMetrics plan{"plan", t1 + std::chrono::hours(2), true, &none, nullptr, {}};
+  REQUIRE(metrics::WriteMetricsFile(path, plan).ok());
+  REQUIRE(metrics::WriteMetricsFile(path, failed).ok());
+  std::ifstream again(path);
+  std::stringstream text2;
+  text2 << again.rdbuf();
+  CHECK(Has(text2.str(), "pkiform_last_success_timestamp_seconds{command=\"apply\"} 1700000000\n"));
+  CHECK(Has(text2.str(), "pkiform_last_success_timestamp_seconds{command=\"plan\"} 1700007200\n"));
+  // What is not this format's is not carried over.
+  auto odd = metrics::ReadPreviousRuns(
+      "pkiform_last_success_timestamp_seconds{command=\"plan\"} x\n"
+      "pkiform_last_success_timestamp_seconds{command=\"a\\\"b\"} 5\n"
+      "pkiform_last_run_success{command=\"apply\"} 1\n");
+  CHECK(odd.by_command.size() == 1);
+  CHECK(odd.by_command["apply"]["pkiform_last_run_success"] == 1);
   CHECK(metrics::WriteMetricsFile((tmp.path() / "no/such/dir/x.prom").string(), ok).message().find("--metrics") !=
         std::string::npos);
 }
