@@ -41,7 +41,7 @@ void FleetOptions(CLI::App& app, CommandArgs& a) {
 }
 
 int NotImplemented(const char* name) {
-  std::fprintf(stderr, "pkiform: error: '%s' is not implemented yet in this version\n", name);
+  log::Error({}, std::string("'") + name + "' is not implemented yet in this version");
   return kExitError;
 }
 
