@@ -329,10 +329,13 @@ bool FleetRun::Execute(const Plan& plan) {
     e.after_fingerprint = after;
     e.outcome = outcome;
     e.detail = detail;
-    if (Status s = store_.AppendHistory(e); !s.ok()) log::Warn({pp.cluster, pp.peer, ch.address, ""}, "history: " + s.message());
+    if (Status s = store_.AppendHistory(e); !s.ok())
+      log::Warn({pp.cluster, pp.peer, ch.address, ""}, "history: " + s.message());
     // What the history says, in the log too (with -v in text: the summary says it already).
-    log::Outcome(outcome == "failed" ? log::Level::kError : outcome == "rolled-back" ? log::Level::kWarn : log::Level::kInfo,
-                 {pp.cluster, pp.peer, ch.address, outcome},
+    const log::Level level = outcome == "failed"        ? log::Level::kError
+                             : outcome == "rolled-back" ? log::Level::kWarn
+                                                        : log::Level::kInfo;
+    log::Outcome(level, {pp.cluster, pp.peer, ch.address, outcome},
                  ch.address + ": " + outcome + (detail.empty() ? "" : " (" + detail + ")"));
     if (ch.kind == ChangeKind::kIdentity && outcome == "applied" && !ch.before_fingerprint.empty())
       for (const auto& a : observed_)

@@ -35,7 +35,8 @@ int RunPlan(const GlobalOptions& global, const CommandArgs& args) {
       log::Error({}, s.message());
       return kExitError;
     }
-    log::Progress(log::Level::kInfo, {}, "Saved the plan to " + args.out_plan + "; apply it with: pkiform apply " + args.out_plan);
+    log::Progress(log::Level::kInfo, {},
+                  "Saved the plan to " + args.out_plan + "; apply it with: pkiform apply " + args.out_plan);
   }
   return args.detailed_exitcode && plan->HasChanges() ? kExitChanges : kExitOk;
 }

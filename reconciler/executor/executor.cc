@@ -76,8 +76,8 @@ class PeerRun {
     }
     for (const auto& done : installed_) {
       if (Status s = provider_->DiscardBackup(done.backup); !s.ok())
-        Progress(*done.change, "backup-left", "warning: could not remove the backup of " + done.slot->slot + ": " + s.message(),
-                 log::Level::kWarn);
+        Progress(*done.change, "backup-left",
+                 "warning: could not remove the backup of " + done.slot->slot + ": " + s.message(), log::Level::kWarn);
       if (done.issuer->kind == Issuer::Kind::kExternal && hooks_.answered) hooks_.answered(plan_, *done.slot);
     }
     // Last: backups an interrupted apply left are removed only once nothing here can

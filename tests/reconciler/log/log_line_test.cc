@@ -65,7 +65,8 @@ TEST_CASE("a JSON line is one object with time, level, run, msg and what it is a
 
 TEST_CASE("a JSON line leaves out what it is not about", "[log]") {
   const Event peer_only{"web", "web1.fleet.test", "", ""};
-  LogLine line{At(0), "error", "0123456789abcdef", "web/web1.fleet.test: connection refused", Style::kLevel, &peer_only};
+  LogLine line{At(0),         "error", "0123456789abcdef", "web/web1.fleet.test: connection refused",
+               Style::kLevel, &peer_only};
   auto j = nlohmann::json::parse(FormatLogLine(Format::kJson, line));
   CHECK(j.contains("peer"));
   CHECK_FALSE(j.contains("change"));
