@@ -1,4 +1,3 @@
-#include <cstdio>
 #include <iostream>
 #include <string>
 
@@ -6,6 +5,7 @@
 #include "reconciler/cli/fleet_run.h"
 #include "reconciler/cli/handlers.h"
 #include "reconciler/cli/run_metrics.h"
+#include "reconciler/log/log.h"
 #include "reconciler/plan/plan_json.h"
 
 namespace pkiform::cli {
@@ -27,7 +27,7 @@ int ApplySteps(const GlobalOptions& global, const CommandArgs& args, std::unique
   if (!args.plan_file.empty()) {
     auto p = ReadPlanFile(args.plan_file);
     if (!p.ok()) {
-      std::fprintf(stderr, "pkiform: error: %s\n", p.status().message().c_str());
+      log::Error({}, p.status().message());
       return kExitError;
     }
     saved = std::move(p).value();
@@ -37,8 +37,7 @@ int ApplySteps(const GlobalOptions& global, const CommandArgs& args, std::unique
   if (saved) {
     // The plan names changes; the manifests say how (issuers, connections): they must be the same ones.
     if (saved->manifests_digest != run->ManifestsDigest()) {
-      std::fprintf(stderr, "pkiform: error: the manifests changed since %s was made; run plan again\n",
-                   args.plan_file.c_str());
+      log::Error({}, "the manifests changed since " + args.plan_file + " was made; run plan again");
       return kExitError;
     }
     plan = std::move(*saved);
@@ -47,7 +46,7 @@ int ApplySteps(const GlobalOptions& global, const CommandArgs& args, std::unique
     if (!run->ObserveAll()) return kExitError;
     auto made = run->MakePlan();
     if (!made.ok()) {
-      std::fprintf(stderr, "pkiform: error: %s\n", made.status().message().c_str());
+      log::Error({}, made.status().message());
       return kExitError;
     }
     plan = std::move(made).value();
@@ -79,7 +78,7 @@ int RunApply(const GlobalOptions& global, const CommandArgs& args) {
 int RunShow(const GlobalOptions& global, const CommandArgs& args) {
   auto plan = ReadPlanFile(args.plan_file);
   if (!plan.ok()) {
-    std::fprintf(stderr, "pkiform: error: %s\n", plan.status().message().c_str());
+    log::Error({}, plan.status().message());
     return kExitError;
   }
   PrintPlan(*plan, global, args);

@@ -43,7 +43,7 @@ void FleetOptions(CLI::App& app, CommandArgs& a) {
 }
 
 int NotImplemented(const char* name) {
-  std::fprintf(stderr, "pkiform: error: '%s' is not implemented yet in this version\n", name);
+  log::Error({}, std::string("'") + name + "' is not implemented yet in this version");
   return kExitError;
 }
 
@@ -102,8 +102,10 @@ int Run(int argc, char** argv) {
   app.fallthrough();  // global options may follow the command: `pkiform plan --no-color`
   GlobalOptions global;
   app.add_option("--state-dir", global.state_dir, "State directory (default ./.pkiform/)");
-  app.add_option("--log-format", global.log_format, "text or json")->check(CLI::IsMember({"text", "json"}));
-  app.add_flag("-v,--verbose", global.verbose, "More log output (repeat for more)");
+  app.add_option("--log-format", global.log_format,
+                 "Log lines on stderr: text, or json (one object per line, with a run id)")
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_flag("-v,--verbose", global.verbose, "More log output: -v info, -vv debug");
   app.add_flag("--no-color", global.no_color, "Never colour the output");
 
   CommandArgs args;

@@ -9,10 +9,12 @@
 #include <thread>
 
 #include "providers/registry.h"
+#include "reconciler/cli/report_diagnostics.h"
 #include "reconciler/diag/render.h"
 #include "reconciler/executor/executor.h"
 #include "reconciler/issuers/external_layout.h"
 #include "reconciler/issuers/issuer.h"
+#include "reconciler/log/log.h"
 #include "reconciler/pki/digest.h"
 #include "reconciler/planner/planner.h"
 #include "reconciler/planner/slot_input.h"
@@ -55,25 +57,37 @@ ssh::SshTarget TargetFor(const Cluster& c, const Peer& p, bool accept_new_host_k
 }
 
 
+// One outcome line per peer the apply touched (the summary on stdout is for people).
+void LogPeerOutcomes(const ApplyReport& report) {
+  for (const auto& p : report.peers) {
+    // A peer that failed is "failed" even when its changes were rolled back (their own lines say so).
+    const std::string outcome = p.skipped ? "skipped" : !p.ok ? "failed" : "applied";
+    std::string text = p.cluster + "/" + p.peer + ": " + outcome;
+    if (p.ok) text += ": " + std::to_string(p.applied) + (p.applied == 1 ? " change" : " changes");
+    else if (!p.skipped) text += ": " + p.error;
+    log::Outcome(p.ok ? log::Level::kInfo : log::Level::kError, {p.cluster, p.peer, "", outcome}, text);
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<FleetRun> FleetRun::Open(const GlobalOptions& global, const CommandArgs& args) {
   DiagnosticList diags;
   pki::SystemClock clock;
   LoadedManifests loaded = LoadAndCheck(args.manifests, clock, diags);
-  std::cerr << RenderDiagnostics(diags, loaded.sources);
+  ReportDiagnostics(diags, loaded.sources);
   if (diags.has_errors()) {
-    std::cerr << "pkiform: " << DiagnosticSummary(diags) << " in the manifests; no appliance was contacted\n";
+    log::Verdict(log::Level::kError, {}, DiagnosticSummary(diags) + " in the manifests; no appliance was contacted");
     return nullptr;
   }
   auto store = state::StateStore::Open(global.state_dir);
   if (!store.ok()) {
-    std::fprintf(stderr, "pkiform: error: %s\n", store.status().message().c_str());
+    log::Error({}, store.status().message());
     return nullptr;
   }
   auto lock = store->Lock(std::chrono::milliseconds(static_cast<long long>(args.lock_timeout_seconds * 1000)));
   if (!lock.ok()) {
-    std::fprintf(stderr, "pkiform: error: %s\n", lock.status().message().c_str());
+    log::Error({}, lock.status().message());
     return nullptr;
   }
   std::unique_ptr<FleetRun> run(new FleetRun(global, args, std::move(store).value(), std::move(lock).value()));
@@ -127,12 +141,13 @@ bool FleetRun::ObserveAll() {
         connections_[Key(c.name, p.fqdn)];  // every map node exists before the threads start
       }
   if (jobs.empty() && !args_.target.empty()) {
-    std::fprintf(stderr, "pkiform: error: --target %s matches no peer\n", args_.target.c_str());
+    log::Error({}, "--target " + args_.target + " matches no peer");
     return false;
   }
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t i = next++; i < jobs.size(); i = next++) {
+      log::ScopedPeer about(jobs[i].cluster->name, jobs[i].peer->fqdn);  // the providers' notes name the peer
       auto conn = Connect(*jobs[i].cluster, *jobs[i].peer);
       jobs[i].result = conn.ok() ? (*conn)->provider->Observe() : Result<Actual>(conn.status());
     }
@@ -144,8 +159,8 @@ bool FleetRun::ObserveAll() {
   bool ok = true;
   for (auto& j : jobs) {
     if (!j.result.ok()) {
-      std::fprintf(stderr, "pkiform: error: %s/%s: %s\n", j.cluster->name.c_str(), j.peer->fqdn.c_str(),
-                   j.result.status().message().c_str());
+      log::Error({j.cluster->name, j.peer->fqdn, "", "failed"},
+                 j.cluster->name + "/" + j.peer->fqdn + ": " + j.result.status().message());
       ok = false;
       continue;
     }
@@ -223,7 +238,6 @@ bool FleetRun::Execute(const Plan& plan) {
   std::map<std::string, std::vector<pki::Certificate>> issuer_certificates;  // read once per run, not per peer
   const std::string user = state::CurrentUserName();
   std::string commit = state::ManifestCommit(loaded_.files.empty() ? "." : std::filesystem::path(loaded_.files[0]).parent_path().string());
-  std::mutex out_mu;
   // Clusters apply in parallel (--parallelism): the hooks below share the state store,
   // the connections and the caches, so each takes this lock (never while it talks to a peer
   // for long: connecting is the exception, once per peer not yet observed).
@@ -315,7 +329,14 @@ bool FleetRun::Execute(const Plan& plan) {
     e.after_fingerprint = after;
     e.outcome = outcome;
     e.detail = detail;
-    if (Status s = store_.AppendHistory(e); !s.ok()) std::fprintf(stderr, "pkiform: warning: history: %s\n", s.message().c_str());
+    if (Status s = store_.AppendHistory(e); !s.ok())
+      log::Warn({pp.cluster, pp.peer, ch.address, ""}, "history: " + s.message());
+    // What the history says, in the log too (with -v in text: the summary says it already).
+    const log::Level level = outcome == "failed"        ? log::Level::kError
+                             : outcome == "rolled-back" ? log::Level::kWarn
+                                                        : log::Level::kInfo;
+    log::Outcome(level, {pp.cluster, pp.peer, ch.address, outcome},
+                 ch.address + ": " + outcome + (detail.empty() ? "" : " (" + detail + ")"));
     if (ch.kind == ChangeKind::kIdentity && outcome == "applied" && !ch.before_fingerprint.empty())
       for (const auto& a : observed_)
         if (a.cluster == pp.cluster && a.peer == pp.peer)
@@ -334,13 +355,13 @@ bool FleetRun::Execute(const Plan& plan) {
     const Issuer* is = desired.FindIssuer(slot.issuer);
     if (!is || !is->requests_dir) return;
     if (Status s = store_.RemovePendingRequest(is->requests_dir->path, pp.cluster, pp.peer, slot.slot); !s.ok())
-      std::fprintf(stderr, "pkiform: warning: pending request: %s\n", s.message().c_str());
+      log::Warn({pp.cluster, pp.peer, "", ""}, "pending request: " + s.message());
   };
-  hooks.progress = [&](const std::string& line) {
-    std::lock_guard<std::mutex> g(out_mu);
-    std::cout << line << std::endl;
+  hooks.progress = [](log::Level level, const log::Event& event, const std::string& line) {
+    log::Progress(level, event, line);  // the sink writes one line at a time
   };
   report_ = pkiform::Execute(plan, desired, clock_, hooks);
+  LogPeerOutcomes(*report_);
   std::cout << report_->Summary() << "\n";
   return report_->ok();
 }

@@ -1,12 +1,12 @@
 #include <unistd.h>
 
-#include <cstdio>
 #include <iostream>
 
 #include "reconciler/cli/commands.h"
 #include "reconciler/cli/fleet_run.h"
 #include "reconciler/cli/handlers.h"
 #include "reconciler/cli/run_metrics.h"
+#include "reconciler/log/log.h"
 #include "reconciler/plan/plan_json.h"
 #include "reconciler/render/plan_text.h"
 
@@ -30,17 +30,18 @@ int PlanSteps(const GlobalOptions& global, const CommandArgs& args, std::unique_
   if (!run->ObserveAll()) return kExitError;
   auto plan = run->MakePlan();
   if (!plan.ok()) {
-    std::fprintf(stderr, "pkiform: error: %s\n", plan.status().message().c_str());
+    log::Error({}, plan.status().message());
     return kExitError;
   }
   made = *plan;
   PrintPlan(*plan, global, args);
   if (!args.out_plan.empty()) {
     if (Status s = WritePlanFile(*plan, args.out_plan); !s.ok()) {
-      std::fprintf(stderr, "pkiform: error: %s\n", s.message().c_str());
+      log::Error({}, s.message());
       return kExitError;
     }
-    std::cerr << "Saved the plan to " << args.out_plan << "; apply it with: pkiform apply " << args.out_plan << "\n";
+    log::Progress(log::Level::kInfo, {},
+                  "Saved the plan to " + args.out_plan + "; apply it with: pkiform apply " + args.out_plan);
   }
   return args.detailed_exitcode && plan->HasChanges() ? kExitChanges : kExitOk;
 }

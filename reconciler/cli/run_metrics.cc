@@ -1,9 +1,9 @@
 #include "reconciler/cli/run_metrics.h"
 
 #include <chrono>
-#include <cstdio>
 
 #include "reconciler/cli/commands.h"
+#include "reconciler/log/log.h"
 #include "reconciler/metrics/textfile.h"
 
 namespace pkiform::cli {
@@ -25,7 +25,7 @@ int FinishWithMetrics(int code, const CommandArgs& args, const std::string& comm
       if (!peer.ok && !peer.skipped) ++o.failed;
     }
   if (Status s = metrics::WriteMetricsFile(args.metrics_file, m); !s.ok()) {
-    std::fprintf(stderr, "pkiform: error: %s\n", s.message().c_str());
+    log::Error({}, s.message());
     return kExitError;
   }
   return code;

@@ -1,9 +1,10 @@
-#include <cstdio>
 #include <iostream>
 
 #include "reconciler/cli/commands.h"
 #include "reconciler/cli/handlers.h"
+#include "reconciler/cli/report_diagnostics.h"
 #include "reconciler/diag/render.h"
+#include "reconciler/log/log.h"
 #include "reconciler/manifest/loader.h"
 #include "reconciler/pki/clock.h"
 #include "reconciler/render/fleet_summary.h"
@@ -17,7 +18,7 @@ int RunValidate(const GlobalOptions&, const CommandArgs& args) {
   if (!args.now.empty()) {
     auto parsed = pki::ParseRfc3339Utc(args.now);
     if (!parsed.ok()) {
-      std::fprintf(stderr, "pkiform: error: --now: %s\n", parsed.status().message().c_str());
+      log::Error({}, "--now: " + parsed.status().message());
       return kExitError;
     }
     now = *parsed;
@@ -25,10 +26,11 @@ int RunValidate(const GlobalOptions&, const CommandArgs& args) {
   pki::FixedClock clock(now);
   LoadedManifests loaded = LoadAndCheck(args.manifests, clock, diags);
   if (args.strict) diags.PromoteWarnings();
-  std::cerr << RenderDiagnostics(diags, loaded.sources);
+  ReportDiagnostics(diags, loaded.sources);
   if (!args.quiet && !diags.has_errors()) std::cout << RenderFleetSummary(loaded);
-  std::cerr << (diags.has_errors() ? "validation failed: " : "validation passed: ") << DiagnosticSummary(diags)
-            << " in " << loaded.files.size() << (loaded.files.size() == 1 ? " file" : " files") << "\n";
+  log::Progress(diags.has_errors() ? log::Level::kError : log::Level::kInfo, {},
+                (diags.has_errors() ? "validation failed: " : "validation passed: ") + DiagnosticSummary(diags) +
+                    " in " + std::to_string(loaded.files.size()) + (loaded.files.size() == 1 ? " file" : " files"));
   return diags.has_errors() ? kExitError : kExitOk;
 }
 

@@ -67,14 +67,17 @@ class PeerRun {
       if (!proved.ok())
         return Rollback(Status::Failed("verify " + done.slot->slot + ": " + proved.status().message()), outcome);
       if (*proved)
-        Progress("verified: " + done.slot->slot + " serves " + done.certificate.FingerprintSha256().substr(0, 23));
+        Progress(*done.change, "verified",
+                 "verified: " + done.slot->slot + " serves " + done.certificate.FingerprintSha256().substr(0, 23));
       else
-        Progress("installed: " + done.slot->slot + " (no TLS endpoint proves it; the node holds " +
-                 done.certificate.FingerprintSha256().substr(0, 23) + ")");
+        Progress(*done.change, "installed",
+                 "installed: " + done.slot->slot + " (no TLS endpoint proves it; the node holds " +
+                     done.certificate.FingerprintSha256().substr(0, 23) + ")");
     }
     for (const auto& done : installed_) {
       if (Status s = provider_->DiscardBackup(done.backup); !s.ok())
-        Progress("warning: could not remove the backup of " + done.slot->slot + ": " + s.message());
+        Progress(*done.change, "backup-left",
+                 "warning: could not remove the backup of " + done.slot->slot + ": " + s.message(), log::Level::kWarn);
       if (done.issuer->kind == Issuer::Kind::kExternal && hooks_.answered) hooks_.answered(plan_, *done.slot);
     }
     // Last: backups an interrupted apply left are removed only once nothing here can
@@ -101,7 +104,8 @@ class PeerRun {
     auto endpoint = VerifyTargetFor(cluster_, peer_, *done.slot, platform);
     if (!endpoint) return false;
     if (!hooks_.verifier) return Status::Failed("no verifier was given to the executor; the new identity is unproved");
-    Progress("verify: " + done.slot->slot + " on " + endpoint->host + ":" + std::to_string(endpoint->port));
+    Progress(*done.change, "verifying",
+             "verify: " + done.slot->slot + " on " + endpoint->host + ":" + std::to_string(endpoint->port));
     if (Status s = hooks_.verifier->Verify(*endpoint, done.certificate, done.chain); !s.ok()) return s;
     return true;
   }
@@ -116,7 +120,7 @@ class PeerRun {
     auto fresh = hooks_.reconnect(cluster_, peer_);
     if (!fresh.ok()) return fresh.status().WithContext("reconnect after restart " + r.target);
     provider_ = *fresh;
-    Progress("reconnected after restart: " + r.target);
+    Progress(nullptr, "reconnected", "reconnected after restart: " + r.target);
     return Status::Ok();
   }
 
@@ -153,8 +157,17 @@ class PeerRun {
     return out;
   }
 
-  void Progress(const std::string& text) {
-    if (hooks_.progress) hooks_.progress(peer_.fqdn + ": " + text);
+  // A line about this peer and, when `change` is set, about that change; `outcome` says
+  // where it stands (applying, verifying, verified, requested, rolled-back, ...).
+  void Progress(const Change* change, const std::string& outcome, const std::string& text,
+                log::Level level = log::Level::kInfo) {
+    if (!hooks_.progress) return;
+    hooks_.progress(level, log::Event{cluster_.name, peer_.fqdn, change ? change->address : "", outcome},
+                    peer_.fqdn + ": " + text);
+  }
+  void Progress(const Change& change, const std::string& outcome, const std::string& text,
+                log::Level level = log::Level::kInfo) {
+    Progress(&change, outcome, text, level);
   }
 
   // Outcomes: "applied", "requested" (a request handed over to an external issuer), "failed".
@@ -184,7 +197,7 @@ class PeerRun {
   }
 
   Status Apply(const Change& c) {
-    Progress(std::string(ActionSymbol(c.action)) + " " + c.address);
+    Progress(c, "applying", std::string(ActionSymbol(c.action)) + " " + c.address);
     switch (c.kind) {
       case ChangeKind::kTrust:
         if (c.action == Action::kDelete) return provider_->RemoveTrust(c.slot_or_store, c.before_fingerprint);
@@ -217,7 +230,7 @@ class PeerRun {
     auto hand_over = [&](const std::string& csr_pem) -> Status {
       if (!hooks_.hand_over) return Status::Unsupported("this run cannot hand requests over to an external issuer");
       Status s = hooks_.hand_over(plan_, *slot, csr_pem);
-      if (s.ok()) Progress("request for " + slot->slot + " handed over to issuer " + issuer->name);
+      if (s.ok()) Progress(c, "requested", "request for " + slot->slot + " handed over to issuer " + issuer->name);
       return s;
     };
     const catalogue::PlatformCatalogue* platform = hooks_.catalogue ? hooks_.catalogue->Find(cluster_.platform) : nullptr;
@@ -236,7 +249,7 @@ class PeerRun {
 
   Status Restarts() {
     for (const auto& r : plan_.restarts) {
-      Progress("restart: " + r.target);
+      Progress(nullptr, "restarting", "restart: " + r.target);
       if (Status s = RestartAndReconnect(r); !s.ok()) return s;
     }
     return Status::Ok();
@@ -278,7 +291,13 @@ class PeerRun {
     if (restored_any) what = problems.empty() ? "rolled back" : "ROLLBACK INCOMPLETE" + problems;
     else if (!problems.empty()) what = "ROLLBACK FAILED" + problems;
     if (!left.empty()) what += (what.empty() ? "" : "; ") + ("not rolled back (the platform cannot): " + left);
-    Progress(what == "rolled back" ? "rolled back to the previous identity" : what);
+    // About the one change it undid, when there was one; the history lines name each.
+    const Change* only = installed_.size() == 1 ? installed_.front().change : nullptr;
+    if (what == "rolled back")
+      Progress(only, "rolled-back", "rolled back to the previous identity", log::Level::kWarn);
+    else
+      Progress(only, restored_any ? "rollback-incomplete" : left.empty() ? "rollback-failed" : "not-rolled-back", what,
+               log::Level::kError);
     return Status::Failed(cause.message() + " (" + what + ")");
   }
 
@@ -379,6 +398,7 @@ std::vector<PeerOutcome> RunCluster(const std::vector<const PeerPlan*>& peers, c
     for (const Change* c : reaching)
       if (std::find(c->reaches.begin(), c->reaches.end(), peer_plan->peer) != c->reaches.end()) arrived.push_back(c);
     Status s;
+    log::ScopedPeer about(peer_plan->cluster, peer_plan->peer);  // the providers' notes name the peer
     const Cluster* cluster = desired.FindCluster(peer_plan->cluster);
     const Peer* peer = cluster ? FindPeer(*cluster, peer_plan->peer) : nullptr;
     if (!peer) {

@@ -25,6 +25,7 @@
 #include "reconciler/catalogue/catalogue.h"
 #include "reconciler/executor/verifier.h"
 #include "reconciler/issuers/issuer.h"
+#include "reconciler/log/log.h"
 #include "reconciler/manifest/model.h"
 #include "reconciler/pki/clock.h"
 #include "reconciler/plan/plan.h"
@@ -63,8 +64,9 @@ struct ExecutorHooks {
   // Records one applied or failed change (history); may be empty.
   std::function<void(const PeerPlan&, const Change&, const std::string& outcome, const std::string& after_fingerprint,
                      const std::string& detail)> record;
-  // Progress for people ("web1.example.com: + identity nginx ... done").
-  std::function<void(const std::string&)> progress;
+  // Progress for people ("web1.example.com: + web/web1.example.com/identity/nginx"): the line,
+  // its level (warnings too) and what it is about (cluster, peer, change, outcome) for the log.
+  std::function<void(log::Level, const log::Event&, const std::string&)> progress;
   // Clusters applied at the same time, at most (--parallelism); the peers of one cluster
   // always roll one at a time. Above 1, every hook is called from several threads and
   // must be thread-safe; each progress line names its peer.

@@ -1,22 +1,64 @@
-// Logging: every log line of pkiform goes through spdlog's default logger,
-// which ConfigureLogging() points at stderr (stdout carries plans and JSON).
+// Logging: every line pkiform writes to stderr goes through spdlog, whose
+// loggers ConfigureLogging() points at one stderr sink (stdout carries plans,
+// JSON and the apply summary). How one line looks is in log_line.h.
 //
 // Levels follow -v: none shows warnings and errors, -v adds info (what each
 // step chose, e.g. "writing files over exec: the host has no SFTP"), -vv adds
-// debug. `--log-format json` prints one JSON object per line. Every message is
-// escaped (util/terminal_escape.h) before it reaches the sink: appliance output, file names
-// and manifest values may hold control bytes, and a log line must never move the
-// cursor of a terminal or forge another line in a CI log. Messages never carry
-// secrets: callers log names, never values, of passwords, keys and passphrases.
+// debug. Progress lines (Progress) are shown whatever the level, as they always
+// were: they are what a person running apply follows. Outcome lines (Outcome:
+// what became of each change and peer) are always in JSON, which has no summary
+// to read them from, and in text only with -v, since the summary on stdout says
+// the same. `--log-format json` prints one JSON object per line with the run id
+// and, when the line is about one, its cluster, peer, change and outcome.
+//
+// Every message is escaped (util/terminal_escape.h) before it reaches the sink:
+// appliance output, file names and manifest values may hold control bytes, and a
+// log line must never move the cursor of a terminal or forge another line in a
+// CI log. Messages never carry secrets: callers log names, never values, of
+// passwords, keys and passphrases.
 #pragma once
 
+#include <cstdio>
 #include <string>
+#include <string_view>
+
+#include "reconciler/log/log_line.h"
 
 namespace pkiform::log {
 
-enum class Format { kText, kJson };
+enum class Level { kDebug, kInfo, kWarn, kError };
 
-// Installs the stderr logger; verbosity is the count of -v.
-void ConfigureLogging(Format format, int verbosity);
+// Installs the loggers; verbosity is the count of -v. `out` is stderr but in tests.
+// Call it before any thread logs (pkiform does, first thing after parsing its options).
+void ConfigureLogging(Format format, int verbosity, std::FILE* out = stderr);
+Format CurrentFormat();
+// This invocation's run id (log_line.h NewRunId), made by ConfigureLogging.
+const std::string& RunId();
+
+// "pkiform: <level>: <text>", shown from its level on.
+void Log(Level level, const Event& event, std::string_view text);
+inline void Debug(const Event& event, std::string_view text) { Log(Level::kDebug, event, text); }
+inline void Info(const Event& event, std::string_view text) { Log(Level::kInfo, event, text); }
+inline void Warn(const Event& event, std::string_view text) { Log(Level::kWarn, event, text); }
+inline void Error(const Event& event, std::string_view text) { Log(Level::kError, event, text); }
+// "pkiform: <text>": a verdict whose words already say how bad it is.
+void Verdict(Level level, const Event& event, std::string_view text);
+// "<text>", whatever -v says (JSON: at `level`, info for ordinary progress).
+void Progress(Level level, const Event& event, std::string_view text);
+// What became of a change or a peer: always in JSON, only with -v in text ("pkiform: error: ...").
+void Outcome(Level level, const Event& event, std::string_view text);
+
+// While one lives, every line its thread logs without a cluster or peer of its own is
+// about this peer: the providers' notes ("the host has no SFTP subsystem") carry it.
+class ScopedPeer {
+ public:
+  ScopedPeer(const std::string& cluster, const std::string& peer);
+  ~ScopedPeer();
+  ScopedPeer(const ScopedPeer&) = delete;
+  ScopedPeer& operator=(const ScopedPeer&) = delete;
+
+ private:
+  Event previous_;
+};
 
 }  // namespace pkiform::log

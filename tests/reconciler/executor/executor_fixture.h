@@ -134,7 +134,7 @@ struct Rig {
       std::lock_guard<std::mutex> g(mu);
       records.push_back(c.address + " " + outcome);
     };
-    h.progress = [this](const std::string& line) {
+    h.progress = [this](log::Level, const log::Event&, const std::string& line) {
       std::lock_guard<std::mutex> g(mu);
       progress.push_back(line);
     };
