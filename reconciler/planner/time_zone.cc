@@ -4,10 +4,12 @@
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 
 #include "reconciler/util/excerpt.h"
 #include "reconciler/util/file_reader.h"
 #include "reconciler/util/input_limits.h"
+#include "reconciler/util/spelling.h"
 
 namespace pkiform::planner {
 namespace {
@@ -156,6 +158,22 @@ int64_t RuleInstant(const TimeZone::Rule::Date& d, int year, int32_t offset) {
   return day.time_since_epoch().count() * 86400LL + d.time - offset;
 }
 
+// " (did you mean 'Europe/London'?)" for a zone spelt nearly like one in the same folder of
+// `root`, else "". The folder is the system's; its listing is bounded all the same.
+std::string ZoneSuggestion(const std::string& name, const std::string& root) {
+  const size_t slash = name.rfind('/');
+  const std::string folder = slash == std::string::npos ? "" : name.substr(0, slash + 1);
+  std::vector<std::string> candidates;
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator(root + "/" + folder, ec);
+       !ec && it != std::filesystem::directory_iterator() && candidates.size() < 2000; it.increment(ec)) {
+    const std::string entry = folder + it->path().filename().string();
+    if (IsZoneName(entry) && it->is_regular_file(ec)) candidates.push_back(entry);
+  }
+  const std::string match = ClosestMatch(name, candidates);
+  return match.empty() ? "" : " (did you mean '" + match + "'?)";
+}
+
 int CivilYear(int64_t seconds) {
   const chr::sys_days day{chr::days(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400)};
   return int(chr::year_month_day(day).year());
@@ -278,9 +296,9 @@ Result<TimeZone> LoadTimeZone(const std::string& name, const std::string& root) 
   Result<std::string> data = ReadBoundedFile(path, limits::kZoneFile);
   if (!data.ok()) {
     if (data.status().code() == Status::Code::kNotFound)
-      return Status::NotFound("unknown time zone '" + Excerpt(name) + "': " + path +
-                              " does not exist (names are IANA's, e.g. 'Europe/London'; Debian's tzdata package "
-                              "provides them)");
+      return Status::NotFound("unknown time zone '" + Excerpt(name) + "'" + ZoneSuggestion(name, root) + ": " +
+                              path + " does not exist (names are IANA's, e.g. 'Europe/London'; Debian's tzdata "
+                              "package provides them)");
     return data.status().WithContext("time zone '" + Excerpt(name) + "' (" + path + ")");
   }
   return TimeZone::FromTzif(name, *data);
