@@ -108,34 +108,34 @@ WindowTime FromSeconds(int64_t s) { return WindowTime(std::chrono::seconds(s)); 
 int64_t FloorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
 // The UTC instant at which the local clock first shows `local` (seconds since the epoch on
-// the local clock); for a time the clock skips, the moment of the jump past it.
+// the local clock) or a later time: the first showing of a time shown twice (fall back), the
+// moment of the jump past a time the clock skips (spring forward). The clock runs in pieces of
+// one offset each; the first piece that reaches `local` answers.
 int64_t FirstShowing(const TimeZone& zone, int64_t local) {
-  // The offsets in force well before and well after: transitions are months apart.
-  const int32_t before = zone.OffsetAt(local - 2 * kDay), after = zone.OffsetAt(local + 2 * kDay);
-  const int64_t t_before = local - before, t_after = local - after;
-  const bool before_valid = zone.OffsetAt(t_before) == before, after_valid = zone.OffsetAt(t_after) == after;
-  if (before_valid && after_valid) return std::min(t_before, t_after);  // shown twice: the first
-  if (before_valid) return t_before;
-  if (after_valid) return t_after;
-  // Skipped: the clock jumps from `before` to `after` between these two instants.
-  int64_t lo = std::min(t_before, t_after), hi = std::max(t_before, t_after);
-  if (zone.OffsetAt(hi) != after) return hi;  // more than one change in two days: not tzdata
-  while (hi - lo > 1) {
-    const int64_t mid = lo + (hi - lo) / 2;
-    (zone.OffsetAt(mid) == after ? hi : lo) = mid;
+  // Offsets are under 26 h (time_zone.cc), so the clock shows `local` after this instant, and
+  // shows an earlier time at it.
+  int64_t t = local - 27 * 3600;
+  for (int piece = 0; piece < 64; ++piece) {  // real zones: one or two pieces in 54 h
+    const int32_t offset = zone.OffsetAt(t);
+    if (t + offset >= local) return t;  // the clock jumped past `local` at t
+    const int64_t end = zone.NextChange(t);
+    if (local - offset < end) return local - offset;
+    t = end;
   }
-  return hi;
+  return t;  // more than 64 changes in 54 h: not tzdata; an answer, not a hang
 }
 
 struct Interval {
   int64_t open, close;
 };
 
-// Every opening that starts on a local day from one before `at` to 15 after, by opening time.
+// Every opening that starts on a local day from three before `at` to 15 after, by opening time.
 std::vector<Interval> IntervalsAround(const Window& w, int64_t at) {
   const int64_t today = FloorDiv(at + w.zone.OffsetAt(at), kDay);
   std::vector<Interval> out;
-  for (int64_t day = today - 1; day <= today + 15; ++day) {
+  // From three days back: a jump of the clock (up to two days, the offsets' bounds) can put
+  // an opening on a later local day than the day it belongs to.
+  for (int64_t day = today - 3; day <= today + 15; ++day) {
     const int weekday = int((day % 7 + 7 + 3) % 7);  // 1970-01-01 was a Thursday; 0 is Monday
     for (const WindowSpan& s : w.spans) {
       if (!(s.days & (1u << weekday))) continue;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 
@@ -23,7 +24,6 @@ constexpr uint32_t kMaxTypes = 256;
 constexpr uint32_t kMaxChars = 1024;
 constexpr uint32_t kMaxLeapOrFlags = 1000;
 constexpr int32_t kMaxOffset = 26 * 3600;  // RFC 8536: |offset| below 25 h in practice; 26 h is generous
-constexpr size_t kHeaderBytes = 44;
 
 // A forward-only reader over bytes that refuses to step past the end.
 class Bytes {
@@ -285,6 +285,18 @@ int32_t TimeZone::OffsetAt(int64_t t) const {
   const int64_t end = RuleInstant(rule_.end, year, rule_.dst_offset);
   const bool dst = start < end ? (t >= start && t < end) : (t < end || t >= start);  // southern: DST spans new year
   return dst ? rule_.dst_offset : rule_.std_offset;
+}
+
+int64_t TimeZone::NextChange(int64_t t) const {
+  if (!transitions_.empty() && t < transitions_.back())
+    return *std::upper_bound(transitions_.begin(), transitions_.end(), t);
+  if (!has_rule_ || !rule_.has_dst) return INT64_MAX;
+  int64_t next = INT64_MAX;
+  const int year = CivilYear(t);
+  for (int y = year - 1; y <= year + 1; ++y)
+    for (int64_t change : {RuleInstant(rule_.start, y, rule_.std_offset), RuleInstant(rule_.end, y, rule_.dst_offset)})
+      if (change > t) next = std::min(next, change);
+  return next;
 }
 
 Result<TimeZone> LoadTimeZone(const std::string& name, const std::string& root) {

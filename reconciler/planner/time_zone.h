@@ -30,6 +30,9 @@ class TimeZone {
   const std::string& name() const { return name_; }
   // Seconds to add to a UTC instant (seconds since the epoch) for the local wall clock.
   int32_t OffsetAt(int64_t utc_seconds) const;
+  // The first instant after `utc_seconds` at which the offset may change (INT64_MAX: never);
+  // the offset is OffsetAt(utc_seconds) until then.
+  int64_t NextChange(int64_t utc_seconds) const;
 
   // The contents of a TZif file (version 2 or later). `name` is for messages only.
   static Result<TimeZone> FromTzif(std::string_view name, std::string_view data);
