@@ -5,6 +5,7 @@
 #include "reconciler/cli/commands.h"
 #include "reconciler/cli/fleet_run.h"
 #include "reconciler/cli/handlers.h"
+#include "reconciler/cli/run_metrics.h"
 #include "reconciler/plan/plan_json.h"
 
 namespace pkiform::cli {
@@ -20,9 +21,8 @@ bool Confirmed() {
   return answer == "yes";
 }
 
-}  // namespace
-
-int RunApply(const GlobalOptions& global, const CommandArgs& args) {
+int ApplySteps(const GlobalOptions& global, const CommandArgs& args, std::unique_ptr<FleetRun>& run, Plan& plan,
+               bool& planned) {
   std::optional<Plan> saved;
   if (!args.plan_file.empty()) {
     auto p = ReadPlanFile(args.plan_file);
@@ -32,9 +32,8 @@ int RunApply(const GlobalOptions& global, const CommandArgs& args) {
     }
     saved = std::move(p).value();
   }
-  auto run = FleetRun::Open(global, args);
+  run = FleetRun::Open(global, args);
   if (!run) return kExitError;
-  Plan plan;
   if (saved) {
     // The plan names changes; the manifests say how (issuers, connections): they must be the same ones.
     if (saved->manifests_digest != run->ManifestsDigest()) {
@@ -43,6 +42,7 @@ int RunApply(const GlobalOptions& global, const CommandArgs& args) {
       return kExitError;
     }
     plan = std::move(*saved);
+    planned = true;
   } else {
     if (!run->ObserveAll()) return kExitError;
     auto made = run->MakePlan();
@@ -51,6 +51,7 @@ int RunApply(const GlobalOptions& global, const CommandArgs& args) {
       return kExitError;
     }
     plan = std::move(made).value();
+    planned = true;
     PrintPlan(plan, global, args);
     if (!plan.HasChanges()) return kExitOk;
     if (!args.auto_approve && !Confirmed()) {
@@ -63,6 +64,16 @@ int RunApply(const GlobalOptions& global, const CommandArgs& args) {
     return kExitOk;
   }
   return run->Execute(plan) ? kExitOk : kExitError;
+}
+
+}  // namespace
+
+int RunApply(const GlobalOptions& global, const CommandArgs& args) {
+  std::unique_ptr<FleetRun> run;
+  Plan plan;
+  bool planned = false;
+  const int code = ApplySteps(global, args, run, plan, planned);
+  return FinishWithMetrics(code, args, "apply", run.get(), planned ? &plan : nullptr);
 }
 
 int RunShow(const GlobalOptions& global, const CommandArgs& args) {

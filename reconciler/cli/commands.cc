@@ -38,6 +38,8 @@ void FleetOptions(CLI::App& app, CommandArgs& a) {
   app.add_flag("--accept-new-host-keys", a.accept_new_host_keys,
                "Record unknown SSH host keys in known_hosts (a changed key is always refused)");
   app.add_option("--lock-timeout", a.lock_timeout_seconds, "Wait this many seconds for another run's state lock");
+  app.add_option("--metrics", a.metrics_file,
+                 "Write node_exporter textfile metrics (expiries, pending and applied changes, last run) to FILE");
 }
 
 int NotImplemented(const char* name) {

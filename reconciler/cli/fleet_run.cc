@@ -340,9 +340,9 @@ bool FleetRun::Execute(const Plan& plan) {
     std::lock_guard<std::mutex> g(out_mu);
     std::cout << line << std::endl;
   };
-  ApplyReport report = pkiform::Execute(plan, desired, clock_, hooks);
-  std::cout << report.Summary() << "\n";
-  return report.ok();
+  report_ = pkiform::Execute(plan, desired, clock_, hooks);
+  std::cout << report_->Summary() << "\n";
+  return report_->ok();
 }
 
 }  // namespace pkiform::cli

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "providers/provider.h"
+#include "reconciler/executor/executor.h"
 #include "providers/ssh/session.h"
 #include "reconciler/catalogue/catalogue.h"
 #include "reconciler/cli/global_options.h"
@@ -40,6 +41,9 @@ class FleetRun {
   bool Execute(const Plan& plan);
 
   const LoadedManifests& manifests() const { return loaded_; }
+  // What ObserveAll saw (every peer that answered), and the last Execute's report.
+  const std::vector<Actual>& observed() const { return observed_; }
+  const std::optional<ApplyReport>& report() const { return report_; }
   std::string ManifestsDigest() const;
 
  private:
@@ -57,6 +61,7 @@ class FleetRun {
   pki::SystemClock clock_;
   std::map<std::string, PeerConnection> connections_;  // by "cluster/peer"
   std::vector<Actual> observed_;
+  std::optional<ApplyReport> report_;
 };
 
 }  // namespace pkiform::cli

@@ -29,6 +29,7 @@ struct CommandArgs {
   bool accept_new_host_keys = false;
   int parallelism = 16;
   double lock_timeout_seconds = 0;
+  std::string metrics_file;  // --metrics: node_exporter textfile, written at the end of the run
 };
 
 }  // namespace pkiform::cli

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "providers/vcs/vcs_provider.h"
 #include "reconciler/pki/crl.h"
@@ -194,8 +195,14 @@ TEST_CASE("vcs provider: a signed certificate is served only after the restart, 
 
   Status restarted = provider->Restart(ApplianceRestart());
   if (!restarted.ok()) FAIL(restarted.ToString());
-  // Restart returns once the peer is back: it serves the new certificate now.
+  // Restart returns once the peer's SSH answers again; its web server may take a moment more
+  // (the simulator reopens its listeners within one 50 ms poll; a real VCS may be slower,
+  // which is why the executor's verification retries): it then serves the new certificate.
   auto served = peers.Served(0);
+  for (int attempt = 0; !served.ok() && attempt < 100; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    served = peers.Served(0);
+  }
   if (!served.ok()) FAIL(served.status().ToString());
   CHECK(Fingerprint(*served) == leaf.FingerprintSha256());
   // A new provider (the run reconnects) sees the new identity installed, no CSR pending.

@@ -246,6 +246,29 @@ TEST_CASE("follow-ups: the CTL file when the cluster is in mixed mode", "[planne
                       [](const std::string& s) { return s.rfind("Regenerate the CTL file", 0) == 0; }) == 1);
 }
 
+TEST_CASE("dms: a new identity is preceded by the keystore backup and followed by pairing again",
+          "[planner][dms][rule:D9][rule:D13]") {
+  Fleet f = UcmFleet();
+  Cluster& c = f.cluster();
+  c.name = "dms";
+  c.platform = "dms";
+  c.platform_version = "5.2.1";
+  c.identity[0].slot = "identity";
+  c.peers = {MakePeer("dms1.example.com", "", "")};
+  f.actual().cluster = "dms";
+  f.actual().peer = "dms1.example.com";
+  const Plan plan = f.MustPlan();
+  const PeerPlan& p = plan.peers.at(0);
+  REQUIRE(p.changes.size() == 1);
+  CHECK(p.restarts.empty());  // the procedures end without a restart
+  CHECK(std::count_if(p.follow_ups.begin(), p.follow_ups.end(),
+                      [](const std::string& s) { return s.rfind("Export the keystore first", 0) == 0; }) == 1);
+  CHECK(std::count_if(p.follow_ups.begin(), p.follow_ups.end(),
+                      [](const std::string& s) { return s.rfind("Pair the appliances again", 0) == 0; }) == 1);
+  // The platform can put the previous identity back (D14): nothing says otherwise.
+  CHECK(p.changes[0].no_rollback.empty());
+}
+
 TEST_CASE("CAPF is planned on the publisher only", "[planner][rule:U6]") {
   Fleet f = UcmFleet();
   f.cluster().identity[0].slot = "CAPF";
