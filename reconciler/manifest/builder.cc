@@ -241,6 +241,7 @@ Cluster BuildCluster(const YAML::Node& doc, const std::string& file, const std::
     MapReader rr = spec.Nested("restarts", c.restarts);
     c.restarts.strategy = rr.Str("strategy", "rolling");
     c.restarts.window = rr.Str("window");
+    c.restarts.time_zone = rr.Str("timeZone", "UTC");
     c.restarts.verify = rr.Str("verify", "tls");
     c.restarts.timeout = rr.OptDur("timeout");
   }

@@ -179,7 +179,8 @@ struct Monitor : Located {
 
 struct RestartPolicy : Located {
   std::string strategy = "rolling";
-  std::string window;
+  std::string window;  // "" no window; syntax: planner/maintenance_window.h
+  std::string time_zone = "UTC";  // IANA name the window is read in (planner/time_zone.h)
   std::string verify = "tls";
   // How long a restart may take before the peer's apply fails; unset: the platform
   // catalogue's restartTimes (vcs: 1200 s).

@@ -31,6 +31,7 @@ const std::vector<CheckEntry>& AllChecks() {
       {"lifetimes", "D8 D12", CheckLifetimes},
       {"self-signed identities", "D15", CheckSelfSigned},
       {"external issuers", "", CheckExternalIssuers},
+      {"maintenance windows", "", CheckWindows},
   };
   return table;
 }

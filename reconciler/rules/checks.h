@@ -66,6 +66,7 @@ void CheckNodeSettings(const CheckContext&, DiagnosticList&);
 void CheckLifetimes(const CheckContext&, DiagnosticList&);
 void CheckSelfSigned(const CheckContext&, DiagnosticList&);
 void CheckExternalIssuers(const CheckContext&, DiagnosticList&);
+void CheckWindows(const CheckContext&, DiagnosticList&);
 void RunChecks(const CheckContext& ctx, DiagnosticList& out);
 
 // The files a dms staging block names (secrets, and its knownHosts when written there

@@ -24,6 +24,8 @@ inline constexpr FileLimit kKnownHostsFile{16u << 20, "a known_hosts file"};  //
 // The manifest repository's own git metadata (HEAD, refs, packed-refs), read to name
 // the commit a run applied; packed-refs of a large monorepo is a few MB.
 inline constexpr FileLimit kGitRefFile{64u << 20, "a git ref file"};
+// A system time zone file (/usr/share/zoneinfo); the largest is ~4 KB.
+inline constexpr FileLimit kZoneFile{256u << 10, "a time zone file"};
 inline constexpr size_t kManifestFiles = 20000;  // *.yaml files one run reads
 
 // YAML, checked on every document before the schema (manifest/yaml_limits.h).
