@@ -78,6 +78,8 @@ Result<std::unique_ptr<DmsProvider::Aai>> DmsProvider::OpenAai(const std::string
 }
 
 Result<StagingLogin> DmsProvider::Login(const std::string& subject, const std::string& step) {
+  // The dialect spells the server field; DiscardBackup may be this provider's first step.
+  if (Status s = Ready(subject, step); !s.ok()) return s;
   if (!cluster_.staging)  // validate requires it (D16); a plan file made by hand may lack it
     return Status::InvalidInput(Where(subject, step) + ": cluster " + cluster_.name +
                                 " names no staging server (spec.staging): a DMS moves every file through one [rule:D16]");
@@ -141,10 +143,13 @@ std::string DmsProvider::FolderPath() const {
 std::string DmsProvider::PendingCsrPath() const { return FolderPath() + "/" + dialect_->staging.pending_csr_file; }
 
 Result<std::string> DmsProvider::PeerFolder(const std::string& subject, const std::string& step) {
+  // Made once per provider: MakeDirectory of an existing folder costs two SFTP round trips.
+  if (folder_made_) return FolderPath();
   auto sftp = Staging(subject, step);
   if (!sftp.ok()) return sftp.status();
   const std::string folder = FolderPath();
   if (Status s = (*sftp)->MakeDirectory(folder, kFolderMode); !s.ok()) return Fail(subject, step, s);
+  folder_made_ = true;
   return folder;
 }
 

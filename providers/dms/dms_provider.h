@@ -97,6 +97,7 @@ class DmsProvider : public Provider {
   std::unique_ptr<ssh::SshSession> staging_login_;
   std::optional<pki::SecretString> staging_password_;
   int sessions_opened_ = 0;
+  bool folder_made_ = false;  // PeerFolder made the peer's staging folder in this provider's life
   // The identity GENERATE_NEW_CERT installed and the backup made before it, until the
   // executor's InstallIdentity takes the backup.
   struct SelfSigned {
