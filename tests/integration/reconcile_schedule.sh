@@ -42,6 +42,8 @@ out=$(cat textfile.prom)
 contains 'pkiform_deferred_changes{cluster="web"} 2'
 contains 'pkiform_last_run_success{command="reconcile"} 1'
 if promtool check metrics < textfile.prom >/dev/null 2>&1; then ok "promtool accepts the reconcile metrics"; else fail "promtool"; fi
+rules="$(cd "$(dirname "$0")/../.." && pwd)/examples/prometheus/pkiform-alerts.yml"
+expect 0 "promtool check rules of the example alerts" -- promtool check rules "$rules"
 
 # plan says the same and counts the deferral as drift; apply shows it and applies nothing.
 expect 2 "plan --detailed-exitcode outside the window" -- $P plan --detailed-exitcode --now "$noon"
