@@ -12,6 +12,7 @@ if [ -z "${FLEET_DIR:-}" ]; then
 fi
 . "$(dirname "$0")/lib.sh"
 P=$1
+EXAMPLES=$(cd "$(dirname "$0")/../../examples" && pwd)
 cd "$FLEET_DIR"
 M=manifests/web.yaml
 served() { host_ssh "$1" 'openssl x509 -noout -fingerprint -sha256 -in /srv/pkiform-host/tls/server.pem'; }
@@ -42,8 +43,7 @@ out=$(cat textfile.prom)
 contains 'pkiform_deferred_changes{cluster="web"} 2'
 contains 'pkiform_last_run_success{command="reconcile"} 1'
 if promtool check metrics < textfile.prom >/dev/null 2>&1; then ok "promtool accepts the reconcile metrics"; else fail "promtool"; fi
-rules="$(cd "$(dirname "$0")/../.." && pwd)/examples/prometheus/pkiform-alerts.yml"
-expect 0 "promtool check rules of the example alerts" -- promtool check rules "$rules"
+expect 0 "promtool check rules of the example alerts" -- promtool check rules "$EXAMPLES/prometheus/pkiform-alerts.yml"
 
 # plan says the same and counts the deferral as drift; apply shows it and applies nothing.
 expect 2 "plan --detailed-exitcode outside the window" -- $P plan --detailed-exitcode --now "$noon"
