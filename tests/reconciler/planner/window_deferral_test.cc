@@ -115,6 +115,29 @@ TEST_CASE("without a window to honour (--ignore-windows) nothing is deferred", "
   CHECK(plan.DeferredCount() == 0);
 }
 
+TEST_CASE("U10: a cluster-wide change waits as a whole, with the restarts it causes on every peer",
+          "[planner][window][rule:U10]") {
+  const Fleet f = UcmTrustFleet();
+  PlanInput in = f.Input(ThursdayDue());
+  in.windows.emplace("cucm", Saturdays());
+  const Plan plan = Must(planner::MakePlan(in));
+  REQUIRE(plan.peers.size() == 2);
+  for (const auto& p : plan.peers) {
+    INFO(p.peer);
+    CHECK(p.changes.empty());
+    CHECK(p.restarts.empty());
+    REQUIRE(p.deferred_restarts.size() == 1);
+    CHECK(p.deferred_restarts[0].target == "Cisco Tomcat");
+    CHECK(p.deferred_until == "2027-04-17T01:00:00Z");
+  }
+  // Manifest order (subscriber first): the publisher goes first only with changes to execute.
+  REQUIRE(plan.peers[1].peer == "cucm1.example.com");
+  CHECK(plan.peers[1].deferred.size() == 1);  // the publisher makes it
+  CHECK(plan.peers[0].deferred.empty());
+  CHECK(Mentions(plan.peers[0].notes, "restarts for other peers' changes deferred"));
+  CHECK(plan.DeferredCount() == 1);
+}
+
 TEST_CASE("the opening is shown on the window's own clock", "[planner][window]") {
   const TimeZone utc;
   CHECK(FormatLocalTime(At("2027-04-17T01:00:00Z"), utc) == "2027-04-17 01:00 UTC");
