@@ -30,6 +30,9 @@ struct CommandArgs {
   int parallelism = 16;
   double lock_timeout_seconds = 0;
   std::string metrics_file;  // --metrics: node_exporter textfile, written at the end of the run
+  // status (also uses now, json, target and metrics_file above)
+  std::string expiring_within;  // --expiring-within DURATION ("30d"); empty: not asked
+  std::string html_file;        // --html FILE: the self-contained report page
 };
 
 }  // namespace pkiform::cli
