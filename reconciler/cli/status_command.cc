@@ -99,7 +99,7 @@ int StatusSteps(const GlobalOptions& global, const CommandArgs& args, std::uniqu
   in.fetched = FetchDistributionPoints(desired);
   for (const auto& c : desired.clusters)
     for (const auto& p : c.peers)  // FleetRun logged each peer's error above; it keeps no copy
-      in.peer_errors[c.name + "/" + p.fqdn] = "could not be observed (the error is logged above)";
+      in.peer_errors[c.name + "/" + p.fqdn] = "could not be observed (pkiform logged why on stderr)";
   in.now = now;
   in.target = args.target;
   auto fs = status::BuildFleetStatus(in);

@@ -67,7 +67,7 @@ std::string RenderTimelineSvg(const FleetStatus& fs) {
     const std::string tx = Num(x(t));
     s += "<line class=\"tick\" x1=\"" + tx + "\" y1=\"" + std::to_string(kTop - 10) + "\" x2=\"" + tx + "\" y2=\"" +
          std::to_string(bottom) + "\" stroke=\"#dde\"/>\n";
-    s += "<text x=\"" + tx + "\" y=\"" + std::to_string(bottom + 18) + "\" font-size=\"11\" text-anchor=\"middle\">" +
+    s += "<text x=\"" + tx + "\" y=\"" + std::to_string(bottom + 18) + "\" font-size=\"11\" text-anchor=\"" + (i == 0 ? "start" : i == 6 ? "end" : "middle") + "\">" +
          pki::FormatDate(t) + "</text>\n";
   }
   for (size_t i = 0; i < lanes.size(); ++i) {
