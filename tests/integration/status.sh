@@ -4,7 +4,8 @@
 # loopback (fetched, signature verified, nextUpdate reported), an unreachable peer (exit 1,
 # the others still reported), --metrics, and --html: the page is opened in headless Chromium,
 # which must render it (a non-blank screenshot) with the cluster and peer names and exactly
-# one timeline mark per certificate. Chromium missing is a failure, never a skip.
+# one timeline mark per certificate. Chromium missing is a failure, never a skip. The CRL is also
+# uploaded to the hosts (revocation.crl.path), whose copies status reads and verifies.
 # Loopback block 127.0.107.x only.
 # Usage: status.sh PKIFORM PKIFORM_FLEET
 if [ -z "${FLEET_DIR:-}" ]; then
@@ -33,6 +34,16 @@ sed -i "s#privateKey: ../ca/root.key}#privateKey: ../ca/root.key, crlDistributio
 grep -qF "$DP" $I && ok "the issuer names $DP" || fail "issuer edit"
 expect 0 "the manifests validate" -- $P validate -q
 
+# The same CRL uploaded to every host (revocation.crl.path), as crl.sh does.
+reload=$(sed -n 's/^      reload: //p' $M)
+cp www/fleet.crl fleet-upload.crl
+cat >> $M <<EOF2
+  revocation:
+    crl:
+      upload: [../fleet-upload.crl]
+      path: /srv/pkiform-host/tls/crl.pem
+      update: $reload
+EOF2
 expect 0 "apply" -- $P apply --auto-approve
 
 # The text table.
@@ -46,6 +57,7 @@ contains "in sync"
 lacks "out of sync"
 contains "CRL distribution points"
 contains "verified by fleet-ca"
+contains "crl       /srv/pkiform-host/tls/crl.pem"
 
 # JSON, with jq.
 expect 0 "status --json" -- $P status --json
@@ -61,6 +73,8 @@ check_jq '[.clusters[0].peers[].certificates[] | .inSync] | all(. == true)'
 check_jq '.distributionPoints[0].location == "'"$DP"'"'
 check_jq '.distributionPoints[0].signatureVerified == true'
 check_jq '.distributionPoints[0].warning == null'
+check_jq '[.clusters[0].peers[].crls[] | select(.source == "uploaded" and .signatureVerified and .issuer == "fleet-ca")] | length == 2'
+check_jq '.clusters[0].peers[0].crls[0].nextUpdate == .distributionPoints[0].nextUpdate'
 marks_wanted=$(printf '%s' "$json" | jq '[.clusters[].peers[].certificates[] | select(.notAfter != null)] | length')
 [ "$marks_wanted" = 4 ] && ok "4 certificates (2 identities, 2 trust entries)" || fail "certificates: $marks_wanted"
 # What the host serves, as openssl reads it.
@@ -72,6 +86,7 @@ check_jq '.clusters[0].peers[0].certificates[0].notAfter == "'"$want"'"'
 expect 0 "--expiring-within 20d: nothing" -- $P status --expiring-within 20d
 expect 2 "--expiring-within 31d: the CRL" -- $P status --expiring-within 31d
 contains "distribution point $DP: nextUpdate"
+contains "web/web1.fleet.test crl /srv/pkiform-host/tls/crl.pem: nextUpdate"
 expect 2 "--expiring-within 100d: the identities too" -- $P status --expiring-within 100d
 contains "web/web1.fleet.test identity nginx: notAfter"
 expect 2 "--now after the CRL's nextUpdate: V12" -- $P status --now "$(date -u -d '+40 days' +%Y-%m-%dT%H:%M:%SZ)" --expiring-within 1d
@@ -143,6 +158,7 @@ PY
   contains '<h3 class="peer">web1.fleet.test</h3>'
   contains '<h3 class="peer">web2.fleet.test</h3>'
   contains "CRL freshness"
+  contains "/srv/pkiform-host/tls/crl.pem"
   contains "$DP"
   marks=$(printf '%s' "$dom" | grep -o 'class="mark ' | wc -l)
   [ "$marks" = "$marks_wanted" ] && ok "the rendered SVG has $marks marks, one per certificate" \
