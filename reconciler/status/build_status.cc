@@ -114,6 +114,15 @@ PeerStatus ObservedPeer(const Cluster& c, const Actual& a, const StatusInput& in
   return p;
 }
 
+// --target cluster/peer/item: the plan covered that item only, so only it is reported
+// (a slot or trust store by name; the CRL file as "crl", its path or "crl/<path>").
+void KeepItem(PeerStatus& p, const std::string& item) {
+  std::erase_if(p.certificates, [&](const CertificateStatus& c) { return c.name != item; });
+  std::erase_if(p.crls, [&](const CrlStatus& c) {
+    return item != "crl" && item != c.location && item != "crl/" + c.location;
+  });
+}
+
 std::vector<CrlStatus> DistributionPoints(const StatusInput& in) {
   std::vector<CrlStatus> out;
   for (const auto& is : in.desired.issuers) {
@@ -168,6 +177,7 @@ Result<FleetStatus> BuildFleetStatus(const StatusInput& in) {
         if (a.cluster == c.name && a.peer == peer.fqdn) seen = &a;
       if (seen) {
         cs.peers.push_back(ObservedPeer(c, *seen, in, signers));
+        if (!target.item.empty()) KeepItem(cs.peers.back(), target.item);
         continue;
       }
       PeerStatus p;

@@ -33,7 +33,7 @@ struct StatusInput {
   // an entry here and without an observation are "not observed".
   std::map<std::string, std::string> peer_errors = {};
   pki::TimePoint now = {};
-  std::string target = {};  // --target: "", cluster, cluster/peer (anything longer narrows to the peer)
+  std::string target = {};  // --target: "", cluster, cluster/peer, cluster/peer/item (a slot, store or the CRL)
 };
 
 // Fails only on a malformed --target.

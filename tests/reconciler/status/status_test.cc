@@ -110,7 +110,7 @@ TEST_CASE("status: identities, trust entries and CRLs per peer; unreachable peer
   CHECK(fs.HasProblems());
 }
 
-TEST_CASE("status: no plan means in sync is unknown; --target narrows; a bad target fails", "[status]") {
+TEST_CASE("status: no plan means in sync is unknown; --target narrows to a peer or an item; a bad target fails", "[status]") {
   World w;
   auto in = w.Input();
   in.plan = nullptr;
@@ -121,6 +121,15 @@ TEST_CASE("status: no plan means in sync is unknown; --target narrows; a bad tar
   CHECK_FALSE(fs.clusters[0].peers[0].certificates[0].in_sync.has_value());
   CHECK(fs.sync_unknown == "a peer could not be observed");
   CHECK(Has(status::RenderStatusText(fs), "In sync: unknown"));
+  in.target = "web/web1.example.com/nginx";
+  auto one = testing::Must(status::BuildFleetStatus(in));
+  REQUIRE(one.clusters[0].peers[0].certificates.size() == 1);
+  CHECK(one.clusters[0].peers[0].certificates[0].name == "nginx");
+  CHECK(one.clusters[0].peers[0].crls.empty());
+  in.target = "web/web1.example.com/crl";
+  auto crl = testing::Must(status::BuildFleetStatus(in));
+  CHECK(crl.clusters[0].peers[0].certificates.empty());
+  CHECK(crl.clusters[0].peers[0].crls.size() == 1);
   in.target = "web//x";
   CHECK_FALSE(status::BuildFleetStatus(in).ok());
 }
