@@ -2,10 +2,8 @@
 // learn what is out of sync, fetches the issuers' CRL distribution points, and
 // reports (reconciler/status/): a text table, --json, --html FILE; --expiring-within
 // turns the report into an exit code for monitoring (docs/status.md).
-#include <unistd.h>
 
 #include <iostream>
-#include <set>
 
 #include "reconciler/cli/commands.h"
 #include "reconciler/cli/fleet_run.h"
