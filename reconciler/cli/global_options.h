@@ -34,6 +34,9 @@ struct CommandArgs {
   bool ignore_windows = false;
   bool ignore_backoff = false;
   std::string shard;  // "i/n" (cli/shard.h); "" every cluster
+  // status (also uses now, json, target and metrics_file above)
+  std::string expiring_within;  // --expiring-within DURATION ("30d"); empty: not asked
+  std::string html_file;        // --html FILE: the self-contained report page
 };
 
 }  // namespace pkiform::cli
