@@ -91,10 +91,10 @@ std::unique_ptr<FleetRun> FleetRun::Open(const GlobalOptions& global, const Comm
     }
     shard = *parsed;
   }
+  // The manifests are checked as of now, whatever --now says: a file that will have expired by
+  // then is validate --now's question, and must not stop a rehearsal or a status report.
   DiagnosticList diags;
-  pki::SystemClock system_clock;
-  const pki::Clock& clock = pinned ? static_cast<const pki::Clock&>(*pinned) : system_clock;
-  LoadedManifests loaded = LoadAndCheck(args.manifests, clock, diags);
+  LoadedManifests loaded = LoadAndCheck(args.manifests, pki::SystemClock(), diags);
   ReportDiagnostics(diags, loaded.sources);
   if (diags.has_errors()) {
     log::Verdict(log::Level::kError, {}, DiagnosticSummary(diags) + " in the manifests; no appliance was contacted");

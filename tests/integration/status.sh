@@ -171,13 +171,15 @@ cp $M web.yaml.orig
 sed -i 's/^    - {fqdn: web2.fleet.test, address: 127.0.107.2}$/&\n    - {fqdn: web3.fleet.test, address: 127.0.107.3}/' $M
 grep -q web3.fleet.test $M && ok "web3 added" || fail "manifest edit"
 expect 1 "status with an unreachable peer" -- $P status --no-color
-contains "web3.fleet.test: unreachable"
+contains "web3.fleet.test: unreachable: host key for [web3.fleet.test]"
 contains "  web1.fleet.test"
-contains "In sync: unknown"
+lacks "In sync: unknown"   # the peers that answered are planned without web3
 expect 1 "status --json with an unreachable peer" -- $P status --json
 json=$(printf '%s' "$out" | sed -n '/^{/,/^}/p')
 check_jq '.clusters[0].peers[2].reachable == false'
 check_jq '.clusters[0].peers[0].reachable == true'
+check_jq '.clusters[0].peers[2].error | test("known_hosts")'
+check_jq '.clusters[0].peers[0].certificates[0].inSync == true'
 cp web.yaml.orig $M
 
 # A distribution point that serves something else: an error, exit 1.
