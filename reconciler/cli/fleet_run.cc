@@ -1,5 +1,8 @@
 #include "reconciler/cli/fleet_run.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -159,6 +162,31 @@ bool FleetRun::Targeted(const Cluster& cluster, const Peer& peer) const {
   return rest.substr(0, rest.find('/')) == peer.fqdn;
 }
 
+int FleetRun::ConnectionsToHold() const {
+  if (command_ != "apply" && command_ != "reconcile") return 0;
+  struct rlimit files {};
+  if (::getrlimit(RLIMIT_NOFILE, &files) != 0) return 0;
+  // Half of what the limit leaves after the connections observing at once and a margin for
+  // files, the state store and libraries; the rest reconnect when the apply reaches them.
+  const long long room = files.rlim_cur == RLIM_INFINITY ? kMaxHeldConnections * 2LL
+                                                         : static_cast<long long>(files.rlim_cur);
+  const long long spare = (room - args_.parallelism - 64) / 2;
+  return static_cast<int>(std::clamp<long long>(spare, 0, kMaxHeldConnections));
+}
+
+void FleetRun::Disconnect(PeerConnection& conn) {
+  conn.provider.reset();  // the provider first: it uses the session
+  conn.session.reset();
+}
+
+void FleetRun::ReleaseIdleConnections(const Plan& plan) {
+  std::set<std::string> busy;
+  for (const auto& pp : plan.peers)
+    if (!pp.changes.empty() || !pp.restarts.empty()) busy.insert(Key(pp.cluster, pp.peer));
+  for (auto& [key, conn] : connections_)
+    if (!busy.count(key)) Disconnect(conn);
+}
+
 Result<PeerConnection*> FleetRun::Connect(const Cluster& cluster, const Peer& peer) {
   PeerConnection& conn = connections_[Key(cluster.name, peer.fqdn)];
   if (conn.provider) return &conn;
@@ -189,12 +217,15 @@ bool FleetRun::ObserveAll() {
     return false;
   }
   std::atomic<size_t> next{0}, done{0};
+  std::atomic<int> held{0};
+  const int may_hold = ConnectionsToHold();
   const auto started = std::chrono::steady_clock::now();
   auto worker = [&] {
     for (size_t i = next++; i < jobs.size(); i = next++) {
       log::ScopedPeer about(jobs[i].cluster->name, jobs[i].peer->fqdn);  // the providers' notes name the peer
       auto conn = Connect(*jobs[i].cluster, *jobs[i].peer);
       jobs[i].result = conn.ok() ? (*conn)->provider->Observe() : Result<Actual>(conn.status());
+      if (conn.ok() && held++ >= may_hold) Disconnect(**conn);
       const auto seconds =
           std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
       log::ShowStatus("Observing: " + std::to_string(++done) + "/" + std::to_string(jobs.size()) + " peers, " +
@@ -289,6 +320,7 @@ Result<Plan> FleetRun::MakePlan() {
   if (plan.ok()) {
     plan->pkiform_version = PKIFORM_VERSION;
     plan->created_at = pki::FormatRfc3339Utc(clock_.Now());
+    ReleaseIdleConnections(*plan);
   }
   return plan;
 }
@@ -331,7 +363,8 @@ bool FleetRun::Execute(const Plan& plan) {
     if (!conn.ok()) return conn.status();
     return (*conn)->provider.get();
   };
-  hooks.reconnect = [&](const Cluster& c, const Peer& p) -> Result<Provider*> {
+  // Closes a peer's connection (outside the lock: closing a session waits for the peer).
+  auto drop = [&](const Cluster& c, const Peer& p) {
     std::unique_ptr<ssh::SshSession> old_session;
     std::unique_ptr<Provider> old_provider;
     {
@@ -342,6 +375,10 @@ bool FleetRun::Execute(const Plan& plan) {
     }
     old_provider.reset();
     old_session.reset();
+  };
+  hooks.release = drop;
+  hooks.reconnect = [&](const Cluster& c, const Peer& p) -> Result<Provider*> {
+    drop(c, p);
     std::lock_guard<std::mutex> g(hooks_mu);
     auto conn = Connect(c, p);
     if (!conn.ok()) return conn.status();

@@ -1,8 +1,15 @@
-// FleetRun: what `plan` and `apply` share. It loads and checks the manifests
-// (any error: stop before any appliance is touched), takes the state lock,
-// opens one SSH connection per targeted peer in parallel (--parallelism),
-// observes every peer through its provider and keeps the connections open, so
-// that apply reuses them: one connection per peer per run.
+// FleetRun: what `plan`, `apply`, `reconcile` and `status` share. It loads and checks
+// the manifests (any error: stop before any appliance is touched), takes the state lock,
+// opens one SSH connection per targeted peer in parallel (--parallelism) and observes
+// every peer through its provider.
+//
+// Connections: plan and status close each one as soon as its peer is observed, so a run
+// holds at most --parallelism of them. apply and reconcile keep them for the apply (one
+// connection per peer per run), but at most kMaxHeldConnections and never more than half
+// the open-file limit left after the observations in flight, and after planning only
+// those of peers with something to do: a fleet of thousands of peers must work under the
+// common `ulimit -n 1024` and in constant memory per peer (issue 13). A peer whose
+// connection was closed is connected again when apply needs it.
 #pragma once
 
 #include <map>
@@ -33,6 +40,8 @@ struct PeerConnection {
 
 class FleetRun {
  public:
+  static constexpr int kMaxHeldConnections = 256;
+
   // Loads, checks and locks; prints diagnostics. Null when the run must stop (already reported).
   // `command` names the run in the history ("plan", "apply", "reconcile") and sets its
   // default --lock-timeout (reconcile waits 600 s, the others not at all). With --shard the
@@ -68,6 +77,10 @@ class FleetRun {
   FleetRun(const GlobalOptions& g, const CommandArgs& a, state::StateStore store, state::RunLock lock)
       : global_(g), args_(a), store_(std::move(store)), lock_(std::move(lock)) {}
   Result<std::map<std::string, planner::Window>> Windows() const;
+  // How many observed peers' connections may stay open for the apply (0 for plan and status).
+  int ConnectionsToHold() const;
+  void Disconnect(PeerConnection& conn);
+  void ReleaseIdleConnections(const Plan& plan);
   Result<PeerConnection*> Connect(const Cluster& cluster, const Peer& peer);
   bool Targeted(const Cluster& cluster, const Peer& peer) const;
   Result<std::map<std::string, std::vector<pki::Certificate>>> IssuerChains() const;

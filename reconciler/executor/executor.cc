@@ -407,6 +407,7 @@ std::vector<PeerOutcome> RunCluster(const std::vector<const PeerPlan*>& peers, c
       auto provider = hooks.connect(*cluster, *peer);
       if (!provider.ok()) s = provider.status();
       else s = PeerRun(*peer_plan, desired, *cluster, *peer, clock, hooks, **provider, arrived).Run(outcome);
+      if (hooks.release) hooks.release(*cluster, *peer);
     }
     for (const auto& c : peer_plan->changes)
       if (!c.reaches.empty()) reaching.push_back(&c);

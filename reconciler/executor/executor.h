@@ -61,6 +61,9 @@ struct ExecutorHooks {
   std::function<Status(const PeerPlan&, const IdentitySlot&, const std::string& csr_pem)> hand_over;
   // External issuers: the request of a slot is answered (its certificate installed and verified).
   std::function<void(const PeerPlan&, const IdentitySlot&)> answered;
+  // The executor is done with a peer (applied, failed or rolled back): its connection may
+  // be closed, so that a run of thousands of peers holds few at once. May be empty.
+  std::function<void(const Cluster&, const Peer&)> release;
   // Records one applied or failed change (history); may be empty.
   std::function<void(const PeerPlan&, const Change&, const std::string& outcome, const std::string& after_fingerprint,
                      const std::string& detail)> record;
