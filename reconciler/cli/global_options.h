@@ -30,6 +30,18 @@ struct CommandArgs {
   int parallelism = 16;
   double lock_timeout_seconds = 0;
   std::string metrics_file;  // --metrics: node_exporter textfile, written at the end of the run
+  // import (docs/import.md): the one host to read, how to reach it, what to read on it
+  // (openssh: the slots' files and the trust stores' paths) and where the manifest goes.
+  // --accept-new-host-keys is accept_new_host_keys above; -f the manifests holding the Issuers.
+  std::string import_platform, import_host, import_fqdn, import_cluster, import_cluster_fqdn;
+  int import_port = 22;
+  std::string import_user, import_identity_file, import_known_hosts, import_password_file, import_password_env;
+  std::vector<std::string> import_slots;  // NAME:CERT_PATH:KEY_PATH[:CHAIN_PATH[:FULLCHAIN_PATH]]
+  std::vector<std::string> import_trust;  // STORE_PATH
+  std::string import_reload;              // the slots' reload command (openssh)
+  int import_verify_port = 0;             // 0: no verify endpoint
+  std::string import_out;                 // -o FILE; "" stdout
+  bool import_force = false;
 };
 
 }  // namespace pkiform::cli

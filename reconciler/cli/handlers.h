@@ -11,5 +11,6 @@ int RunApply(const GlobalOptions& global, const CommandArgs& args);
 int RunShow(const GlobalOptions& global, const CommandArgs& args);
 int RunSchema(const GlobalOptions& global, const CommandArgs& args);
 int RunVersion(const GlobalOptions& global, const CommandArgs& args);
+int RunImport(const GlobalOptions& global, const CommandArgs& args);
 
 }  // namespace pkiform::cli
