@@ -224,7 +224,7 @@ Imported ImportCluster(const Cluster& probe, const Actual& actual, const std::ve
       continue;
     }
     result.cluster.identity.push_back(out);
-    result.origins.emplace_back(slot.slot, origin);
+    result.origins.emplace_back("identity slot " + slot.slot, origin);
   }
   int n = 0;
   for (const auto& store : probe.trust) {
@@ -241,7 +241,7 @@ Imported ImportCluster(const Cluster& probe, const Actual& actual, const std::ve
     out.fields.clear();
     out.certificates = {FileRef{file.file, file.file, {}}};
     result.cluster.trust.push_back(out);
-    result.origins.emplace_back(store.store, std::to_string(certs.size()) +
+    result.origins.emplace_back("trust store " + store.store, std::to_string(certs.size()) +
                                                  (certs.size() == 1 ? " certificate" : " certificates") + " -> " +
                                                  file.file);
     result.trust_files.push_back(std::move(file));

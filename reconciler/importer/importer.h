@@ -40,7 +40,7 @@ struct Imported {
   Cluster cluster;
   std::vector<TrustFile> trust_files;
   std::vector<NotExpressed> not_expressed;
-  // Where each expressed item came from, by slot or store name, for the manifest's comments.
+  // Where each expressed item came from ("identity slot nginx", "trust store /etc/..."), for the comments.
   std::vector<std::pair<std::string, std::string>> origins;
   // Written, but `plan` will still change it (its reason): the host is not in a
   // state the manifest could accept as is (an expired certificate, a key that does

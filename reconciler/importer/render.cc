@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 #include "reconciler/util/excerpt.h"
 #include "reconciler/util/terminal_escape.h"
@@ -22,15 +23,22 @@ std::string Lower(std::string s) {
   return s;
 }
 
-// Text a YAML reader would take for something other than a string (a number, a
-// boolean, null) is double-quoted; the emitter quotes what else needs it.
+// Text a YAML reader would take for something other than a string is
+// double-quoted: null and the booleans (YAML 1.1's too: yes, no, on, off), numbers
+// in any form strtod reads (hex, exponents, inf, nan), YAML's .inf/.nan and 0o
+// octal, and 1.1's base-60 integers (12:30). The emitter quotes what else needs it.
 bool LooksTyped(const std::string& s) {
-  static const char* kWords[] = {"", "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n"};
-  if (std::find(std::begin(kWords), std::end(kWords), Lower(s)) != std::end(kWords)) return true;
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E' ||
-           c == '_' || c == ':' || c == 'x' || c == 'o';
-  }) && std::any_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  static const char* kWords[] = {"", "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n",
+                                 ".inf", "+.inf", "-.inf", ".nan"};
+  const std::string lower = Lower(s);
+  if (std::find(std::begin(kWords), std::end(kWords), lower) != std::end(kWords)) return true;
+  if (lower.rfind("0o", 0) == 0) return true;
+  const char* begin = s.c_str();
+  char* end = nullptr;
+  std::strtod(begin, &end);
+  if (end == begin + s.size()) return true;
+  return std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == ':' || c == '_'; }) &&
+         s.find(':') != std::string::npos;
 }
 
 void Str(YAML::Emitter& e, const std::string& value) {

@@ -218,7 +218,7 @@ TEST_CASE("import: a trust store lists the CAs found, without expired ones", "[i
 TEST_CASE("import: the YAML carries host values as data, comments as single lines", "[import]") {
   Imported im = ImportCluster(Probe(), Observed(GoodSlot()), Repository(), "web1", Now());
   IdentitySlot& s = im.cluster.identity.at(0);
-  s.extra_dns_names = {"true", "14", "a: b", "#x"};
+  s.extra_dns_names = {"true", "14", "a: b", "#x", "0x1F", "12:30", "1e5", "web.example.com"};
   s.subject.organization = "Evil\n---\nkind: Issuer";
   im.not_expressed.push_back({"identity slot x", "issued by 'CN=bad\nkind: Issuer\r'"});
   const std::string text = RenderManifest(im, "web1.example.com (192.0.2.21:22)", Now());
@@ -235,6 +235,9 @@ TEST_CASE("import: the YAML carries host values as data, comments as single line
   CHECK(slot["extraDnsNames"][1].Tag() == "!");
   CHECK(slot["extraDnsNames"][2].as<std::string>() == "a: b");
   CHECK(slot["extraDnsNames"][3].as<std::string>() == "#x");
+  for (int i : {4, 5, 6}) CHECK(slot["extraDnsNames"][i].Tag() == "!");
+  CHECK(slot["extraDnsNames"][7].Tag() == "?");  // a name stays plain, as the project writes it
+  CHECK(d["spec"]["peers"][0]["address"].Tag() == "?");  // 192.0.2.21 is no number
   CHECK(slot["duration"].as<std::string>() == "365d");
   CHECK(d["spec"]["trust"][0]["certificates"][0].as<std::string>() == "web1.trust1.pem");
   CHECK(d["spec"]["peers"][0]["address"].as<std::string>() == "192.0.2.21");
