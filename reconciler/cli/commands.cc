@@ -88,7 +88,7 @@ const std::vector<Command>& Table() {
       {"import", "Write a starting Cluster manifest from one host's actual state (docs/import.md)",
        [](CLI::App& app, CommandArgs& a) {
          ManifestOption(app, a);
-         app.add_option("--platform", a.import_platform, "The host's platform (openssh)")->required();
+         app.add_option("--platform", a.import_platform, "The host's platform (openssh, vcs)")->required();
          app.add_option("--host", a.import_host, "Address or name to connect to")->required();
          app.add_option("--fqdn", a.import_fqdn, "The peer's FQDN (default: --host, when it is a name)");
          app.add_option("--port", a.import_port, "SSH port (default 22)")->check(CLI::Range(1, 65535));
@@ -107,6 +107,12 @@ const std::vector<Command>& Table() {
          app.add_option("--reload", a.import_reload, "openssh: the command that makes the service read its slots");
          app.add_option("--verify-port", a.import_verify_port, "openssh: the TLS port to verify after a reload")
              ->check(CLI::Range(1, 65535));
+         app.add_option("--platform-version", a.import_platform_version, "vcs: the release the host runs (X8.1.1)");
+         app.add_option("--root-user", a.import_root_user, "vcs: the root login (default root)");
+         auto* rf = app.add_option("--root-password-file", a.import_root_password_file,
+                                   "vcs: file whose first line is the root password");
+         app.add_option("--root-password-env", a.import_root_password_env,
+                        "vcs: environment variable holding the root password")->excludes(rf);
          app.add_option("-o,--out", a.import_out, "Write the manifest here (and its trust files next to it)");
          app.add_flag("--force", a.import_force, "Overwrite the manifest and trust files if they exist");
        },

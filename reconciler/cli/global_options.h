@@ -40,6 +40,8 @@ struct CommandArgs {
   std::vector<std::string> import_trust;  // STORE_PATH
   std::string import_reload;              // the slots' reload command (openssh)
   int import_verify_port = 0;             // 0: no verify endpoint
+  std::string import_platform_version;    // vcs: the release, whose dialect the provider speaks
+  std::string import_root_user = "root", import_root_password_file, import_root_password_env;  // vcs
   std::string import_out;                 // -o FILE; "" stdout
   bool import_force = false;
 };

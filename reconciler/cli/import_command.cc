@@ -19,6 +19,7 @@
 
 #include "providers/registry.h"
 #include "providers/ssh/session.h"
+#include "reconciler/catalogue/catalogue.h"
 #include "reconciler/cli/commands.h"
 #include "reconciler/cli/handlers.h"
 #include "reconciler/cli/report_diagnostics.h"
@@ -36,7 +37,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // The platforms import can read so far; the others are refused by name, never half-read.
-constexpr const char* kImportPlatforms = "openssh";
+constexpr const char* kImportPlatforms = "openssh and vcs";
 
 bool IsIpAddress(const std::string& s) {
   unsigned char buf[16];
@@ -81,9 +82,68 @@ Result<IdentitySlot> ParseSlot(const std::string& spec, const CommandArgs& a) {
   return slot;
 }
 
+// openssh: the slots and stores are wherever the admin put them, so the command line names them.
+Status OpensshParts(const CommandArgs& a, Cluster& c) {
+  if (a.import_slots.empty() && a.import_trust.empty())
+    return Status::InvalidInput("openssh keeps its files wherever the admin put them: name what to read with "
+                                "--slot NAME:CERT_PATH:KEY_PATH[:CHAIN_PATH[:FULLCHAIN_PATH]] and/or --trust STORE_PATH");
+  if (!a.import_slots.empty() && a.import_reload.empty())
+    return Status::InvalidInput("--reload 'CMD' is required with --slot on openssh: the manifest's slot needs the "
+                                "command that makes the service read a renewed certificate (e.g. 'nginx -s reload')");
+  for (const auto& spec : a.import_slots) {
+    auto slot = ParseSlot(spec, a);
+    if (!slot.ok()) return slot.status();
+    for (const auto& other : c.identity)
+      if (other.slot == slot->slot) return Status::InvalidInput("--slot " + slot->slot + " is given twice");
+    c.identity.push_back(std::move(slot).value());
+  }
+  for (const auto& path : a.import_trust) {
+    if (path.empty() || path[0] != '/')
+      return Status::InvalidInput("--trust '" + path + "' is not an absolute path on the host");
+    TrustStore t;
+    t.store = path;
+    c.trust.push_back(t);
+  }
+  return Status::Ok();
+}
+
+// vcs: the catalogue names the slots and stores; the provider needs the release and the root login.
+Status VcsParts(const CommandArgs& a, const fs::path& manifest_dir, Cluster& c) {
+  if (!a.import_slots.empty() || !a.import_trust.empty() || !a.import_reload.empty() || a.import_verify_port)
+    return Status::InvalidInput("--slot, --trust, --reload and --verify-port are openssh's: a vcs's slots and "
+                                "stores are the platform catalogue's");
+  if (a.import_platform_version.empty())
+    return Status::InvalidInput("--platform-version is required for vcs (e.g. X8.1.1): the provider speaks that "
+                                "release's dialect, and the manifest records it");
+  if (a.import_root_password_file.empty() && a.import_root_password_env.empty())
+    return Status::InvalidInput("vcs: the certificate files are read through the root login: give "
+                                "--root-password-file F or --root-password-env VAR");
+  c.platform_version = a.import_platform_version;
+  RootLogin root;
+  root.user = a.import_root_user;
+  root.password_env = a.import_root_password_env;
+  if (!a.import_root_password_file.empty()) root.password_file = Ref(a.import_root_password_file, manifest_dir);
+  c.connection.root = root;
+  const auto& catalogue = catalogue::BuiltinCatalogue();
+  if (!catalogue.ok()) return catalogue.status();
+  const catalogue::PlatformCatalogue* platform = catalogue->Find(c.platform);
+  if (!platform) return Status::NotFound("the platform catalogue has no platform " + c.platform);
+  for (const auto& spec : platform->slots) {
+    IdentitySlot slot;
+    slot.slot = spec.name;
+    c.identity.push_back(slot);
+  }
+  for (const auto& spec : platform->trust_stores) {
+    TrustStore t;
+    t.store = spec.name;
+    c.trust.push_back(t);
+  }
+  return Status::Ok();
+}
+
 // The cluster the command line describes, before anything is read from the host.
 Result<Cluster> Probe(const CommandArgs& a, const fs::path& manifest_dir) {
-  if (a.import_platform != "openssh")
+  if (a.import_platform != "openssh" && a.import_platform != "vcs")
     return Status::Unsupported("import --platform " + a.import_platform + " is not implemented yet; it reads " +
                                kImportPlatforms + " hosts");
   Cluster c;
@@ -106,26 +166,8 @@ Result<Cluster> Probe(const CommandArgs& a, const fs::path& manifest_dir) {
   if (!a.import_known_hosts.empty()) c.connection.known_hosts = Ref(a.import_known_hosts, manifest_dir);
   if (!a.import_password_file.empty()) c.connection.password_file = Ref(a.import_password_file, manifest_dir);
   c.connection.password_env = a.import_password_env;
-  if (a.import_slots.empty() && a.import_trust.empty())
-    return Status::InvalidInput("openssh keeps its files wherever the admin put them: name what to read with "
-                                "--slot NAME:CERT_PATH:KEY_PATH[:CHAIN_PATH[:FULLCHAIN_PATH]] and/or --trust STORE_PATH");
-  if (!a.import_slots.empty() && a.import_reload.empty())
-    return Status::InvalidInput("--reload 'CMD' is required with --slot on openssh: the manifest's slot needs the "
-                                "command that makes the service read a renewed certificate (e.g. 'nginx -s reload')");
-  for (const auto& spec : a.import_slots) {
-    auto slot = ParseSlot(spec, a);
-    if (!slot.ok()) return slot.status();
-    for (const auto& other : c.identity)
-      if (other.slot == slot->slot) return Status::InvalidInput("--slot " + slot->slot + " is given twice");
-    c.identity.push_back(std::move(slot).value());
-  }
-  for (const auto& path : a.import_trust) {
-    if (path.empty() || path[0] != '/')
-      return Status::InvalidInput("--trust '" + path + "' is not an absolute path on the host");
-    TrustStore t;
-    t.store = path;
-    c.trust.push_back(t);
-  }
+  Status parts = c.platform == "vcs" ? VcsParts(a, manifest_dir, c) : OpensshParts(a, c);
+  if (!parts.ok()) return parts;
   return c;
 }
 

@@ -74,6 +74,13 @@ void EmitConnection(YAML::Emitter& e, const Connection& c) {
   FileField(e, "passwordFile", c.password_file);
   Field(e, "passwordEnv", c.password_env);
   if (!c.timeout.text.empty()) Field(e, "timeout", c.timeout.text);
+  if (c.root) {
+    e << YAML::Key << "root" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    Field(e, "user", c.root->user);
+    FileField(e, "passwordFile", c.root->password_file);
+    Field(e, "passwordEnv", c.root->password_env);
+    e << YAML::EndMap;
+  }
   e << YAML::EndMap;
 }
 

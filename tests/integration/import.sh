@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# `pkiform import` of a reconciled openssh host: the manifest it writes validates, and
-# `plan` with it finds nothing to change; a host whose certificate comes from an issuer
-# the repository lacks has that slot listed as not expressed, never guessed.
+# `pkiform import` of a reconciled openssh host and of a reconciled vcs peer (pkiform-sim):
+# the manifest it writes validates, and `plan` with it finds nothing to change; a host
+# whose certificate comes from an issuer the repository lacks has that slot listed as not
+# expressed, never guessed.
 # Usage: import.sh PKIFORM PKIFORM_FLEET
 # Loopback block 127.0.108.x only.
-WEB1_ADDRESS=127.0.108.11 WEB2_ADDRESS=127.0.108.12
+WEB1_ADDRESS=127.0.108.11 WEB2_ADDRESS=127.0.108.12 VCS_ADDRESS=127.0.108.21
 P=$1 FLEET=$2
 [ -n "${FLEET_DIR:-}" ] || {
   # The fleet runs this script again inside it; the trap outlives the fleet and removes the repository (CA key).
   work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-  "$FLEET" "$work/repo" "web1.fleet.test=$WEB1_ADDRESS,web2.fleet.test=$WEB2_ADDRESS" -- "$0" "$P" "$FLEET"
+  "$FLEET" "$work/repo" "web1.fleet.test=$WEB1_ADDRESS,web2.fleet.test=$WEB2_ADDRESS,vcs-a.fleet.test=$VCS_ADDRESS:vcs" -- "$0" "$P" "$FLEET"
   exit
 }
 . "$(dirname "$0")/lib.sh" && cd "$FLEET_DIR" || exit 1
@@ -54,6 +55,32 @@ expect 0 "plan with the imported manifest: no changes" -- $P plan -f manifests/i
   --detailed-exitcode --no-color
 contains "No changes."
 
+# A vcs peer: the catalogue's slot and store; the release and the root login come from the command line.
+expect 0 "import the vcs peer" -- $P import --platform vcs --host "$VCS_ADDRESS" --fqdn vcs-a.fleet.test \
+  --port "$FLEET_SSH_PORT" --user "$FLEET_UCM_USER" --password-file ssh/appliance-password \
+  --known-hosts ssh/known_hosts --root-user "$FLEET_VCS_ROOT_USER" --root-password-file ssh/root-password \
+  --platform-version X8.1.1 --cluster-fqdn vcs.fleet.test --cluster vcs-a -f manifests/issuers.yaml \
+  -o imported/vcs-a.yaml
+contains "imported 1 identity slot(s) and 1 trust store(s)"
+contains "0 item(s) not expressed"
+out=$(cat imported/vcs-a.yaml)
+contains "platformVersion: X8.1.1"
+contains "fqdn: vcs.fleet.test"
+contains "root: {user: $FLEET_VCS_ROOT_USER, passwordFile: ../ssh/root-password}"
+contains "issuer: fleet-rsa-ca"
+contains "subject: {organization: Example Ltd, organizationalUnit: Collaboration, locality: London, state: England, country: GB}"
+contains "key: {algorithm: rsa, size: 2048, location: appliance}"
+contains "duration: 730d"
+contains "store: default"
+contains "certificates: [vcs-a.trust1.pem]"
+cmp -s imported/vcs-a.trust1.pem ca/rsa.pem && ok "the vcs CA list is the fleet's RSA CA" || fail "vcs trust file differs"
+expect 0 "both imported manifests validate" -- $P validate -f manifests/issuers.yaml -f imported/
+expect 0 "plan with both: no changes" -- $P plan -f manifests/issuers.yaml -f imported/ --detailed-exitcode --no-color
+contains "No changes."
+expect 1 "vcs without --platform-version is refused" -- $P import --platform vcs --host "$VCS_ADDRESS" \
+  --fqdn vcs-a.fleet.test --root-password-file ssh/root-password -f manifests/issuers.yaml
+contains "--platform-version is required for vcs"
+
 # Nothing is replaced without --force, and nothing is asked of the host before that is known.
 expect 1 "an existing manifest is not replaced" -- import_host web1.fleet.test "$WEB1_ADDRESS" --cluster web1 \
   -f manifests/issuers.yaml -o imported/web1.yaml
@@ -94,5 +121,5 @@ expect 1 "an address without --fqdn is refused" -- $P import --platform openssh 
   --trust /srv/pkiform-host/trust/corp-bundle.pem -f manifests/issuers.yaml
 contains "is an address: give the peer's name with --fqdn"
 expect 1 "other platforms are not read yet" -- $P import --platform ucm --host "$WEB1_ADDRESS" --fqdn x.fleet.test
-contains "import --platform ucm is not implemented yet; it reads openssh hosts"
+contains "import --platform ucm is not implemented yet; it reads openssh and vcs hosts"
 finish
