@@ -28,6 +28,7 @@
 #include "reconciler/importer/render.h"
 #include "reconciler/issuers/issuer.h"
 #include "reconciler/log/log.h"
+#include "reconciler/manifest/manifest_paths.h"
 #include "reconciler/rules/load_and_check.h"
 #include "state/atomic_file.h"
 
@@ -211,6 +212,21 @@ Status RefuseExisting(const fs::path& path, bool force) {
   return Status::Ok();
 }
 
+// The manifest, written at `temp` next to where it goes (hidden: a folder walk skips it), checked
+// as `validate` checks it together with the repository's manifests: what import writes must
+// validate, and a defect of import is reported, never handed over.
+Status CheckWritten(const CommandArgs& a, const std::string& temp) {
+  DiagnosticList diags;
+  pki::SystemClock clock;
+  std::vector<std::string> paths = a.manifests.empty() ? DefaultManifestPaths() : a.manifests;
+  paths.push_back(temp);
+  LoadedManifests loaded = LoadAndCheck(paths, clock, diags);
+  if (!diags.has_errors()) return Status::Ok();
+  ReportDiagnostics(diags, loaded.sources);
+  return Status::Failed("the imported manifest does not validate (" + DiagnosticSummary(diags) +
+                        "): a defect of import; it is left at " + temp + " for inspection");
+}
+
 int Fail(const Status& s) {
   log::Error({}, "import: " + s.message());
   return kExitError;
@@ -254,10 +270,17 @@ int RunImport(const GlobalOptions&, const CommandArgs& args) {
     const fs::path path = manifest_dir / f.file;
     if (Status s = state::WriteFileAtomic(path.string(), f.pem, 0644); !s.ok()) return Fail(s);
   }
+  const fs::path temp = manifest_dir / ("." + prefix + ".import-" + std::to_string(getpid()) + ".yaml");
+  if (Status s = state::WriteFileAtomic(temp.string(), yaml, 0644); !s.ok()) return Fail(s);
+  if (Status s = CheckWritten(args, temp.string()); !s.ok()) return Fail(s);
+  std::error_code ec;
   if (out_path.empty()) {
     std::cout << yaml;
+    fs::remove(temp, ec);
   } else {
-    if (Status s = state::WriteFileAtomic(out_path.string(), yaml, 0644); !s.ok()) return Fail(s);
+    fs::rename(temp, out_path, ec);  // same folder: atomic
+    if (ec) return Fail(Status::IoError(out_path.string() + ": " + ec.message()));
+    if (Status s = state::SyncDirectory(manifest_dir.string()); !s.ok()) return Fail(s);
   }
   log::Progress(log::Level::kInfo, {probe->name, peer.fqdn, "", ""},
                 "imported " + std::to_string(imported.cluster.identity.size()) + " identity slot(s) and " +

@@ -52,6 +52,31 @@ std::string KeyOf(const pki::KeySpec& key, KeySpecModel& out) {
   return "its key is " + Excerpt(key.ToString()) + ", which a manifest cannot ask for (rsa, or ecdsa P-256/P-384/P-521)";
 }
 
+const catalogue::PlatformCatalogue* PlatformOf(const Cluster& cluster) {
+  const auto& catalogue = catalogue::BuiltinCatalogue();
+  return catalogue.ok() ? catalogue->Find(cluster.platform) : nullptr;
+}
+
+// Why the platform's catalogue refuses the key for this slot (validate would), or "".
+std::string KeyRefused(const Cluster& cluster, const std::string& slot_name, const KeySpecModel& key) {
+  const catalogue::PlatformCatalogue* platform = PlatformOf(cluster);
+  if (!platform) return "";  // PlanReason says so
+  const catalogue::KeyAlgorithm algorithm = key.algorithm == "rsa" ? catalogue::KeyAlgorithm::kRsa : catalogue::KeyAlgorithm::kEc;
+  const catalogue::SlotSpec* slot = platform->FindSlot(slot_name);
+  if (slot && slot->key_algorithm && *slot->key_algorithm != algorithm)
+    return "its key is " + key.algorithm + ", which slot " + slot_name + " does not take on " + cluster.platform;
+  const catalogue::KeyAlgorithmLimits* limits = platform->limits.For(algorithm);
+  if (!limits) return "its key is " + key.algorithm + ", which " + cluster.platform + " does not take";
+  if (algorithm == catalogue::KeyAlgorithm::kRsa) {
+    const bool listed = limits->sizes.empty() || std::count(limits->sizes.begin(), limits->sizes.end(), key.size);
+    if (!listed || key.size < limits->min_bits)
+      return "its key is RSA " + std::to_string(key.size) + ", a size " + cluster.platform + " does not take";
+  } else if (!limits->curves.empty() && !std::count(limits->curves.begin(), limits->curves.end(), key.curve)) {
+    return "its key is on curve " + key.curve + ", which " + cluster.platform + " does not take";
+  }
+  return "";
+}
+
 std::string Describe(const pki::Certificate& c) {
   return "serial " + Excerpt(c.SerialHex(), 48) + ", issued by '" + Excerpt(c.Issuer().ToString()) + "', valid " +
          pki::FormatDate(c.NotBefore()) + " to " + pki::FormatDate(c.NotAfter());
@@ -101,6 +126,7 @@ std::string ImportSlot(const IdentitySlot& probe, const Cluster& cluster, const 
   out.ip_addresses = names.ip_addresses;
 
   if (std::string why = KeyOf(cert->Key(), out.key); !why.empty()) return why;
+  if (std::string why = KeyRefused(cluster, out.slot, out.key); !why.empty()) return why;
   const auto validity = std::chrono::duration_cast<std::chrono::seconds>(cert->NotAfter() - cert->NotBefore());
   if (validity < kHour) return "it is valid for less than an hour";
   out.duration = RoundedDuration(validity);
@@ -111,9 +137,7 @@ std::string ImportSlot(const IdentitySlot& probe, const Cluster& cluster, const 
 // Why `plan` would still change the slot (the planner's own policies), if it would.
 std::optional<std::string> PlanReason(const Cluster& cluster, const IdentitySlot& slot, const ObservedSlot& observed,
                                       const std::vector<KnownIssuer>& issuers, pki::TimePoint now) {
-  const auto& catalogue = catalogue::BuiltinCatalogue();
-  if (!catalogue.ok()) return "the platform catalogue cannot be read: " + catalogue.status().message();
-  const catalogue::PlatformCatalogue* platform = catalogue->Find(cluster.platform);
+  const catalogue::PlatformCatalogue* platform = PlatformOf(cluster);
   if (!platform) return "the platform catalogue has no platform " + cluster.platform;
   const auto known = std::find_if(issuers.begin(), issuers.end(), [&](const KnownIssuer& k) { return k.name == slot.issuer; });
   if (known == issuers.end()) return "issuer " + slot.issuer + " is not in the repository";

@@ -49,6 +49,8 @@ contains "renewBefore: 30d"
 contains "identityFile: ../ssh/client_key"
 contains "certificates: [web1.trust1.pem]"
 lacks "Not expressed"
+out=$(ls -A imported/)
+lacks ".import-"  # the manifest is checked under a hidden name, then renamed into place
 cmp -s imported/web1.trust1.pem ca/root.pem && ok "the trust file holds the fleet CA" || fail "trust file differs from ca/root.pem"
 expect 0 "the imported manifest validates" -- $P validate -f manifests/issuers.yaml -f imported/
 expect 0 "plan with the imported manifest: no changes" -- $P plan -f manifests/issuers.yaml -f imported/ \

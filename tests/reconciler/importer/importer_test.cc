@@ -192,6 +192,20 @@ TEST_CASE("import: a slot with nothing installed, or an unusable key, is left ou
   CHECK(Mentions(im.not_expressed, "identity slot nginx", "RSA 1024, below the 2048 bits"));
 }
 
+TEST_CASE("import: a key the platform does not take is left out (vcs: RSA only)", "[import]") {
+  Cluster probe = Probe();
+  probe.platform = "vcs";
+  probe.identity = {IdentitySlot{}};
+  probe.identity[0].slot = "server";
+  ObservedSlot served = GoodSlot("server");  // a P-256 key
+  const Imported im = ImportCluster(probe, Observed(served), Repository(), "vcs", Now());
+  std::string all;
+  for (const auto& n : im.not_expressed) all += n.what + ": " + n.why + "\n";
+  INFO(all);
+  CHECK(im.cluster.identity.empty());
+  CHECK(Mentions(im.not_expressed, "identity slot server", "its key is ecdsa, which slot server does not take on vcs"));
+}
+
 TEST_CASE("import: what plan would still change is written and said", "[import]") {
   ObservedSlot wrong_key = GoodSlot();
   wrong_key.key_public_digest = NewP256Key().PublicKeyDigest();
