@@ -88,7 +88,7 @@ const std::vector<Command>& Table() {
       {"import", "Write a starting Cluster manifest from one host's actual state (docs/import.md)",
        [](CLI::App& app, CommandArgs& a) {
          ManifestOption(app, a);
-         app.add_option("--platform", a.import_platform, "The host's platform (openssh, vcs)")->required();
+         app.add_option("--platform", a.import_platform, "The host's platform (openssh, vcs, ucm)")->required();
          app.add_option("--host", a.import_host, "Address or name to connect to")->required();
          app.add_option("--fqdn", a.import_fqdn, "The peer's FQDN (default: --host, when it is a name)");
          app.add_option("--port", a.import_port, "SSH port (default 22)")->check(CLI::Range(1, 65535));

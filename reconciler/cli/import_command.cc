@@ -38,7 +38,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // The platforms import can read so far; the others are refused by name, never half-read.
-constexpr const char* kImportPlatforms = "openssh and vcs";
+constexpr const char* kImportPlatforms = "openssh, vcs and ucm";
 
 bool IsIpAddress(const std::string& s) {
   unsigned char buf[16];
@@ -108,23 +108,30 @@ Status OpensshParts(const CommandArgs& a, Cluster& c) {
   return Status::Ok();
 }
 
-// vcs: the catalogue names the slots and stores; the provider needs the release and the root login.
-Status VcsParts(const CommandArgs& a, const fs::path& manifest_dir, Cluster& c) {
+// vcs, ucm: the catalogue names the slots and stores (ucm: those of the node's type are kept
+// once it says which, importer::AdoptNode). vcs needs the release and the root login.
+Status CatalogueParts(const CommandArgs& a, const fs::path& manifest_dir, Cluster& c) {
   if (!a.import_slots.empty() || !a.import_trust.empty() || !a.import_reload.empty() || a.import_verify_port)
-    return Status::InvalidInput("--slot, --trust, --reload and --verify-port are openssh's: a vcs's slots and "
-                                "stores are the platform catalogue's");
-  if (a.import_platform_version.empty())
-    return Status::InvalidInput("--platform-version is required for vcs (e.g. X8.1.1): the provider speaks that "
-                                "release's dialect, and the manifest records it");
-  if (a.import_root_password_file.empty() && a.import_root_password_env.empty())
-    return Status::InvalidInput("vcs: the certificate files are read through the root login: give "
-                                "--root-password-file F or --root-password-env VAR");
-  c.platform_version = a.import_platform_version;
-  RootLogin root;
-  root.user = a.import_root_user;
-  root.password_env = a.import_root_password_env;
-  if (!a.import_root_password_file.empty()) root.password_file = Ref(a.import_root_password_file, manifest_dir);
-  c.connection.root = root;
+    return Status::InvalidInput("--slot, --trust, --reload and --verify-port are openssh's: a " + c.platform +
+                                "'s slots and stores are the platform catalogue's");
+  if (c.platform == "vcs") {
+    if (a.import_platform_version.empty())
+      return Status::InvalidInput("--platform-version is required for vcs (e.g. X8.1.1): the provider speaks that "
+                                  "release's dialect, and the manifest records it");
+    if (a.import_root_password_file.empty() && a.import_root_password_env.empty())
+      return Status::InvalidInput("vcs: the certificate files are read through the root login: give "
+                                  "--root-password-file F or --root-password-env VAR");
+    c.platform_version = a.import_platform_version;
+    RootLogin root;
+    root.user = a.import_root_user;
+    root.password_env = a.import_root_password_env;
+    if (!a.import_root_password_file.empty()) root.password_file = Ref(a.import_root_password_file, manifest_dir);
+    c.connection.root = root;
+  } else if (!a.import_platform_version.empty() || !a.import_root_password_file.empty() ||
+             !a.import_root_password_env.empty()) {
+    return Status::InvalidInput("--platform-version and the root login are vcs's: a " + c.platform +
+                                " node says its release itself");
+  }
   const auto& catalogue = catalogue::BuiltinCatalogue();
   if (!catalogue.ok()) return catalogue.status();
   const catalogue::PlatformCatalogue* platform = catalogue->Find(c.platform);
@@ -144,7 +151,7 @@ Status VcsParts(const CommandArgs& a, const fs::path& manifest_dir, Cluster& c) 
 
 // The cluster the command line describes, before anything is read from the host.
 Result<Cluster> Probe(const CommandArgs& a, const fs::path& manifest_dir) {
-  if (a.import_platform != "openssh" && a.import_platform != "vcs")
+  if (a.import_platform != "openssh" && a.import_platform != "vcs" && a.import_platform != "ucm")
     return Status::Unsupported("import --platform " + a.import_platform + " is not implemented yet; it reads " +
                                kImportPlatforms + " hosts");
   Cluster c;
@@ -167,7 +174,7 @@ Result<Cluster> Probe(const CommandArgs& a, const fs::path& manifest_dir) {
   if (!a.import_known_hosts.empty()) c.connection.known_hosts = Ref(a.import_known_hosts, manifest_dir);
   if (!a.import_password_file.empty()) c.connection.password_file = Ref(a.import_password_file, manifest_dir);
   c.connection.password_env = a.import_password_env;
-  Status parts = c.platform == "vcs" ? VcsParts(a, manifest_dir, c) : OpensshParts(a, c);
+  Status parts = c.platform == "openssh" ? OpensshParts(a, c) : CatalogueParts(a, manifest_dir, c);
   if (!parts.ok()) return parts;
   return c;
 }

@@ -229,9 +229,35 @@ Duration RenewBeforeFor(const Duration& duration) {
   return Make(kHour * hours, std::to_string(hours) + "h");
 }
 
-Imported ImportCluster(const Cluster& probe, const Actual& actual, const std::vector<KnownIssuer>& issuers,
+void AdoptNode(const Actual& actual, Cluster& probe, std::vector<NotExpressed>& left_out) {
+  if (!actual.node || probe.peers.size() != 1) return;
+  const ObservedNode& node = *actual.node;
+  probe.peers.front().role = node.role;
+  probe.product = node.node_type == "imAndPresence" ? "im-and-presence" : "unified-cm";
+  probe.platform_version = node.release;
+  if (node.release.empty())
+    left_out.push_back({"platformVersion", "the node runs build " + Excerpt(node.build, 64) +
+                                               ", which is not in pkiform's table of releases; write it by hand"});
+  const catalogue::PlatformCatalogue* platform = PlatformOf(probe);
+  if (!platform) return;
+  auto carries = [&](const std::vector<std::string>& types) {
+    return types.empty() || std::count(types.begin(), types.end(), node.node_type) > 0;
+  };
+  std::erase_if(probe.identity, [&](const IdentitySlot& s) {
+    const catalogue::SlotSpec* spec = platform->FindSlot(s.slot);
+    return spec && !carries(spec->node_types);
+  });
+  std::erase_if(probe.trust, [&](const TrustStore& t) {
+    const catalogue::TrustStoreSpec* spec = platform->FindTrustStore(t.store);
+    return spec && !carries(spec->node_types);
+  });
+}
+
+Imported ImportCluster(const Cluster& given, const Actual& actual, const std::vector<KnownIssuer>& issuers,
                        const std::string& trust_prefix, pki::TimePoint now) {
   Imported result;
+  Cluster probe = given;
+  AdoptNode(actual, probe, result.not_expressed);
   result.cluster = probe;
   result.cluster.identity.clear();
   result.cluster.trust.clear();

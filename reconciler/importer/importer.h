@@ -68,8 +68,14 @@ Duration RoundedDuration(std::chrono::seconds validity);
 // renewBefore for a lifetime: a third of it (cert-manager's default), in the same units.
 Duration RenewBeforeFor(const Duration& duration);
 
+// What a node says of itself (ucm: role, node type, release) fills the probe's peer role,
+// product and platformVersion, and keeps only the catalogue's slots and stores of its node
+// type; nothing on platforms whose hosts report nothing (openssh, vcs). What it cannot fill
+// (a build pkiform does not know) is said in `left_out`.
+void AdoptNode(const Actual& actual, Cluster& probe, std::vector<NotExpressed>& left_out);
+
 // `probe`: the cluster as the command line describes it (name, platform, fqdn,
-// connection, exactly one peer, the slots and trust stores to look at). `trust_prefix`
+// connection, exactly one peer, the slots and trust stores to look at; AdoptNode is applied). `trust_prefix`
 // names the trust files ("<prefix>.trust1.pem", ...).
 Imported ImportCluster(const Cluster& probe, const Actual& actual, const std::vector<KnownIssuer>& issuers,
                        const std::string& trust_prefix, pki::TimePoint now);

@@ -89,6 +89,7 @@ void EmitPeer(YAML::Emitter& e, const Peer& p) {
   Field(e, "fqdn", p.fqdn);
   Field(e, "address", p.address);
   if (p.port) e << YAML::Key << "port" << YAML::Value << *p.port;
+  Field(e, "role", p.role);
   e << YAML::EndMap;
 }
 

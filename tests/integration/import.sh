@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# `pkiform import` of a reconciled openssh host and of a reconciled vcs peer (pkiform-sim):
+# `pkiform import` of a reconciled openssh host, vcs peer and ucm publisher (pkiform-sim):
 # the manifest it writes validates, and `plan` with it finds nothing to change; a host
 # whose certificate comes from an issuer the repository lacks has that slot listed as not
 # expressed, never guessed.
 # Usage: import.sh PKIFORM PKIFORM_FLEET
 # Loopback block 127.0.108.x only.
-WEB1_ADDRESS=127.0.108.11 WEB2_ADDRESS=127.0.108.12 VCS_ADDRESS=127.0.108.21
+WEB1_ADDRESS=127.0.108.11 WEB2_ADDRESS=127.0.108.12 VCS_ADDRESS=127.0.108.21 CM_ADDRESS=127.0.108.31
 P=$1 FLEET=$2
 [ -n "${FLEET_DIR:-}" ] || {
   # The fleet runs this script again inside it; the trap outlives the fleet and removes the repository (CA key).
   work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-  "$FLEET" "$work/repo" "web1.fleet.test=$WEB1_ADDRESS,web2.fleet.test=$WEB2_ADDRESS,vcs-a.fleet.test=$VCS_ADDRESS:vcs" -- "$0" "$P" "$FLEET"
+  "$FLEET" "$work/repo" "web1.fleet.test=$WEB1_ADDRESS,web2.fleet.test=$WEB2_ADDRESS,vcs-a.fleet.test=$VCS_ADDRESS:vcs,cm1.fleet.test=$CM_ADDRESS:ucm" -- "$0" "$P" "$FLEET"
   exit
 }
 . "$(dirname "$0")/lib.sh" && cd "$FLEET_DIR" || exit 1
@@ -76,8 +76,26 @@ contains "duration: 730d"
 contains "store: default"
 contains "certificates: [vcs-a.trust1.pem]"
 cmp -s imported/vcs-a.trust1.pem ca/rsa.pem && ok "the vcs CA list is the fleet's RSA CA" || fail "vcs trust file differs"
-expect 0 "both imported manifests validate" -- $P validate -f manifests/issuers.yaml -f imported/
-expect 0 "plan with both: no changes" -- $P plan -f manifests/issuers.yaml -f imported/ --detailed-exitcode --no-color
+# A ucm publisher: the catalogue's slots and stores of its node type; product, role and release from the node.
+expect 0 "import the ucm publisher" -- $P import --platform ucm --host "$CM_ADDRESS" --fqdn cm1.fleet.test \
+  --port "$FLEET_SSH_PORT" --user "$FLEET_UCM_USER" --password-file ssh/appliance-password \
+  --known-hosts ssh/known_hosts --cluster cm1 -f manifests/issuers.yaml -o imported/cm1.yaml
+ucm_out=$out
+out=$(cat imported/cm1.yaml)
+contains "product: unified-cm"
+contains "platformVersion: 14SU1"
+contains "- {fqdn: cm1.fleet.test, address: $CM_ADDRESS, role: publisher}"
+for slot in tomcat CallManager CAPF; do
+  printf '%s' "$out" | grep -A1 -x -- "    - slot: $slot" | grep -qx "      issuer: fleet-rsa-ca" \
+    && ok "ucm slot $slot from fleet-rsa-ca" || { fail "ucm slot $slot"; echo "$out"; }
+done
+printf '%s' "$out" | grep -A1 -x -- "    - slot: tomcat-ECDSA" | grep -qx "      issuer: fleet-ca" \
+  && ok "ucm slot tomcat-ECDSA from fleet-ca" || fail "ucm slot tomcat-ECDSA"
+contains "store: CallManager-trust"
+lacks "slot: cup"  # IM and Presence slots are not this node type's
+out=$ucm_out
+expect 0 "the imported manifests validate" -- $P validate -f manifests/issuers.yaml -f imported/
+expect 0 "plan with all three: no changes" -- $P plan -f manifests/issuers.yaml -f imported/ --detailed-exitcode --no-color
 contains "No changes."
 expect 1 "vcs without --platform-version is refused" -- $P import --platform vcs --host "$VCS_ADDRESS" \
   --fqdn vcs-a.fleet.test --root-password-file ssh/root-password -f manifests/issuers.yaml
@@ -122,6 +140,6 @@ contains "--reload 'CMD' is required with --slot on openssh"
 expect 1 "an address without --fqdn is refused" -- $P import --platform openssh --host "$WEB1_ADDRESS" \
   --trust /srv/pkiform-host/trust/corp-bundle.pem -f manifests/issuers.yaml
 contains "is an address: give the peer's name with --fqdn"
-expect 1 "other platforms are not read yet" -- $P import --platform ucm --host "$WEB1_ADDRESS" --fqdn x.fleet.test
-contains "import --platform ucm is not implemented yet; it reads openssh and vcs hosts"
+expect 1 "other platforms are not read yet" -- $P import --platform dms --host "$WEB1_ADDRESS" --fqdn x.fleet.test
+contains "import --platform dms is not implemented yet; it reads openssh, vcs and ucm hosts"
 finish

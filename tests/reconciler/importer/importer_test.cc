@@ -206,6 +206,40 @@ TEST_CASE("import: a key the platform does not take is left out (vcs: RSA only)"
   CHECK(Mentions(im.not_expressed, "identity slot server", "its key is ecdsa, which slot server does not take on vcs"));
 }
 
+TEST_CASE("import: a ucm node says its role, product and release; its type picks the slots", "[import]") {
+  Cluster probe = Probe();
+  probe.platform = "ucm";
+  probe.identity.clear();
+  probe.trust.clear();
+  for (const char* name : {"tomcat", "CallManager", "cup"}) {
+    probe.identity.emplace_back();
+    probe.identity.back().slot = name;
+  }
+  for (const char* name : {"tomcat-trust", "cup-trust"}) {
+    probe.trust.emplace_back();
+    probe.trust.back().store = name;
+  }
+  Actual a;
+  a.node = ObservedNode{"subscriber", "imAndPresence", "14.0.1.12900-161", "14SU2"};
+  std::vector<NotExpressed> left_out;
+  AdoptNode(a, probe, left_out);
+  CHECK(left_out.empty());
+  CHECK(probe.peers[0].role == "subscriber");
+  CHECK(probe.product == "im-and-presence");
+  CHECK(probe.platform_version == "14SU2");
+  REQUIRE(probe.identity.size() == 2);
+  CHECK(probe.identity[0].slot == "tomcat");
+  CHECK(probe.identity[1].slot == "cup");
+  REQUIRE(probe.trust.size() == 2);
+  a.node->release.clear();  // a build not in the table: said, not guessed
+  AdoptNode(a, probe, left_out);
+  CHECK(Mentions(left_out, "platformVersion", "build 14.0.1.12900-161, which is not in pkiform's table"));
+  Cluster openssh = Probe();
+  AdoptNode(Observed(GoodSlot()), openssh, left_out);  // no node: nothing changes
+  CHECK(openssh.identity.size() == 1);
+  CHECK(openssh.product.empty());
+}
+
 TEST_CASE("import: what plan would still change is written and said", "[import]") {
   ObservedSlot wrong_key = GoodSlot();
   wrong_key.key_public_digest = NewP256Key().PublicKeyDigest();
