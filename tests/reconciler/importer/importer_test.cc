@@ -206,7 +206,7 @@ TEST_CASE("import: a key the platform does not take is left out (vcs: RSA only)"
   CHECK(Mentions(im.not_expressed, "identity slot server", "its key is ecdsa, which slot server does not take on vcs"));
 }
 
-TEST_CASE("import: a ucm node says its role, product and release; its type picks the slots", "[import]") {
+TEST_CASE("import: a ucm node says its role, product and release, and its type picks the slots", "[import]") {
   Cluster probe = Probe();
   probe.platform = "ucm";
   probe.identity.clear();
