@@ -32,7 +32,7 @@ int ApplySteps(const GlobalOptions& global, const CommandArgs& args, std::unique
     }
     saved = std::move(p).value();
   }
-  run = FleetRun::Open(global, args);
+  run = FleetRun::Open(global, args, "apply");
   if (!run) return kExitError;
   if (saved) {
     // The plan names changes; the manifests say how (issuers, connections): they must be the same ones.

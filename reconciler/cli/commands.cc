@@ -37,9 +37,19 @@ void FleetOptions(CLI::App& app, CommandArgs& a) {
   app.add_option("--parallelism", a.parallelism, "Peers observed, and clusters applied, at once (default 16)")->check(CLI::Range(1, 1024));
   app.add_flag("--accept-new-host-keys", a.accept_new_host_keys,
                "Record unknown SSH host keys in known_hosts (a changed key is always refused)");
-  app.add_option("--lock-timeout", a.lock_timeout_seconds, "Wait this many seconds for another run's state lock");
+  app.add_option("--lock-timeout", a.lock_timeout_seconds,
+                 "Wait this many seconds for another run's state lock (default: 0; reconcile 600)")
+      ->check(CLI::Range(0.0, 86400.0));
   app.add_option("--metrics", a.metrics_file,
                  "Write node_exporter textfile metrics (expiries, pending and applied changes, last run) to FILE");
+  app.add_flag("--ignore-windows", a.ignore_windows,
+               "Plan and apply changes that restart services even outside the clusters' maintenance windows");
+  app.add_option("--shard", a.shard,
+                 "Only the clusters of shard i of n (i/n, from 1; a stable hash of the cluster name), "
+                 "with the state in <state-dir>/shard-i-of-n");
+  app.add_option("--now", a.now,
+                 "Decide as if it were this time (RFC 3339): expiry, maintenance windows, backoff; "
+                 "certificates are still issued and verified on the system clock");
 }
 
 int NotImplemented(const char* name) {
@@ -73,9 +83,15 @@ const std::vector<Command>& Table() {
          app.add_flag("--json", a.json, "Print the plan as JSON");
        },
        RunApply},
-      {"reconcile", "Scheduled, non-interactive plan and apply",
-       [](CLI::App& app, CommandArgs& a) { ManifestOption(app, a); },
-       [](const GlobalOptions&, const CommandArgs&) { return NotImplemented("reconcile"); }},
+      {"reconcile",
+       "Scheduled, non-interactive plan and apply: honours maintenance windows, backs off failing peers "
+       "(exit 0 in sync or applied, 1 a failure, 2 changes deferred)",
+       [](CLI::App& app, CommandArgs& a) {
+         FleetOptions(app, a);
+         app.add_flag("--ignore-backoff", a.ignore_backoff, "Retry peers that failed now, whatever their backoff");
+         app.add_flag("--json", a.json, "Print the plan as JSON");
+       },
+       RunReconcile},
       {"status", "Inventory and expiry of the whole fleet",
        [](CLI::App& app, CommandArgs& a) { ManifestOption(app, a); },
        [](const GlobalOptions&, const CommandArgs&) { return NotImplemented("status"); }},

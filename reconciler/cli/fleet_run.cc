@@ -71,27 +71,60 @@ void LogPeerOutcomes(const ApplyReport& report) {
 
 }  // namespace
 
-std::unique_ptr<FleetRun> FleetRun::Open(const GlobalOptions& global, const CommandArgs& args) {
+std::unique_ptr<FleetRun> FleetRun::Open(const GlobalOptions& global, const CommandArgs& args,
+                                         const std::string& command) {
+  std::optional<pki::FixedClock> pinned;
+  if (!args.now.empty()) {
+    auto at = pki::ParseRfc3339Utc(args.now);
+    if (!at.ok()) {
+      log::Error({}, "--now: " + at.status().message());
+      return nullptr;
+    }
+    pinned.emplace(*at);
+  }
+  std::optional<Shard> shard;
+  if (!args.shard.empty()) {
+    auto parsed = ParseShard(args.shard);
+    if (!parsed.ok()) {
+      log::Error({}, parsed.status().message());
+      return nullptr;
+    }
+    shard = *parsed;
+  }
   DiagnosticList diags;
-  pki::SystemClock clock;
+  pki::SystemClock system_clock;
+  const pki::Clock& clock = pinned ? static_cast<const pki::Clock&>(*pinned) : system_clock;
   LoadedManifests loaded = LoadAndCheck(args.manifests, clock, diags);
   ReportDiagnostics(diags, loaded.sources);
   if (diags.has_errors()) {
     log::Verdict(log::Level::kError, {}, DiagnosticSummary(diags) + " in the manifests; no appliance was contacted");
     return nullptr;
   }
-  auto store = state::StateStore::Open(global.state_dir);
+  const std::string state_dir = shard ? global.state_dir + "/" + shard->StateDirName() : global.state_dir;
+  auto store = state::StateStore::Open(state_dir);
   if (!store.ok()) {
     log::Error({}, store.status().message());
     return nullptr;
   }
-  auto lock = store->Lock(std::chrono::milliseconds(static_cast<long long>(args.lock_timeout_seconds * 1000)));
+  // A scheduled run meets a person's apply politely: it says whom it waits for, and for how long.
+  const double wait_seconds =
+      args.lock_timeout_seconds >= 0 ? args.lock_timeout_seconds : command == "reconcile" ? 600 : 0;
+  auto lock = store->Lock(std::chrono::milliseconds(0));
+  if (!lock.ok() && wait_seconds > 0) {
+    log::Progress(log::Level::kInfo, {},
+                  lock.status().message() + "; waiting up to " + std::to_string(static_cast<long long>(wait_seconds)) +
+                      " s (--lock-timeout)");
+    lock = store->Lock(std::chrono::milliseconds(static_cast<long long>(wait_seconds * 1000)));
+  }
   if (!lock.ok()) {
     log::Error({}, lock.status().message());
     return nullptr;
   }
   std::unique_ptr<FleetRun> run(new FleetRun(global, args, std::move(store).value(), std::move(lock).value()));
   run->loaded_ = std::move(loaded);
+  run->pinned_ = pinned;
+  run->command_ = command;
+  run->shard_ = shard;
   return run;
 }
 
@@ -105,7 +138,18 @@ std::string FleetRun::ManifestsDigest() const {
   return pki::Sha256Hex(all);
 }
 
+void FleetRun::Exclude(const std::string& cluster, const std::string& peer) { excluded_.insert(Key(cluster, peer)); }
+
+std::vector<std::pair<const Cluster*, const Peer*>> FleetRun::TargetedPeers() const {
+  std::vector<std::pair<const Cluster*, const Peer*>> out;
+  for (const auto& c : loaded_.desired.clusters)
+    for (const auto& p : c.peers)
+      if (Targeted(c, p)) out.emplace_back(&c, &p);
+  return out;
+}
+
 bool FleetRun::Targeted(const Cluster& cluster, const Peer& peer) const {
+  if (shard_ && !shard_->Holds(cluster.name)) return false;
   const std::string& t = args_.target;
   if (t.empty()) return true;
   std::string head = t.substr(0, t.find('/'));
@@ -134,33 +178,41 @@ bool FleetRun::ObserveAll() {
     Result<Actual> result = Status::Failed("not observed");
   };
   std::vector<Job> jobs;
-  for (const auto& c : loaded_.desired.clusters)
-    for (const auto& p : c.peers)
-      if (Targeted(c, p)) {
-        jobs.push_back({&c, &p});
-        connections_[Key(c.name, p.fqdn)];  // every map node exists before the threads start
-      }
-  if (jobs.empty() && !args_.target.empty()) {
-    log::Error({}, "--target " + args_.target + " matches no peer");
+  const auto targeted = TargetedPeers();
+  for (const auto& [c, p] : targeted)
+    if (!excluded_.count(Key(c->name, p->fqdn))) {
+      jobs.push_back({c, p});
+      connections_[Key(c->name, p->fqdn)];  // every map node exists before the threads start
+    }
+  if (targeted.empty() && !args_.target.empty()) {
+    log::Error({}, "--target " + args_.target + " matches no peer" + (shard_ ? " in shard " + args_.shard : ""));
     return false;
   }
-  std::atomic<size_t> next{0};
+  std::atomic<size_t> next{0}, done{0};
+  const auto started = std::chrono::steady_clock::now();
   auto worker = [&] {
     for (size_t i = next++; i < jobs.size(); i = next++) {
       log::ScopedPeer about(jobs[i].cluster->name, jobs[i].peer->fqdn);  // the providers' notes name the peer
       auto conn = Connect(*jobs[i].cluster, *jobs[i].peer);
       jobs[i].result = conn.ok() ? (*conn)->provider->Observe() : Result<Actual>(conn.status());
+      const auto seconds =
+          std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
+      log::ShowStatus("Observing: " + std::to_string(++done) + "/" + std::to_string(jobs.size()) + " peers, " +
+                      std::to_string(seconds) + "s elapsed (last: " + jobs[i].cluster->name + "/" +
+                      jobs[i].peer->fqdn + ")");
     }
   };
   std::vector<std::thread> threads;
   size_t n = std::min<size_t>(std::max(1, args_.parallelism), jobs.size());
   for (size_t i = 0; i < n; ++i) threads.emplace_back(worker);
   for (auto& t : threads) t.join();
+  log::ClearStatus();
   bool ok = true;
   for (auto& j : jobs) {
     if (!j.result.ok()) {
       log::Error({j.cluster->name, j.peer->fqdn, "", "failed"},
                  j.cluster->name + "/" + j.peer->fqdn + ": " + j.result.status().message());
+      failed_[Key(j.cluster->name, j.peer->fqdn)] = j.result.status().message();
       ok = false;
       continue;
     }
@@ -213,9 +265,19 @@ Result<Plan> FleetRun::MakePlan() {
     }
     return files;
   };
+  auto windows = Windows();
+  if (!windows.ok()) return windows.status();
   planner::PlanInput in{desired,           observed_,   *catalogue::BuiltinCatalogue(), std::move(chains).value(),
-                        clock_.Now(),      args_.target, external,                      std::move(trust_pems),
+                        Now(),             args_.target, external,                      std::move(trust_pems),
                         ManifestsDigest()};
+  in.windows = std::move(windows).value();
+  // Left out: excluded peers, peers that did not answer, and the clusters of other shards.
+  in.excluded = excluded_;
+  for (const auto& [key, error] : failed_) in.excluded.insert(key);
+  if (shard_)
+    for (const auto& c : desired.clusters)
+      if (!shard_->Holds(c.name))
+        for (const auto& p : c.peers) in.excluded.insert(Key(c.name, p.fqdn));
   for (const auto& c : loaded_.desired.clusters)  // the CRL files, as the trust files above
     if (c.revocation && c.revocation->crl)
       for (const auto& ref : c.revocation->crl->upload) {
@@ -229,6 +291,24 @@ Result<Plan> FleetRun::MakePlan() {
     plan->created_at = pki::FormatRfc3339Utc(clock_.Now());
   }
   return plan;
+}
+
+Result<std::map<std::string, planner::Window>> FleetRun::Windows() const {
+  std::map<std::string, planner::Window> windows;
+  if (args_.ignore_windows) return windows;
+  for (const auto& c : loaded_.desired.clusters) {
+    if (c.restarts.window.empty()) continue;
+    planner::TimeZone zone;
+    if (c.restarts.time_zone != "UTC") {
+      auto loaded = planner::LoadTimeZone(c.restarts.time_zone);
+      if (!loaded.ok()) return loaded.status().WithContext(c.name + ": restarts.timeZone");
+      zone = *loaded;
+    }
+    auto window = planner::ParseWindow(c.restarts.window, zone);
+    if (!window.ok()) return window.status().WithContext(c.name + ": restarts.window");
+    windows.emplace(c.name, std::move(window).value());
+  }
+  return windows;
 }
 
 bool FleetRun::Execute(const Plan& plan) {
@@ -320,7 +400,7 @@ bool FleetRun::Execute(const Plan& plan) {
     e.time = pki::FormatRfc3339Utc(clock_.Now());
     e.user = user;
     e.manifest_commit = commit;
-    e.command = "apply";
+    e.command = command_ == "reconcile" ? "reconcile" : "apply";
     e.cluster = pp.cluster;
     e.peer = pp.peer;
     e.address = ch.address;
@@ -357,10 +437,24 @@ bool FleetRun::Execute(const Plan& plan) {
     if (Status s = store_.RemovePendingRequest(is->requests_dir->path, pp.cluster, pp.peer, slot.slot); !s.ok())
       log::Warn({pp.cluster, pp.peer, "", ""}, "pending request: " + s.message());
   };
-  hooks.progress = [](log::Level level, const log::Event& event, const std::string& line) {
+  // On a terminal, a status line under the progress lines: which peer, how many, how long.
+  size_t peers_with_work = 0;
+  for (const auto& pp : plan.peers) peers_with_work += pp.changes.empty() && pp.restarts.empty() ? 0 : 1;
+  std::set<std::string> peers_begun;
+  std::mutex progress_mu;  // not hooks_mu: that one is held while a peer is connected
+  const auto started = std::chrono::steady_clock::now();
+  hooks.progress = [&](log::Level level, const log::Event& event, const std::string& line) {
     log::Progress(level, event, line);  // the sink writes one line at a time
+    std::lock_guard<std::mutex> g(progress_mu);
+    if (!event.peer.empty()) peers_begun.insert(Key(event.cluster, event.peer));
+    const auto seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
+    log::ShowStatus("Applying: " + std::to_string(peers_begun.size()) + "/" + std::to_string(peers_with_work) +
+                    " peers begun, " + std::to_string(seconds) + "s elapsed" +
+                    (event.peer.empty() ? "" : " (now: " + event.cluster + "/" + event.peer + ")"));
   };
   report_ = pkiform::Execute(plan, desired, clock_, hooks);
+  log::ClearStatus();
   LogPeerOutcomes(*report_);
   std::cout << report_->Summary() << "\n";
   return report_->ok();

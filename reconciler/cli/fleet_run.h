@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,9 +17,11 @@
 #include "providers/ssh/session.h"
 #include "reconciler/catalogue/catalogue.h"
 #include "reconciler/cli/global_options.h"
+#include "reconciler/cli/shard.h"
 #include "reconciler/manifest/loader.h"
 #include "reconciler/pki/clock.h"
 #include "reconciler/plan/plan.h"
+#include "reconciler/planner/maintenance_window.h"
 #include "state/store.h"
 
 namespace pkiform::cli {
@@ -31,10 +34,25 @@ struct PeerConnection {
 class FleetRun {
  public:
   // Loads, checks and locks; prints diagnostics. Null when the run must stop (already reported).
-  static std::unique_ptr<FleetRun> Open(const GlobalOptions& global, const CommandArgs& args);
+  // `command` names the run in the history ("plan", "apply", "reconcile") and sets its
+  // default --lock-timeout (reconcile waits 600 s, the others not at all). With --shard the
+  // state directory is <state-dir>/shard-i-of-n and only that shard's clusters are targeted.
+  static std::unique_ptr<FleetRun> Open(const GlobalOptions& global, const CommandArgs& args,
+                                        const std::string& command = "plan");
 
-  // Connects to and observes every targeted peer (in parallel). False when any failed (reported).
+  // Connects to and observes every targeted peer (in parallel). False when any failed
+  // (reported, listed in failed() and left out of the plan).
   bool ObserveAll();
+  // Leaves a targeted peer out of this run: not observed, planned or applied.
+  void Exclude(const std::string& cluster, const std::string& peer);
+  // Every peer this run targets (manifest order), as "cluster/peer", before exclusions.
+  std::vector<std::pair<const Cluster*, const Peer*>> TargetedPeers() const;
+  // Peers whose observation failed, "cluster/peer" -> the error.
+  const std::map<std::string, std::string>& failed() const { return failed_; }
+  // The time decisions are made at: --now when given (expiry, windows, backoff), else the
+  // system clock. Issuance and verification always use the system clock.
+  pki::TimePoint Now() const { return pinned_ ? pinned_->Now() : clock_.Now(); }
+  const state::StateStore& store() const { return store_; }
   // Builds the plan from the observations.
   Result<Plan> MakePlan();
   // Executes `plan` (its peers must have been observed or are connected now); prints progress.
@@ -49,6 +67,7 @@ class FleetRun {
  private:
   FleetRun(const GlobalOptions& g, const CommandArgs& a, state::StateStore store, state::RunLock lock)
       : global_(g), args_(a), store_(std::move(store)), lock_(std::move(lock)) {}
+  Result<std::map<std::string, planner::Window>> Windows() const;
   Result<PeerConnection*> Connect(const Cluster& cluster, const Peer& peer);
   bool Targeted(const Cluster& cluster, const Peer& peer) const;
   Result<std::map<std::string, std::vector<pki::Certificate>>> IssuerChains() const;
@@ -59,6 +78,11 @@ class FleetRun {
   state::StateStore store_;
   state::RunLock lock_;
   pki::SystemClock clock_;
+  std::optional<pki::FixedClock> pinned_;  // --now
+  std::string command_ = "plan";
+  std::optional<Shard> shard_;
+  std::set<std::string> excluded_;               // "cluster/peer"
+  std::map<std::string, std::string> failed_;    // "cluster/peer" -> error
   std::map<std::string, PeerConnection> connections_;  // by "cluster/peer"
   std::vector<Actual> observed_;
   std::optional<ApplyReport> report_;

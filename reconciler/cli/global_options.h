@@ -28,8 +28,12 @@ struct CommandArgs {
   bool auto_approve = false;
   bool accept_new_host_keys = false;
   int parallelism = 16;
-  double lock_timeout_seconds = 0;
+  double lock_timeout_seconds = -1;  // < 0: the command's default (0; reconcile waits 600 s)
   std::string metrics_file;  // --metrics: node_exporter textfile, written at the end of the run
+  // plan / apply / reconcile: maintenance windows, backoff, shards (issue 12)
+  bool ignore_windows = false;
+  bool ignore_backoff = false;
+  std::string shard;  // "i/n" (cli/shard.h); "" every cluster
   // import (docs/import.md): the one host to read, how to reach it, what to read on it
   // (openssh: the slots' files and the trust stores' paths) and where the manifest goes.
   // --accept-new-host-keys is accept_new_host_keys above; -f the manifests holding the Issuers.

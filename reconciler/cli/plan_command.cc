@@ -25,7 +25,7 @@ namespace {
 
 int PlanSteps(const GlobalOptions& global, const CommandArgs& args, std::unique_ptr<FleetRun>& run,
               std::optional<Plan>& made) {
-  run = FleetRun::Open(global, args);
+  run = FleetRun::Open(global, args, "plan");
   if (!run) return kExitError;
   if (!run->ObserveAll()) return kExitError;
   auto plan = run->MakePlan();
@@ -43,7 +43,8 @@ int PlanSteps(const GlobalOptions& global, const CommandArgs& args, std::unique_
     log::Progress(log::Level::kInfo, {},
                   "Saved the plan to " + args.out_plan + "; apply it with: pkiform apply " + args.out_plan);
   }
-  return args.detailed_exitcode && plan->HasChanges() ? kExitChanges : kExitOk;
+  // Deferred changes are drift too: they are pending, only not due yet.
+  return args.detailed_exitcode && (plan->HasChanges() || plan->DeferredCount() > 0) ? kExitChanges : kExitOk;
 }
 
 }  // namespace

@@ -18,6 +18,9 @@ int FinishWithMetrics(int code, const CommandArgs& args, const std::string& comm
   m.success = code != kExitError;
   m.observed = run ? &run->observed() : &kNone;
   m.plan = plan;
+  if (plan)
+    for (const auto& peer : plan->peers)
+      if (!peer.deferred.empty()) m.outcomes[peer.cluster].deferred += static_cast<int>(peer.deferred.size());
   if (run && run->report())
     for (const auto& peer : run->report()->peers) {
       auto& o = m.outcomes[peer.cluster];

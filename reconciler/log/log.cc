@@ -4,6 +4,10 @@
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
+#include "reconciler/util/terminal_escape.h"
+
+#include <unistd.h>
+
 #include <algorithm>
 #include <memory>
 #include <mutex>
@@ -23,7 +27,19 @@ thread_local Event scope;  // ScopedPeer
 // One line per record, as text or as a JSON object; one writer at a time.
 class LineSink : public spdlog::sinks::base_sink<std::mutex> {
  public:
-  LineSink(Format format, std::string run, std::FILE* out) : format_(format), run_(std::move(run)), out_(out) {}
+  LineSink(Format format, std::string run, std::FILE* out)
+      : format_(format), run_(std::move(run)), out_(out),
+        status_enabled_(format == Format::kText && isatty(fileno(out))) {}
+
+  // The status line (ShowStatus): drawn at the bottom, under every log line.
+  void SetStatus(std::string text) {
+    if (!status_enabled_) return;
+    std::lock_guard<std::mutex> g(mutex_);
+    status_ = std::move(text);
+    std::string out = "\r\x1b[K" + status_;
+    std::fwrite(out.data(), 1, out.size(), out_);
+    std::fflush(out_);
+  }
 
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
@@ -47,7 +63,9 @@ class LineSink : public spdlog::sinks::base_sink<std::mutex> {
     const std::string text = FormatLogLine(format_, line);
     // stdout first: when both go to one file (2>&1), a line keeps its place after the plan.
     std::fflush(stdout);
+    if (!status_.empty()) std::fwrite("\r\x1b[K", 1, 4, out_);  // the line scrolls up above the status
     std::fwrite(text.data(), 1, text.size(), out_);
+    if (!status_.empty()) std::fwrite(status_.data(), 1, status_.size(), out_);
     std::fflush(out_);
   }
   void flush_() override { std::fflush(out_); }
@@ -56,6 +74,8 @@ class LineSink : public spdlog::sinks::base_sink<std::mutex> {
   Format format_;
   std::string run_;
   std::FILE* out_;
+  const bool status_enabled_;
+  std::string status_;  // escaped; "" when none is shown
 };
 
 spdlog::level::level_enum SpdLevel(Level level) {
@@ -74,6 +94,7 @@ struct Loggers {
   std::shared_ptr<spdlog::logger> main;      // levels by -v; spdlog's default logger
   std::shared_ptr<spdlog::logger> progress;  // always from info
   std::shared_ptr<spdlog::logger> outcome;   // JSON: always from info; text: as main, but nothing without -v
+  std::shared_ptr<LineSink> sink;
 };
 
 Loggers Make(Format format, int verbosity, std::FILE* out) {
@@ -81,6 +102,7 @@ Loggers Make(Format format, int verbosity, std::FILE* out) {
   l.format = format;
   l.run = NewRunId();
   auto sink = std::make_shared<LineSink>(format, l.run, out);
+  l.sink = sink;
   const auto by_verbosity = verbosity >= 2 ? spdlog::level::debug
                             : verbosity == 1 ? spdlog::level::info
                                              : spdlog::level::warn;
@@ -122,6 +144,10 @@ void ConfigureLogging(Format format, int verbosity, std::FILE* out) {
 }
 
 Format CurrentFormat() { return Current().format; }
+
+void ShowStatus(std::string_view text) { Current().sink->SetStatus(EscapeForTerminal(text, Backslash::kKeep)); }
+
+void ClearStatus() { Current().sink->SetStatus(""); }
 
 const std::string& RunId() { return Current().run; }
 

@@ -48,6 +48,13 @@ void Progress(Level level, const Event& event, std::string_view text);
 // What became of a change or a peer: always in JSON, only with -v in text ("pkiform: error: ...").
 void Outcome(Level level, const Event& event, std::string_view text);
 
+// Progress on a terminal (issue 12): one status line at the bottom of stderr, rewritten in
+// place ("Observing: 12/40 peers, 3s"), that log lines scroll above. Only when stderr is a
+// terminal and the format is text: otherwise both do nothing, so pipes, files and CI logs
+// never see a carriage return. The text is escaped like every message.
+void ShowStatus(std::string_view text);
+void ClearStatus();
+
 // While one lives, every line its thread logs without a cluster or peer of its own is
 // about this peer: the providers' notes ("the host has no SFTP subsystem") carry it.
 class ScopedPeer {

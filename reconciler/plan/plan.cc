@@ -67,4 +67,18 @@ PlanSummary Plan::Summary() const {
   return s;
 }
 
+int Plan::DeferredCount() const {
+  int n = 0;
+  for (const auto& peer : peers) n += static_cast<int>(peer.deferred.size());
+  return n;
+}
+
+std::string Plan::EarliestDeferredUntil() const {
+  std::string earliest;  // RFC 3339 in UTC with a fixed width: compared as text
+  for (const auto& peer : peers)
+    if (!peer.deferred_until.empty() && (earliest.empty() || peer.deferred_until < earliest))
+      earliest = peer.deferred_until;
+  return earliest;
+}
+
 }  // namespace pkiform

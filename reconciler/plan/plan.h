@@ -108,6 +108,13 @@ struct PeerPlan {
   std::vector<Restart> restarts;      // deduplicated, in execution order
   std::vector<std::string> follow_ups;  // steps for people ("Regenerate the CTL file ...")
   std::vector<std::string> notes;       // "waiting for a signed certificate for ..."
+  // Changes held back because they need a restart and the cluster's maintenance window
+  // (restarts.window) is closed when the plan is made, with the restarts they need
+  // (planner/window_deferral.h). Shown, saved and counted, never executed from this plan:
+  // a run inside the window (or with --ignore-windows) plans them again.
+  std::vector<Change> deferred;
+  std::vector<Restart> deferred_restarts;
+  std::string deferred_until;  // RFC 3339 (UTC): when the window next opens; "" when nothing is deferred
 };
 
 struct PlanSummary {
@@ -122,8 +129,10 @@ struct Plan {
   std::string manifests_digest; // SHA-256 of the manifest files the plan was made from
   std::vector<PeerPlan> peers;
 
-  PlanSummary Summary() const;
+  PlanSummary Summary() const;  // what this plan executes (deferred changes are not in it)
   bool HasChanges() const { return !Summary().empty(); }
+  int DeferredCount() const;
+  std::string EarliestDeferredUntil() const;  // "" when nothing is deferred
 };
 
 }  // namespace pkiform

@@ -66,6 +66,20 @@ ojson ChangeToJson(const Change& c) {
   return j;
 }
 
+ojson RestartsToJson(const std::vector<Restart>& restarts) {
+  ojson out = ojson::array();
+  for (const auto& r : restarts) {
+    ojson jr{{"kind", RestartKindName(r.kind)}, {"target", r.target}, {"because", r.because}};
+    if (r.timeout_seconds) {  // only when known, so that plans of platforms without timings stay as they were
+      jr["expected_seconds"] = r.expected_seconds;
+      jr["timeout_seconds"] = r.timeout_seconds;
+      jr["drops_session"] = r.drops_session;
+    }
+    out.push_back(jr);
+  }
+  return out;
+}
+
 ojson PeerToJson(const PeerPlan& p) {
   ojson j;
   j["cluster"] = p.cluster;
@@ -76,18 +90,15 @@ ojson PeerToJson(const PeerPlan& p) {
   j["scoped_digest"] = p.scoped_digest;
   j["changes"] = ojson::array();
   for (const auto& c : p.changes) j["changes"].push_back(ChangeToJson(c));
-  j["restarts"] = ojson::array();
-  for (const auto& r : p.restarts) {
-    ojson jr{{"kind", RestartKindName(r.kind)}, {"target", r.target}, {"because", r.because}};
-    if (r.timeout_seconds) {  // only when known, so that plans of platforms without timings stay as they were
-      jr["expected_seconds"] = r.expected_seconds;
-      jr["timeout_seconds"] = r.timeout_seconds;
-      jr["drops_session"] = r.drops_session;
-    }
-    j["restarts"].push_back(jr);
-  }
+  j["restarts"] = RestartsToJson(p.restarts);
   j["follow_ups"] = Strings(p.follow_ups);
   j["notes"] = Strings(p.notes);
+  if (!p.deferred.empty()) {  // only when some are, so that plans without windows stay as they were
+    j["deferred"] = ojson::array();
+    for (const auto& c : p.deferred) j["deferred"].push_back(ChangeToJson(c));
+    j["deferred_restarts"] = RestartsToJson(p.deferred_restarts);
+    j["deferred_until"] = p.deferred_until;
+  }
   return j;
 }
 
@@ -154,6 +165,8 @@ class ObjectReader {
     }
     return out;
   }
+
+  bool Has(const char* key) const { return j_.is_object() && j_.contains(key); }
 
   // The array at `key`, or null (error recorded).
   const json* Array(const char* key) { return Get(key, json::value_t::array, "an array"); }
@@ -245,6 +258,23 @@ Change ReadChange(const json& j, const std::string& path, Status& error) {
   return c;
 }
 
+std::vector<Restart> ReadRestarts(const json& restarts, const std::string& path, Status& error) {
+  std::vector<Restart> out;
+  for (size_t i = 0; i < restarts.size(); ++i) {
+    ObjectReader rr(restarts[i], path + "[" + std::to_string(i) + "]", error);
+    Restart restart;
+    restart.kind = ReadEnum(rr, "kind", kRestartKinds, RestartKindName);
+    restart.target = rr.Str("target");
+    restart.because = rr.Str("because");
+    restart.expected_seconds = rr.Int("expected_seconds", /*optional=*/true);
+    restart.timeout_seconds = rr.Int("timeout_seconds", /*optional=*/true);
+    restart.drops_session = rr.Bool("drops_session", /*optional=*/true);
+    rr.Done();
+    out.push_back(std::move(restart));
+  }
+  return out;
+}
+
 PeerPlan ReadPeer(const json& j, const std::string& path, Status& error) {
   ObjectReader r(j, path, error);
   PeerPlan p;
@@ -257,21 +287,17 @@ PeerPlan ReadPeer(const json& j, const std::string& path, Status& error) {
   if (const json* changes = r.Array("changes"))
     for (size_t i = 0; i < changes->size(); ++i)
       p.changes.push_back(ReadChange((*changes)[i], path + ".changes[" + std::to_string(i) + "]", error));
-  if (const json* restarts = r.Array("restarts"))
-    for (size_t i = 0; i < restarts->size(); ++i) {
-      ObjectReader rr((*restarts)[i], path + ".restarts[" + std::to_string(i) + "]", error);
-      Restart restart;
-      restart.kind = ReadEnum(rr, "kind", kRestartKinds, RestartKindName);
-      restart.target = rr.Str("target");
-      restart.because = rr.Str("because");
-      restart.expected_seconds = rr.Int("expected_seconds", /*optional=*/true);
-      restart.timeout_seconds = rr.Int("timeout_seconds", /*optional=*/true);
-      restart.drops_session = rr.Bool("drops_session", /*optional=*/true);
-      rr.Done();
-      p.restarts.push_back(std::move(restart));
-    }
+  if (const json* restarts = r.Array("restarts")) p.restarts = ReadRestarts(*restarts, path + ".restarts", error);
   p.follow_ups = r.Strs("follow_ups");
   p.notes = r.Strs("notes");
+  if (r.Has("deferred")) {
+    if (const json* deferred = r.Array("deferred"))
+      for (size_t i = 0; i < deferred->size(); ++i)
+        p.deferred.push_back(ReadChange((*deferred)[i], path + ".deferred[" + std::to_string(i) + "]", error));
+    if (const json* restarts = r.Array("deferred_restarts"))
+      p.deferred_restarts = ReadRestarts(*restarts, path + ".deferred_restarts", error);
+    p.deferred_until = r.Str("deferred_until");
+  }
   r.Done();
   return p;
 }
@@ -322,6 +348,7 @@ ojson PlanToJson(const Plan& plan) {
   j["manifests_digest"] = plan.manifests_digest;
   const PlanSummary s = plan.Summary();
   j["summary"] = ojson{{"add", s.add}, {"change", s.change}, {"remove", s.remove}, {"restarts", s.restarts}};
+  if (const int deferred = plan.DeferredCount()) j["summary"]["deferred"] = deferred;
   j["peers"] = ojson::array();
   for (const auto& p : plan.peers) j["peers"].push_back(PeerToJson(p));
   return j;
@@ -358,10 +385,12 @@ Result<Plan> PlanFromJson(const json& j) {
     written.change = sr.Int("change");
     written.remove = sr.Int("remove");
     written.restarts = sr.Int("restarts");
+    const int deferred = sr.Int("deferred", /*optional=*/true);
     sr.Done();
     const PlanSummary actual = plan.Summary();
     if (error.ok() && (written.add != actual.add || written.change != actual.change ||
-                       written.remove != actual.remove || written.restarts != actual.restarts))
+                       written.remove != actual.remove || written.restarts != actual.restarts ||
+                       deferred != plan.DeferredCount()))
       sr.Fail("summary does not agree with the plan's changes and restarts");
   }
   if (!error.ok()) return error;

@@ -17,6 +17,7 @@
 #include "reconciler/planner/slot_input.h"
 #include "reconciler/planner/target.h"
 #include "reconciler/planner/trust_change.h"
+#include "reconciler/planner/window_deferral.h"
 
 #ifndef PKIFORM_VERSION
 #define PKIFORM_VERSION "unknown"
@@ -184,6 +185,10 @@ Result<Plan> MakePlan(const PlanInput& in) {
     std::vector<PeerTrust> trust;
     for (const auto& peer : cluster.peers) {
       if (!target->Peer(cluster.name, peer.fqdn)) continue;
+      if (in.excluded.count(cluster.name + "/" + peer.fqdn)) {  // targeted, but not this run's to plan
+        if (target->item.empty()) matched = true;
+        continue;
+      }
       if (target->item.empty()) matched = true;
       auto it = observations->find(PeerKey{cluster.name, peer.fqdn});
       if (it == observations->end())
@@ -224,7 +229,24 @@ Result<Plan> MakePlan(const PlanInput& in) {
       std::vector<Change> needing_restarts = trust[i].incoming;
       needing_restarts.insert(needing_restarts.end(), pp.changes.begin(), pp.changes.end());
       pp.restarts = CollectRestarts(needing_restarts, cluster, *platform, facts);
-      for (auto& r : RestartsOfStoppedServices(*trust[i].actual, cluster, *platform, facts, pp.restarts, pp.notes))
+    }
+    if (auto window = in.windows.find(cluster.name); window != in.windows.end()) {
+      std::vector<const Actual*> actuals;
+      std::vector<std::vector<Change>> incoming;
+      for (const auto& t : trust) {
+        actuals.push_back(t.actual);
+        incoming.push_back(t.incoming);
+      }
+      DeferOutsideWindow({cluster, *platform, facts, window->second, in.now}, actuals, incoming, plans);
+    }
+    for (size_t i = 0; i < plans.size(); ++i) {
+      PeerPlan& pp = plans[i];
+      const std::vector<Restart> all_planned = [&] {
+        std::vector<Restart> r = pp.restarts;
+        r.insert(r.end(), pp.deferred_restarts.begin(), pp.deferred_restarts.end());
+        return r;
+      }();
+      for (auto& r : RestartsOfStoppedServices(*trust[i].actual, cluster, *platform, facts, all_planned, pp.notes))
         pp.restarts.push_back(std::move(r));
       pp.follow_ups = CollectFollowUps(pp.changes, in.desired, cluster, *platform, facts);
     }

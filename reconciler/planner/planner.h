@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@
 #include "reconciler/plan/actual.h"
 #include "reconciler/plan/plan.h"
 #include "reconciler/planner/identity_change.h"
+#include "reconciler/planner/maintenance_window.h"
 #include "reconciler/util/result.h"
 
 namespace pkiform::planner {
@@ -55,6 +57,12 @@ struct PlanInput {
   // text it holds (PEM, one CRL or several, or DER). Last, with a default, so that
   // initialisers that list the fields above stay valid.
   std::map<std::string, std::string> crl_pems = {};
+  // The maintenance windows to honour, by cluster name (window_deferral.h); empty with
+  // --ignore-windows. A cluster without an entry is never deferred.
+  std::map<std::string, Window> windows = {};
+  // Peers ("cluster/peer") left out of this plan although targeted: not in this shard, in
+  // backoff, or not observed by a run that goes on without them (reconcile).
+  std::set<std::string> excluded = {};
 };
 
 // Fails, naming the peer, cluster, issuer or file, for: an observation of a peer

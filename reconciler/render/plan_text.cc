@@ -86,23 +86,34 @@ std::string RestartText(const Restart& r) {
 }
 
 bool HasContent(const PeerPlan& p) {
-  return !p.changes.empty() || !p.restarts.empty() || !p.follow_ups.empty() || !p.notes.empty();
+  return !p.changes.empty() || !p.restarts.empty() || !p.follow_ups.empty() || !p.notes.empty() ||
+         !p.deferred.empty() || !p.deferred_restarts.empty();
+}
+
+void RenderChange(const Change& c, const Painter& paint, std::ostringstream& out) {
+  out << "  " << paint(ActionColor(c.action), ActionSymbol(c.action)) << " " << Safe(Subject(c)) << Scope(c) << "\n";
+  if (!c.reason.empty()) out << "      # " << Safe(c.reason) << "\n";
+  if (!c.waiting_for.empty()) out << "      # waiting for " << Safe(c.waiting_for) << "\n";
+  if (!c.no_rollback.empty()) out << "      # cannot be rolled back: " << Safe(c.no_rollback) << "\n";
+  for (const auto& l : c.before) out << "      " << paint(kRed, "- " + Safe(l)) << "\n";
+  for (const auto& l : c.after) out << "      " << paint(kGreen, "+ " + Safe(l)) << "\n";
+}
+
+void RenderRestarts(const char* label, const std::vector<Restart>& restarts, std::ostringstream& out) {
+  if (restarts.empty()) return;
+  out << "  " << label << ": ";
+  for (size_t i = 0; i < restarts.size(); ++i) out << (i ? ", " : "") << Safe(RestartText(restarts[i]));
+  out << "\n";
 }
 
 void RenderPeer(const PeerPlan& p, const Painter& paint, std::ostringstream& out) {
   out << paint(kBold, "# " + Safe(p.cluster + "/" + p.peer)) << "\n";
-  for (const auto& c : p.changes) {
-    out << "  " << paint(ActionColor(c.action), ActionSymbol(c.action)) << " " << Safe(Subject(c)) << Scope(c) << "\n";
-    if (!c.reason.empty()) out << "      # " << Safe(c.reason) << "\n";
-    if (!c.waiting_for.empty()) out << "      # waiting for " << Safe(c.waiting_for) << "\n";
-    if (!c.no_rollback.empty()) out << "      # cannot be rolled back: " << Safe(c.no_rollback) << "\n";
-    for (const auto& l : c.before) out << "      " << paint(kRed, "- " + Safe(l)) << "\n";
-    for (const auto& l : c.after) out << "      " << paint(kGreen, "+ " + Safe(l)) << "\n";
-  }
-  if (!p.restarts.empty()) {
-    out << "  restarts: ";
-    for (size_t i = 0; i < p.restarts.size(); ++i) out << (i ? ", " : "") << Safe(RestartText(p.restarts[i]));
-    out << "\n";
+  for (const auto& c : p.changes) RenderChange(c, paint, out);
+  RenderRestarts("restarts", p.restarts, out);
+  if (!p.deferred.empty() || !p.deferred_restarts.empty()) {
+    out << "  " << paint(kYellow, "deferred until " + Safe(p.deferred_until) + " (maintenance window):") << "\n";
+    for (const auto& c : p.deferred) RenderChange(c, paint, out);
+    RenderRestarts("deferred restarts", p.deferred_restarts, out);
   }
   for (const auto& f : p.follow_ups) out << "  follow-up: " << Safe(f) << "\n";
   for (const auto& n : p.notes) out << "  note: " << Safe(n) << "\n";
@@ -119,12 +130,19 @@ std::string RenderPlanText(const Plan& plan, bool color) {
     out << "\n";
   }
   const PlanSummary s = plan.Summary();
+  const int deferred = plan.DeferredCount();
+  const std::string waiting =
+      deferred ? std::to_string(deferred) + (deferred == 1 ? " change" : " changes") +
+                     " deferred to maintenance windows (the first opens " + plan.EarliestDeferredUntil() + ")."
+               : "";
   if (s.empty()) {
-    out << "No changes. The fleet matches the manifests.\n";
+    out << (deferred ? "No changes due now. " + waiting : std::string("No changes. The fleet matches the manifests."))
+        << "\n";
     return out.str();
   }
   out << paint(kBold, "Plan:") << " " << s.add << " to add, " << s.change << " to change, " << s.remove
-      << " to remove, " << s.restarts << (s.restarts == 1 ? " restart." : " restarts.") << "\n";
+      << " to remove, " << s.restarts << (s.restarts == 1 ? " restart." : " restarts.") << (deferred ? " " : "")
+      << waiting << "\n";
   return out.str();
 }
 

@@ -326,3 +326,34 @@ TEST_CASE("a plan saved before cluster-wide changes existed still reads", "[plan
 
 }  // namespace
 }  // namespace pkiform
+
+namespace pkiform {
+namespace {
+
+TEST_CASE("deferred changes round-trip, are counted apart and never as changes to execute", "[planner][json][window]") {
+  Plan plan = SamplePlan();
+  PeerPlan& p = plan.peers.at(0);
+  p.deferred = {p.changes.at(1)};
+  p.deferred_restarts = {p.restarts.at(1)};
+  p.deferred_until = "2027-04-17T01:00:00Z";
+  p.changes.pop_back();
+  p.restarts.pop_back();
+  const json j = ToPlainJson(plan);
+  CHECK(j["summary"]["deferred"] == 1);
+  CHECK(j["summary"]["change"] == 0);
+  auto back = PlanFromJson(j);
+  INFO(back.status().ToString());
+  REQUIRE(back.ok());
+  CHECK(ToPlainJson(*back) == j);
+  CHECK(back->DeferredCount() == 1);
+  CHECK(back->peers.at(0).deferred_until == "2027-04-17T01:00:00Z");
+  CHECK(back->peers.at(0).deferred_restarts.at(0).target == "VCS");
+  CHECK(back->Summary().restarts == 1);
+
+  json wrong = j;
+  wrong["summary"]["deferred"] = 2;
+  CHECK(ReadError(wrong).message().find("summary does not agree") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace pkiform

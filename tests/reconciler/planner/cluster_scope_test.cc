@@ -9,31 +9,6 @@
 namespace pkiform::planner::testing {
 namespace {
 
-// A UCM cluster of a publisher and a subscriber (subscriber listed first, so that the
-// publisher is found by role, not by position) with nothing but trust stores.
-Fleet UcmTrustFleet(const std::string& store = "tomcat-trust") {
-  Fleet f;
-  Cluster& c = f.cluster();
-  c.name = "cucm";
-  c.platform = "ucm";
-  c.product = "unified-cm";
-  c.platform_version = "14SU3";
-  c.identity.clear();
-  TrustStore t;
-  t.store = store;
-  t.certificates = {FileRef{"ca/root.pem", kRootPath, {}}};
-  c.trust = {t};
-  c.peers = {MakePeer("cucm2.example.com", "", "subscriber"), MakePeer("cucm1.example.com", "", "publisher")};
-  f.observed.clear();
-  for (const auto* fqdn : {"cucm2.example.com", "cucm1.example.com"}) {
-    Actual a;
-    a.cluster = "cucm";
-    a.peer = fqdn;
-    f.observed.push_back(a);
-  }
-  return f;
-}
-
 const PeerPlan& PlanOf(const Plan& plan, const std::string& peer) {
   for (const auto& p : plan.peers)
     if (p.peer == peer) return p;
