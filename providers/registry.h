@@ -9,6 +9,8 @@
 
 namespace pkiform {
 
+// The provider keeps references to `cluster` and `session`: both must outlive it (FleetRun
+// holds the manifests for the whole run).
 Result<std::unique_ptr<Provider>> MakeProvider(ssh::SshSession& session, const Cluster& cluster, const Peer& peer);
 
 }  // namespace pkiform

@@ -90,7 +90,9 @@ class DmsProvider : public Provider {
   Status CheckCommonName(const std::string& slot, const std::string& step, const pki::DistinguishedName& subject) const;
 
   ssh::SshSession& admin_login_;
-  Cluster cluster_;
+  // The run's manifests outlive every provider: a copy of the whole cluster per peer made memory
+  // grow with the square of a cluster's size (issue 13).
+  const Cluster& cluster_;
   Peer peer_;
   const Dialect* dialect_ = nullptr;
   const catalogue::PlatformCatalogue* catalogue_ = nullptr;

@@ -90,7 +90,9 @@ class OpensshProvider : public Provider {
   Status RemoveFromBundle(const std::string& store, const std::string& fingerprint, const ssh::FileStat& stat);
 
   ssh::SshSession& session_;
-  Cluster cluster_;
+  // The run's manifests outlive every provider: a copy of the whole cluster per peer made memory
+  // grow with the square of a cluster's size (issue 13).
+  const Cluster& cluster_;
   Peer peer_;
 };
 

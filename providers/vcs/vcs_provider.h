@@ -92,7 +92,9 @@ class VcsProvider : public Provider {
   Status AwaitRestart(const pkiform::Restart& restart);
 
   ssh::SshSession& admin_login_;
-  Cluster cluster_;
+  // The run's manifests outlive every provider: a copy of the whole cluster per peer made memory
+  // grow with the square of a cluster's size (issue 13).
+  const Cluster& cluster_;
   Peer peer_;
   const Dialect* dialect_ = nullptr;
   const catalogue::PlatformCatalogue* catalogue_ = nullptr;

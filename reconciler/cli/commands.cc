@@ -52,11 +52,6 @@ void FleetOptions(CLI::App& app, CommandArgs& a) {
                  "certificates are still issued and verified on the system clock");
 }
 
-int NotImplemented(const char* name) {
-  log::Error({}, std::string("'") + name + "' is not implemented yet in this version");
-  return kExitError;
-}
-
 const std::vector<Command>& Table() {
   static const std::vector<Command> table = {
       {"validate", "Check manifests and every file they reference, offline; no appliance is contacted",
@@ -92,9 +87,15 @@ const std::vector<Command>& Table() {
          app.add_flag("--json", a.json, "Print the plan as JSON");
        },
        RunReconcile},
-      {"status", "Inventory and expiry of the whole fleet",
-       [](CLI::App& app, CommandArgs& a) { ManifestOption(app, a); },
-       [](const GlobalOptions&, const CommandArgs&) { return NotImplemented("status"); }},
+      {"status", "Inventory and expiry of the whole fleet: identities, trust stores, CRLs",
+       [](CLI::App& app, CommandArgs& a) {
+         FleetOptions(app, a);
+         app.add_flag("--json", a.json, "Print the report as one JSON document");
+         app.add_option("--expiring-within", a.expiring_within,
+                        "Exit 2 when a certificate or a CRL's nextUpdate falls within DURATION (e.g. 30d)");
+         app.add_option("--html", a.html_file, "Also write a self-contained HTML report with an expiry timeline to FILE");
+       },
+       RunStatus},
       {"show", "Print a saved plan",
        [](CLI::App& app, CommandArgs& a) {
          app.add_option("planfile", a.plan_file, "The plan file")->required();

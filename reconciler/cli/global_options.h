@@ -34,6 +34,9 @@ struct CommandArgs {
   bool ignore_windows = false;
   bool ignore_backoff = false;
   std::string shard;  // "i/n" (cli/shard.h); "" every cluster
+  // status (also uses now, json, target and metrics_file above)
+  std::string expiring_within;  // --expiring-within DURATION ("30d"); empty: not asked
+  std::string html_file;        // --html FILE: the self-contained report page
   // import (docs/import.md): the one host to read, how to reach it, what to read on it
   // (openssh: the slots' files and the trust stores' paths) and where the manifest goes.
   // --accept-new-host-keys is accept_new_host_keys above; -f the manifests holding the Issuers.
