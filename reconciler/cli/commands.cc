@@ -52,11 +52,6 @@ void FleetOptions(CLI::App& app, CommandArgs& a) {
                  "certificates are still issued and verified on the system clock");
 }
 
-int NotImplemented(const char* name) {
-  log::Error({}, std::string("'") + name + "' is not implemented yet in this version");
-  return kExitError;
-}
-
 const std::vector<Command>& Table() {
   static const std::vector<Command> table = {
       {"validate", "Check manifests and every file they reference, offline; no appliance is contacted",
@@ -107,8 +102,38 @@ const std::vector<Command>& Table() {
          app.add_flag("--json", a.json, "Print the plan as JSON");
        },
        RunShow},
-      {"import", "Write a starting manifest from an appliance's actual state", [](CLI::App&, CommandArgs&) {},
-       [](const GlobalOptions&, const CommandArgs&) { return NotImplemented("import"); }},
+      {"import", "Write a starting Cluster manifest from one host's actual state (docs/import.md)",
+       [](CLI::App& app, CommandArgs& a) {
+         ManifestOption(app, a);
+         app.add_option("--platform", a.import_platform, "The host's platform (openssh, vcs, ucm)")->required();
+         app.add_option("--host", a.import_host, "Address or name to connect to")->required();
+         app.add_option("--fqdn", a.import_fqdn, "The peer's FQDN (default: --host, when it is a name)");
+         app.add_option("--port", a.import_port, "SSH port (default 22)")->check(CLI::Range(1, 65535));
+         app.add_option("--user", a.import_user, "SSH user (default: the local user)");
+         app.add_option("--identity-file", a.import_identity_file, "SSH private key file");
+         app.add_option("--known-hosts", a.import_known_hosts, "known_hosts file (default ~/.ssh/known_hosts)");
+         app.add_flag("--accept-new-host-keys", a.accept_new_host_keys,
+                      "Record an unknown SSH host key in known_hosts (a changed key is always refused)");
+         auto* pf = app.add_option("--password-file", a.import_password_file, "File whose first line is the password");
+         app.add_option("--password-env", a.import_password_env, "Environment variable holding the password")->excludes(pf);
+         app.add_option("--cluster", a.import_cluster, "The cluster's name (default: the peer FQDN's first label)");
+         app.add_option("--cluster-fqdn", a.import_cluster_fqdn, "The cluster's shared FQDN among the SANs");
+         app.add_option("--slot", a.import_slots,
+                        "openssh: NAME:CERT_PATH:KEY_PATH[:CHAIN_PATH[:FULLCHAIN_PATH]], absolute paths; repeatable");
+         app.add_option("--trust", a.import_trust, "openssh: a trust store's path (bundle file or folder); repeatable");
+         app.add_option("--reload", a.import_reload, "openssh: the command that makes the service read its slots");
+         app.add_option("--verify-port", a.import_verify_port, "openssh: the TLS port to verify after a reload")
+             ->check(CLI::Range(1, 65535));
+         app.add_option("--platform-version", a.import_platform_version, "vcs: the release the host runs (X8.1.1)");
+         app.add_option("--root-user", a.import_root_user, "vcs: the root login (default root)");
+         auto* rf = app.add_option("--root-password-file", a.import_root_password_file,
+                                   "vcs: file whose first line is the root password");
+         app.add_option("--root-password-env", a.import_root_password_env,
+                        "vcs: environment variable holding the root password")->excludes(rf);
+         app.add_option("-o,--out", a.import_out, "Write the manifest here (and its trust files next to it)");
+         app.add_flag("--force", a.import_force, "Overwrite the manifest and trust files if they exist");
+       },
+       RunImport},
       {"schema", "Print the JSON Schema of the manifests", [](CLI::App&, CommandArgs&) {}, RunSchema},
       {"version", "Print pkiform's version", [](CLI::App&, CommandArgs&) {}, RunVersion},
   };

@@ -37,6 +37,20 @@ struct CommandArgs {
   // status (also uses now, json, target and metrics_file above)
   std::string expiring_within;  // --expiring-within DURATION ("30d"); empty: not asked
   std::string html_file;        // --html FILE: the self-contained report page
+  // import (docs/import.md): the one host to read, how to reach it, what to read on it
+  // (openssh: the slots' files and the trust stores' paths) and where the manifest goes.
+  // --accept-new-host-keys is accept_new_host_keys above; -f the manifests holding the Issuers.
+  std::string import_platform, import_host, import_fqdn, import_cluster, import_cluster_fqdn;
+  int import_port = 22;
+  std::string import_user, import_identity_file, import_known_hosts, import_password_file, import_password_env;
+  std::vector<std::string> import_slots;  // NAME:CERT_PATH:KEY_PATH[:CHAIN_PATH[:FULLCHAIN_PATH]]
+  std::vector<std::string> import_trust;  // STORE_PATH
+  std::string import_reload;              // the slots' reload command (openssh)
+  int import_verify_port = 0;             // 0: no verify endpoint
+  std::string import_platform_version;    // vcs: the release, whose dialect the provider speaks
+  std::string import_root_user = "root", import_root_password_file, import_root_password_env;  // vcs
+  std::string import_out;                 // -o FILE; "" stdout
+  bool import_force = false;
 };
 
 }  // namespace pkiform::cli

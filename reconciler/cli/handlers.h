@@ -13,5 +13,6 @@ int RunStatus(const GlobalOptions& global, const CommandArgs& args);
 int RunShow(const GlobalOptions& global, const CommandArgs& args);
 int RunSchema(const GlobalOptions& global, const CommandArgs& args);
 int RunVersion(const GlobalOptions& global, const CommandArgs& args);
+int RunImport(const GlobalOptions& global, const CommandArgs& args);
 
 }  // namespace pkiform::cli
