@@ -105,7 +105,7 @@ const std::vector<Command>& Table() {
       {"import", "Write a starting Cluster manifest from one host's actual state (docs/import.md)",
        [](CLI::App& app, CommandArgs& a) {
          ManifestOption(app, a);
-         app.add_option("--platform", a.import_platform, "The host's platform (openssh, vcs, ucm)")->required();
+         app.add_option("--platform", a.import_platform, "The host's platform (openssh, vcs, ucm, dms)")->required();
          app.add_option("--host", a.import_host, "Address or name to connect to")->required();
          app.add_option("--fqdn", a.import_fqdn, "The peer's FQDN (default: --host, when it is a name)");
          app.add_option("--port", a.import_port, "SSH port (default 22)")->check(CLI::Range(1, 65535));
@@ -124,12 +124,27 @@ const std::vector<Command>& Table() {
          app.add_option("--reload", a.import_reload, "openssh: the command that makes the service read its slots");
          app.add_option("--verify-port", a.import_verify_port, "openssh: the TLS port to verify after a reload")
              ->check(CLI::Range(1, 65535));
-         app.add_option("--platform-version", a.import_platform_version, "vcs: the release the host runs (X8.1.1)");
+         app.add_option("--platform-version", a.import_platform_version,
+                        "vcs: the release the host runs (X8.1.1); dms: likewise (5.2.1), optional");
          app.add_option("--root-user", a.import_root_user, "vcs: the root login (default root)");
          auto* rf = app.add_option("--root-password-file", a.import_root_password_file,
                                    "vcs: file whose first line is the root password");
          app.add_option("--root-password-env", a.import_root_password_env,
                         "vcs: environment variable holding the root password")->excludes(rf);
+         app.add_option("--staging-host", a.import_staging_host, "dms: the (S)FTP staging server, as the appliance reaches it");
+         app.add_option("--staging-port", a.import_staging_port, "dms: its SSH port (default 22)")->check(CLI::Range(1, 65535));
+         app.add_option("--staging-user", a.import_staging_user, "dms: the staging login");
+         app.add_option("--staging-path", a.import_staging_path, "dms: the absolute staging folder");
+         auto* sf = app.add_option("--staging-password-file", a.import_staging_password_file,
+                                   "dms: file whose first line is the staging password");
+         app.add_option("--staging-password-env", a.import_staging_password_env,
+                        "dms: environment variable holding the staging password")->excludes(sf);
+         app.add_option("--staging-known-hosts", a.import_staging_known_hosts,
+                        "dms: the staging server's known_hosts (default: the connection's)");
+         auto* kf = app.add_option("--keystore-passphrase-file", a.import_keystore_passphrase_file,
+                                   "dms: file whose first line is the keystore passphrase (D14)");
+         app.add_option("--keystore-passphrase-env", a.import_keystore_passphrase_env,
+                        "dms: environment variable holding the keystore passphrase")->excludes(kf);
          app.add_option("-o,--out", a.import_out, "Write the manifest here (and its trust files next to it)");
          app.add_flag("--force", a.import_force, "Overwrite the manifest and trust files if they exist");
        },

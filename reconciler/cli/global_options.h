@@ -49,6 +49,11 @@ struct CommandArgs {
   int import_verify_port = 0;             // 0: no verify endpoint
   std::string import_platform_version;    // vcs: the release, whose dialect the provider speaks
   std::string import_root_user = "root", import_root_password_file, import_root_password_env;  // vcs
+  // dms: the staging server (D16) and the keystore passphrase (D14), as the manifest's spec.staging
+  std::string import_staging_host, import_staging_user, import_staging_path;
+  int import_staging_port = 22;
+  std::string import_staging_password_file, import_staging_password_env, import_staging_known_hosts;
+  std::string import_keystore_passphrase_file, import_keystore_passphrase_env;
   std::string import_out;                 // -o FILE; "" stdout
   bool import_force = false;
 };

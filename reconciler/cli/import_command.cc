@@ -37,8 +37,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The platforms import can read so far; the others are refused by name, never half-read.
-constexpr const char* kImportPlatforms = "openssh, vcs and ucm";
+// The platforms import reads (every platform pkiform drives).
+constexpr const char* kImportPlatforms = "openssh, vcs, ucm and dms";
 
 bool IsIpAddress(const std::string& s) {
   unsigned char buf[16];
@@ -108,6 +108,38 @@ Status OpensshParts(const CommandArgs& a, Cluster& c) {
   return Status::Ok();
 }
 
+// dms: the staging server the appliance moves every file through (D16), and the keystore
+// passphrase its backup takes (D14): the provider reads the pending CSR there, and apply
+// needs both, so the manifest must say them. Secrets as names of files or variables only.
+Result<StagingServer> DmsStaging(const CommandArgs& a, const fs::path& manifest_dir) {
+  if (a.import_staging_host.empty() || a.import_staging_user.empty() || a.import_staging_path.empty())
+    return Status::InvalidInput("dms moves every file through a staging server (D16): give --staging-host, "
+                                "--staging-user and --staging-path (and --staging-port when not 22)");
+  if (a.import_staging_path[0] != '/')
+    return Status::InvalidInput("--staging-path '" + a.import_staging_path + "' is not an absolute folder");
+  if (a.import_staging_password_file.empty() && a.import_staging_password_env.empty())
+    return Status::InvalidInput("dms: the appliance logs in to the staging server with a password: give "
+                                "--staging-password-file F or --staging-password-env VAR");
+  if (a.import_keystore_passphrase_file.empty() && a.import_keystore_passphrase_env.empty())
+    return Status::InvalidInput("dms: apply backs the identity up with EXPORT_KEYSTORE first (D14): give "
+                                "--keystore-passphrase-file F or --keystore-passphrase-env VAR");
+  StagingServer st;
+  st.host = a.import_staging_host;
+  st.port = a.import_staging_port;
+  st.user = a.import_staging_user;
+  st.path = a.import_staging_path;
+  st.password_env = a.import_staging_password_env;
+  if (!a.import_staging_password_file.empty()) st.password_file = Ref(a.import_staging_password_file, manifest_dir);
+  if (!a.import_staging_known_hosts.empty()) {
+    st.known_hosts = Ref(a.import_staging_known_hosts, manifest_dir);
+    st.known_hosts_written = true;
+  }
+  st.keystore_passphrase_env = a.import_keystore_passphrase_env;
+  if (!a.import_keystore_passphrase_file.empty())
+    st.keystore_passphrase_file = Ref(a.import_keystore_passphrase_file, manifest_dir);
+  return st;
+}
+
 // vcs, ucm: the catalogue names the slots and stores (ucm: those of the node's type are kept
 // once it says which, importer::AdoptNode). vcs needs the release and the root login.
 Status CatalogueParts(const CommandArgs& a, const fs::path& manifest_dir, Cluster& c) {
@@ -127,11 +159,23 @@ Status CatalogueParts(const CommandArgs& a, const fs::path& manifest_dir, Cluste
     root.password_env = a.import_root_password_env;
     if (!a.import_root_password_file.empty()) root.password_file = Ref(a.import_root_password_file, manifest_dir);
     c.connection.root = root;
+  } else if (c.platform == "dms") {
+    if (!a.import_root_password_file.empty() || !a.import_root_password_env.empty())
+      return Status::InvalidInput("the root login is vcs's: a dms is read through its administrator's AAI menu");
+    c.platform_version = a.import_platform_version;
+    auto staging = DmsStaging(a, manifest_dir);
+    if (!staging.ok()) return staging.status();
+    c.staging = std::move(staging).value();
   } else if (!a.import_platform_version.empty() || !a.import_root_password_file.empty() ||
              !a.import_root_password_env.empty()) {
     return Status::InvalidInput("--platform-version and the root login are vcs's: a " + c.platform +
                                 " node says its release itself");
   }
+  if (c.platform != "dms" && (!a.import_staging_host.empty() || !a.import_staging_user.empty() ||
+                              !a.import_staging_path.empty() || !a.import_keystore_passphrase_file.empty() ||
+                              !a.import_keystore_passphrase_env.empty()))
+    return Status::InvalidInput("--staging-* and --keystore-passphrase-* are dms's: only a dms moves its files "
+                                "through a staging server");
   const auto& catalogue = catalogue::BuiltinCatalogue();
   if (!catalogue.ok()) return catalogue.status();
   const catalogue::PlatformCatalogue* platform = catalogue->Find(c.platform);
@@ -151,9 +195,10 @@ Status CatalogueParts(const CommandArgs& a, const fs::path& manifest_dir, Cluste
 
 // The cluster the command line describes, before anything is read from the host.
 Result<Cluster> Probe(const CommandArgs& a, const fs::path& manifest_dir) {
-  if (a.import_platform != "openssh" && a.import_platform != "vcs" && a.import_platform != "ucm")
-    return Status::Unsupported("import --platform " + a.import_platform + " is not implemented yet; it reads " +
-                               kImportPlatforms + " hosts");
+  if (a.import_platform != "openssh" && a.import_platform != "vcs" && a.import_platform != "ucm" &&
+      a.import_platform != "dms")
+    return Status::InvalidInput("import --platform " + a.import_platform + ": not a platform; import reads " +
+                                kImportPlatforms + " hosts");
   Cluster c;
   c.platform = a.import_platform;
   c.fqdn = a.import_cluster_fqdn;

@@ -84,6 +84,20 @@ void EmitConnection(YAML::Emitter& e, const Connection& c) {
   e << YAML::EndMap;
 }
 
+void EmitStaging(YAML::Emitter& e, const StagingServer& st) {
+  e << YAML::Key << "staging" << YAML::Value << YAML::BeginMap;
+  Field(e, "host", st.host);
+  if (st.port != 22) e << YAML::Key << "port" << YAML::Value << st.port;
+  Field(e, "user", st.user);
+  Field(e, "path", st.path);
+  if (st.known_hosts_written) FileField(e, "knownHosts", st.known_hosts);
+  FileField(e, "passwordFile", st.password_file);
+  Field(e, "passwordEnv", st.password_env);
+  FileField(e, "keystorePassphraseFile", st.keystore_passphrase_file);
+  Field(e, "keystorePassphraseEnv", st.keystore_passphrase_env);
+  e << YAML::EndMap;
+}
+
 void EmitPeer(YAML::Emitter& e, const Peer& p) {
   e << YAML::Flow << YAML::BeginMap;
   Field(e, "fqdn", p.fqdn);
@@ -181,6 +195,7 @@ std::string RenderManifest(const Imported& imported, const std::string& source, 
   e << YAML::Key << "peers" << YAML::Value << YAML::BeginSeq;
   for (const auto& p : c.peers) EmitPeer(e, p);
   e << YAML::EndSeq;
+  if (c.staging) EmitStaging(e, *c.staging);
   if (!c.identity.empty()) {
     e << YAML::Key << "identity" << YAML::Value << YAML::BeginSeq;
     for (const auto& s : c.identity) EmitSlot(e, s);

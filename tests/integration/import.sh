@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# `pkiform import` of a reconciled openssh host, vcs peer and ucm publisher (pkiform-sim):
+# `pkiform import` of a reconciled openssh host, vcs peer, ucm publisher and dms appliance (pkiform-sim):
 # the manifest it writes validates, and `plan` with it finds nothing to change; a host
 # whose certificate comes from an issuer the repository lacks has that slot listed as not
 # expressed, never guessed.
 # Usage: import.sh PKIFORM PKIFORM_FLEET
 # Loopback block 127.0.108.x only.
-WEB1_ADDRESS=127.0.108.11 WEB2_ADDRESS=127.0.108.12 VCS_ADDRESS=127.0.108.21 CM_ADDRESS=127.0.108.31
+WEB1_ADDRESS=127.0.108.11 WEB2_ADDRESS=127.0.108.12 VCS_ADDRESS=127.0.108.21 CM_ADDRESS=127.0.108.31 DMS_ADDRESS=127.0.108.41
 P=$1 FLEET=$2
 [ -n "${FLEET_DIR:-}" ] || {
   # The fleet runs this script again inside it; the trap outlives the fleet and removes the repository (CA key).
   work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-  "$FLEET" "$work/repo" "web1.fleet.test=$WEB1_ADDRESS,web2.fleet.test=$WEB2_ADDRESS,vcs-a.fleet.test=$VCS_ADDRESS:vcs,cm1.fleet.test=$CM_ADDRESS:ucm" -- "$0" "$P" "$FLEET"
+  "$FLEET" "$work/repo" "web1.fleet.test=$WEB1_ADDRESS,web2.fleet.test=$WEB2_ADDRESS,vcs-a.fleet.test=$VCS_ADDRESS:vcs,cm1.fleet.test=$CM_ADDRESS:ucm,dms1.fleet.test=$DMS_ADDRESS:dms" -- "$0" "$P" "$FLEET"
   exit
 }
 . "$(dirname "$0")/lib.sh" && cd "$FLEET_DIR" || exit 1
@@ -31,7 +31,7 @@ import_host() {  # import_host FQDN ADDRESS ARGS...: the command line for one fl
 }
 
 # A reconciled host: every slot and store expressed, and plan agrees.
-mkdir imported
+mkdir imported imported-dms
 expect 0 "import web1" -- import_host web1.fleet.test "$WEB1_ADDRESS" --cluster web1 -f manifests/issuers.yaml \
   -o imported/web1.yaml
 contains "imported 1 identity slot(s) and 1 trust store(s)"
@@ -140,6 +140,35 @@ contains "--reload 'CMD' is required with --slot on openssh"
 expect 1 "an address without --fqdn is refused" -- $P import --platform openssh --host "$WEB1_ADDRESS" \
   --trust /srv/pkiform-host/trust/corp-bundle.pem -f manifests/issuers.yaml
 contains "is an address: give the peer's name with --fqdn"
-expect 1 "other platforms are not read yet" -- $P import --platform dms --host "$WEB1_ADDRESS" --fqdn x.fleet.test
-contains "import --platform dms is not implemented yet; it reads openssh, vcs and ucm hosts"
+expect 1 "a platform pkiform does not know is refused" -- $P import --platform ios --host "$WEB1_ADDRESS" --fqdn x.fleet.test
+contains "import --platform ios: not a platform; import reads openssh, vcs, ucm and dms hosts"
+expect 1 "dms without a staging server is refused" -- $P import --platform dms --host "$DMS_ADDRESS" \
+  --fqdn dms1.fleet.test -f manifests/issuers.yaml
+contains "dms moves every file through a staging server (D16)"
+expect 1 "dms without a keystore passphrase is refused" -- $P import --platform dms --host "$DMS_ADDRESS" \
+  --fqdn dms1.fleet.test --staging-host "$WEB1_ADDRESS" --staging-user u --staging-path /srv/x \
+  --staging-password-file ssh/staging-password -f manifests/issuers.yaml
+contains "EXPORT_KEYSTORE first (D14)"
+
+# A dms appliance: the catalogue's identity slot from VIEW_CERT_CHAIN; the staging server (D16) and the
+# keystore passphrase (D14) from the command line, as the manifest needs them for apply.
+expect 0 "import the dms appliance" -- $P import --platform dms --host "$DMS_ADDRESS" --fqdn dms1.fleet.test \
+  --port "$FLEET_SSH_PORT" --user "$FLEET_UCM_USER" --password-file ssh/appliance-password \
+  --known-hosts ssh/known_hosts --platform-version 5.2.1 --cluster dms1 \
+  --staging-host "$WEB1_ADDRESS" --staging-port "$FLEET_SSH_PORT" --staging-user "$FLEET_DMS_STAGING_USER" \
+  --staging-path "$FLEET_DMS_STAGING_DIR" --staging-password-file ssh/staging-password \
+  --keystore-passphrase-file ssh/keystore-passphrase -f manifests/issuers.yaml -o imported-dms/dms1.yaml
+contains "imported 1 identity slot(s) and 0 trust store(s)"
+contains "0 item(s) not expressed"
+out=$(cat imported-dms/dms1.yaml)
+contains "platform: dms"
+contains "platformVersion: 5.2.1"
+contains "issuer: fleet-rsa-ca"
+contains "subject: {organization: Example Ltd, organizationalUnit: Video Services, locality: London, state: England, country: GB}"
+contains "key: {algorithm: rsa, size: 2048, location: appliance}"
+contains "keystorePassphraseFile: ../ssh/keystore-passphrase"
+contains "path: $FLEET_DMS_STAGING_DIR"
+expect 0 "the imported dms manifest validates" -- $P validate -f manifests/issuers.yaml -f imported-dms/
+expect 0 "plan with it: no changes" -- $P plan -f manifests/issuers.yaml -f imported-dms/ --detailed-exitcode --no-color
+contains "No changes."
 finish
