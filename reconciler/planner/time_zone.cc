@@ -23,7 +23,9 @@ constexpr uint32_t kMaxTransitions = 5000;
 constexpr uint32_t kMaxTypes = 256;
 constexpr uint32_t kMaxChars = 1024;
 constexpr uint32_t kMaxLeapOrFlags = 1000;
-constexpr int32_t kMaxOffset = 26 * 3600;  // RFC 8536: |offset| below 25 h in practice; 26 h is generous
+// RFC 8536: an offset SHOULD be more than -25 h and less than 26 h; anything at or past 26 h
+// either way is refused (fuzz_window found exactly 26 h accepted by a `>` where `>=` belonged).
+constexpr int32_t kMaxOffset = 26 * 3600;
 
 // A forward-only reader over bytes that refuses to step past the end.
 class Bytes {
@@ -211,7 +213,7 @@ Result<TimeZone::Rule> TimeZone::ParseRule(std::string_view text) {
   }
   // Without a rule, when daylight time starts is implementation-defined: refuse rather than guess.
   if (!in.Eat(',') || !in.Date(&r.start) || !in.Eat(',') || !in.Date(&r.end) || !in.Done()) return bad;
-  if (std::abs(r.std_offset) > kMaxOffset || std::abs(r.dst_offset) > kMaxOffset) return bad;
+  if (std::abs(r.std_offset) >= kMaxOffset || std::abs(r.dst_offset) >= kMaxOffset) return bad;
   return r;
 }
 
@@ -251,7 +253,7 @@ Result<TimeZone> TimeZone::FromTzif(std::string_view name, std::string_view data
     std::string_view rest;
     if (!in.U32(&off) || !in.Take(2, &rest)) return Status::InvalidInput(where + "cut short");
     const int32_t offset = static_cast<int32_t>(off);
-    if (offset > kMaxOffset || offset < -kMaxOffset) return Status::InvalidInput(where + "UTC offset out of range");
+    if (offset >= kMaxOffset || offset <= -kMaxOffset) return Status::InvalidInput(where + "UTC offset out of range");
     z.offsets_.push_back(offset);
   }
   if (!in.Take(uint64_t(h->charcnt) + h->isstdcnt + h->isutcnt)) return Status::InvalidInput(where + "cut short");

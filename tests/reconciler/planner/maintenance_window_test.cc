@@ -233,3 +233,15 @@ TEST_CASE("time zone: names and files refused", "[window]") {
   huge[32] = '\x7f';  // timecnt's top byte
   CHECK_FALSE(TimeZone::FromTzif("huge", huge).ok());
 }
+
+TEST_CASE("a UTC offset of 26 hours or more is refused", "[window]") {
+  // What fuzz_window found: a local time type exactly 26 h east of UTC (RFC 8536: less than
+  // 26 h). The fuzz input's first byte picks the zone branch; the file is the rest.
+  Result<std::string> found = ReadBoundedFile(
+      PKIFORM_SOURCE_DIR "/tests/fuzz/crashes/fuzz_window/crash-6d214c4696ef5f8f6529f1f4be4e5a2847f75355",
+      limits::kZoneFile);
+  REQUIRE(found.ok());
+  Result<TimeZone> zone = TimeZone::FromTzif("fuzzed", std::string_view(*found).substr(1));
+  REQUIRE_FALSE(zone.ok());
+  CHECK_THAT(zone.status().message(), Catch::Contains("UTC offset out of range"));
+}
