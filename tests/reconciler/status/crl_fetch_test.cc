@@ -1,5 +1,5 @@
 // Fetching CRLs from distribution points (reconciler/status/crl_fetch.h) from a real
-// HTTP server (cpp-httplib) on 127.0.107.1-9 (loopback only): the body of a 200,
+// HTTP server (cpp-httplib) on 127.0.107.201-203 (loopback only; status.sh has .1-.10): the body of a 200,
 // and errors for other statuses, redirects (never followed), oversized bodies,
 // slow servers (the total timeout) and schemes other than http and https.
 #include <catch2/catch.hpp>
@@ -48,7 +48,7 @@ bool Has(const std::string& text, const std::string& part) { return text.find(pa
 TEST_CASE("status crl fetch: the body of a 200; 404, redirects and other schemes are errors", "[status]") {
   auto ca = TestCa::Make("Corp CA");
   const std::string der = testing::Must(pki::Crl::Parse(ca.CrlPem(30))).ToDer();
-  HttpServer http("127.0.107.1");
+  HttpServer http("127.0.107.201");
   http.server().Get("/corp.crl", [&](const httplib::Request&, httplib::Response& res) {
     res.set_content(der, "application/pkix-crl");
   });
@@ -68,8 +68,8 @@ TEST_CASE("status crl fetch: the body of a 200; 404, redirects and other schemes
   REQUIRE_FALSE(moved.ok());
   CHECK(Has(moved.status().message(), "HTTP status 302"));
 
-  for (const char* url : {"ftp://127.0.107.1/x.crl", "file:///etc/passwd", "ldap://127.0.107.1/cn=x",
-                          "http://127.0.107.1/a b"}) {
+  for (const char* url : {"ftp://127.0.107.201/x.crl", "file:///etc/passwd", "ldap://127.0.107.201/cn=x",
+                          "http://127.0.107.201/a b"}) {
     auto r = status::FetchCrl(url);
     REQUIRE_FALSE(r.ok());
     CHECK(r.status().code() == Status::Code::kInvalidInput);
@@ -77,7 +77,7 @@ TEST_CASE("status crl fetch: the body of a 200; 404, redirects and other schemes
 }
 
 TEST_CASE("status crl fetch: a body over the cap and a server slower than the timeout are errors", "[status]") {
-  HttpServer http("127.0.107.2");
+  HttpServer http("127.0.107.202");
   http.server().Get("/big.crl", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(std::string(64 * 1024, 'x'), "application/pkix-crl");
   });
@@ -98,7 +98,7 @@ TEST_CASE("status crl fetch: a body over the cap and a server slower than the ti
   CHECK(Has(slow.status().message(), http.Url("/slow.crl")));
 
   // Nothing listens there: refused quickly, named.
-  auto closed = status::FetchCrl("http://127.0.107.3:9/x.crl");
+  auto closed = status::FetchCrl("http://127.0.107.203:9/x.crl");
   REQUIRE_FALSE(closed.ok());
-  CHECK(Has(closed.status().message(), "http://127.0.107.3:9/x.crl"));
+  CHECK(Has(closed.status().message(), "http://127.0.107.203:9/x.crl"));
 }
