@@ -1,6 +1,8 @@
 // Verification targets and the TLS verifier (verifier.h).
 #include "reconciler/executor/verifier.h"
 
+#include <algorithm>
+#include <chrono>
 #include <thread>
 
 namespace pkiform {
@@ -36,8 +38,18 @@ Status TlsVerifier::Verify(const tls::Endpoint& ep, const pki::Certificate& expe
   // answer the next connection. The new certificate must be served several times in a row.
   std::string last = "no answer";
   int in_a_row = 0;
-  for (int attempt = 0; attempt < settings_.attempts; ++attempt) {
-    if (attempt) std::this_thread::sleep_for(in_a_row ? settings_.pause_in_a_row : settings_.pause);
+  const auto give_up = std::chrono::steady_clock::now() + settings_.give_up_after;
+  std::chrono::milliseconds pause = settings_.first_pause;
+  for (bool first = true;; first = false) {
+    if (!first) {
+      if (in_a_row) {
+        std::this_thread::sleep_for(settings_.pause_in_a_row);
+      } else {
+        if (std::chrono::steady_clock::now() + pause > give_up) break;
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, settings_.max_pause);
+      }
+    }
     auto got = tls::FetchServedIdentity(ep, settings_.fetch_timeout);
     Status seen = !got.ok() ? got.status()
                   : got->leaf.FingerprintSha256() != expected.FingerprintSha256()

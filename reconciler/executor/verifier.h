@@ -38,10 +38,15 @@ std::optional<tls::Endpoint> VerifyTargetFor(const Cluster& cluster, const Peer&
 // answer for a moment after new ones do.
 class TlsVerifier : public Verifier {
  public:
+  // A miss is retried after first_pause, doubling up to max_pause: a reload usually takes
+  // effect within milliseconds, and a fixed 200 ms pause made verification most of an
+  // apply's time. The good answers stay pause_in_a_row apart, so that the proof still
+  // spans the time old workers take to stop accepting.
   struct Settings {
-    int attempts = 60;
-    std::chrono::milliseconds pause{200};         // between attempts
-    std::chrono::milliseconds pause_in_a_row{50};  // between the consecutive good ones
+    std::chrono::milliseconds give_up_after{12000};  // no good run of answers by then: failed
+    std::chrono::milliseconds first_pause{10};        // after the first miss
+    std::chrono::milliseconds max_pause{200};         // between misses, at most
+    std::chrono::milliseconds pause_in_a_row{50};     // between the consecutive good ones
     int consecutive = 3;
     std::chrono::milliseconds fetch_timeout{2000};
     std::chrono::milliseconds verify_timeout{5000};
