@@ -11,20 +11,22 @@
 namespace pkiform {
 namespace {
 
-using Factory = std::function<std::unique_ptr<Provider>(ssh::SshSession&, const Cluster&, const Peer&)>;
+using Factory =
+    std::function<std::unique_ptr<Provider>(ssh::SshSession&, const Cluster&, const Peer&, const ProviderContext&)>;
 
 const std::map<std::string, Factory>& Factories() {
   static const std::map<std::string, Factory> table = {
-      {"openssh", [](ssh::SshSession& s, const Cluster& c, const Peer& p) -> std::unique_ptr<Provider> {
-         return std::make_unique<openssh::OpensshProvider>(s, c, p);
+      {"openssh",
+       [](ssh::SshSession& s, const Cluster& c, const Peer& p, const ProviderContext& x) -> std::unique_ptr<Provider> {
+         return std::make_unique<openssh::OpensshProvider>(s, c, p, x.key_proofs);
        }},
-      {"ucm", [](ssh::SshSession& s, const Cluster& c, const Peer& p) -> std::unique_ptr<Provider> {
+      {"ucm", [](ssh::SshSession& s, const Cluster& c, const Peer& p, const ProviderContext&) -> std::unique_ptr<Provider> {
          return std::make_unique<ucm::UcmProvider>(s, c, p);
        }},
-      {"vcs", [](ssh::SshSession& s, const Cluster& c, const Peer& p) -> std::unique_ptr<Provider> {
+      {"vcs", [](ssh::SshSession& s, const Cluster& c, const Peer& p, const ProviderContext&) -> std::unique_ptr<Provider> {
          return std::make_unique<vcs::VcsProvider>(s, c, p);
        }},
-      {"dms", [](ssh::SshSession& s, const Cluster& c, const Peer& p) -> std::unique_ptr<Provider> {
+      {"dms", [](ssh::SshSession& s, const Cluster& c, const Peer& p, const ProviderContext&) -> std::unique_ptr<Provider> {
          return std::make_unique<dms::DmsProvider>(s, c, p);
        }},
   };
@@ -33,12 +35,13 @@ const std::map<std::string, Factory>& Factories() {
 
 }  // namespace
 
-Result<std::unique_ptr<Provider>> MakeProvider(ssh::SshSession& session, const Cluster& cluster, const Peer& peer) {
+Result<std::unique_ptr<Provider>> MakeProvider(ssh::SshSession& session, const Cluster& cluster, const Peer& peer,
+                                               const ProviderContext& context) {
   auto it = Factories().find(cluster.platform);
   if (it == Factories().end())
     return Status::Unsupported("cluster " + cluster.name + ": the " + cluster.platform +
                                " provider is not implemented yet; openssh, ucm, vcs and dms clusters can be planned and applied");
-  return it->second(session, cluster, peer);
+  return it->second(session, cluster, peer, context);
 }
 
 }  // namespace pkiform

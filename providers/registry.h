@@ -8,9 +8,18 @@
 #include "providers/ssh/session.h"
 
 namespace pkiform {
+namespace openssh {
+class KeyProofCache;
+}
 
 // The provider keeps references to `cluster` and `session`: both must outlive it (FleetRun
 // holds the manifests for the whole run).
-Result<std::unique_ptr<Provider>> MakeProvider(ssh::SshSession& session, const Cluster& cluster, const Peer& peer);
+// What a run shares with its providers (each may be null; they outlive the providers).
+struct ProviderContext {
+  openssh::KeyProofCache* key_proofs = nullptr;  // openssh: proofs of key files (key_proofs.h)
+};
+
+Result<std::unique_ptr<Provider>> MakeProvider(ssh::SshSession& session, const Cluster& cluster, const Peer& peer,
+                                               const ProviderContext& context = {});
 
 }  // namespace pkiform

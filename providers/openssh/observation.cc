@@ -19,12 +19,19 @@
 namespace pkiform::openssh {
 
 const std::string_view kObserveFunctions = R"SH(
+keysum() {
+  r=$(sha256sum <"$1" 2>/dev/null) || return 0
+  printf '%s' "${r%% *}"
+}
 pubkey() {
   if [ ! -e "$3" ] && [ ! -L "$3" ]; then mark "$1" "$2" absent
+  elif [ -n "${4:-}" ] && [ "$(sha256sum <"$3" 2>/dev/null)" = "$4  -" ]; then mark "$1" "$2" same
   elif ! command -v openssl >/dev/null 2>&1; then mark "$1" "$2" noopenssl
   else
+    before=$(keysum "$3")
     mark "$1" "$2" present
     openssl pkey -in "$3" -passin pass: -pubout -outform DER </dev/null 2>/dev/null | enc
+    if [ "$1" = key ] && [ -n "$before" ] && [ "$(keysum "$3")" = "$before" ]; then mark keysum "$2" "$before"; fi
   fi
 }
 leftover() {
@@ -51,7 +58,7 @@ store() {
 )SH";
 
 std::string BuildObserveScript(const std::vector<SlotToObserve>& slots, const std::vector<std::string>& stores,
-                               const std::string& crl_file) {
+                               const std::string& crl_file, const KeyProofs& proven) {
   std::string script;
   for (size_t i = 0; i < slots.size(); ++i) {
     const SlotFileSet& f = slots[i].files;
@@ -60,7 +67,9 @@ std::string BuildObserveScript(const std::vector<SlotToObserve>& slots, const st
     if (!f.chain.empty()) script += "dump chain " + n + " " + ShellQuote(f.chain) + "\n";
     if (!f.fullchain.empty()) script += "dump fullchain " + n + " " + ShellQuote(f.fullchain) + "\n";
     if (!f.private_key.empty()) {
-      script += "pubkey key " + n + " " + ShellQuote(f.private_key) + "\n";
+      auto proof = proven.find(f.private_key);
+      script += "pubkey key " + n + " " + ShellQuote(f.private_key) +
+                (proof != proven.end() ? " " + proof->second.file_sha256 : "") + "\n";
       script += "pubkey pendingkey " + n + " " + ShellQuote(PendingKeyPathOf(f.private_key)) + "\n";
       script += "dump pendingcsr " + n + " " + ShellQuote(PendingCsrPathOf(f.private_key)) + "\n";
     }
@@ -253,6 +262,38 @@ Status ReadLeftoverUpload(const ScriptSection& s, const std::vector<SlotToObserv
   return Status::Ok();
 }
 
+// A key section the host answered "same" gets the public key of the proof it matched;
+// a "keysum" after a key section derived now is what a later run may send (key_proofs.h).
+Status ApplyKeyProofs(std::vector<ScriptSection>& sections, const std::vector<SlotToObserve>& slots,
+                      const KeyProofs& proven, KeyProofs* learned) {
+  std::map<int, const ScriptSection*> derived;
+  for (auto& s : sections) {
+    if (s.kind != "key" && s.kind != "keysum") continue;
+    if (s.index < 0 || static_cast<size_t>(s.index) >= slots.size())
+      return Status::Failed("the output names slot #" + std::to_string(s.index) + ", which was not asked for");
+    const std::string& path = slots[static_cast<size_t>(s.index)].files.private_key;
+    auto proof = proven.find(path);
+    if (s.kind == "key" && s.state == "same") {
+      if (proof == proven.end())
+        return Status::Failed("the host answered 'same' for the key file " + path + ", which had no earlier proof");
+      s.state = "present";
+      s.data = proof->second.public_key_der;
+    } else if (s.kind == "key" && s.state == "present") {
+      derived[s.index] = &s;
+    } else if (s.kind == "keysum") {
+      if (!IsLowerHexSha256(s.state))
+        return Status::Failed("the key file hash of slot #" + std::to_string(s.index) + " is not a SHA-256 in hex");
+      auto key = derived.find(s.index);
+      if (key == derived.end())
+        return Status::Failed("the output gives a key file hash for slot #" + std::to_string(s.index) +
+                              " without its public key");
+      if (learned && !DigestOfPublicKeyDer(key->second->data).empty())
+        (*learned)[path] = KeyProof{s.state, key->second->data};
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<ObservedStore>> ReadStores(std::string_view output, const std::vector<std::string>& stores,
@@ -264,9 +305,12 @@ Result<std::vector<ObservedStore>> ReadStores(std::string_view output, const std
 
 Result<Actual> ReadObservation(std::string_view output, const std::vector<SlotToObserve>& slots,
                                const std::vector<std::string>& stores, const std::string& cluster,
-                               const std::string& peer, const std::string& crl_file) {
+                               const std::string& peer, const std::string& crl_file, const KeyProofs& proven,
+                               KeyProofs* learned) {
   auto sections = ParseScriptOutput(output);
   if (!sections.ok()) return sections.status().WithContext(peer + ": observe");
+  Status proofs = ApplyKeyProofs(*sections, slots, proven, learned);
+  if (!proofs.ok()) return proofs.WithContext(peer + ": observe");
   Indexed idx;
   std::vector<std::vector<bool>> leftovers(slots.size());
   for (size_t i = 0; i < slots.size(); ++i) leftovers[i].assign(BackupPathsOf(slots[i].files).size(), false);
@@ -284,7 +328,8 @@ Result<Actual> ReadObservation(std::string_view output, const std::vector<SlotTo
     }
     if (s.kind == "crl" && crl_file.empty())
       return Status::Failed(peer + ": observe: the output names a CRL file, which was not asked for");
-    if (s.kind == "store" || s.kind == "entryname" || s.kind == "entry" || s.kind == "crl") continue;
+    if (s.kind == "store" || s.kind == "entryname" || s.kind == "entry" || s.kind == "crl" || s.kind == "keysum")
+      continue;
     if (s.index < 0 || static_cast<size_t>(s.index) >= slots.size())
       return Status::Failed(peer + ": observe: the output names slot #" + std::to_string(s.index) +
                             ", which was not asked for");

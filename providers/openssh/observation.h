@@ -11,12 +11,16 @@
 // j: either the bundle file (`store` j present|absent) or `store` j directory
 // followed by `entryname` j / `entry` j for each *.pem and *.crt file in it.
 // The cluster's CRL file (revocation.crl.path), when it has one: `crl` 0.
+// A key file with an earlier proof (key_proofs.h) is first hashed on the host: when it
+// is unchanged the host prints `key` i same and no openssl runs; when a public key is
+// derived, `keysum` i <sha256> follows it if the file did not change meanwhile.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "providers/openssh/key_proofs.h"
 #include "providers/openssh/slot_files.h"
 #include "reconciler/manifest/model.h"
 #include "reconciler/plan/actual.h"
@@ -36,7 +40,7 @@ struct SlotToObserve {
 // The script body (after kScriptPrelude and kObserveFunctions) for these slots,
 // trust stores (store paths, already checked) and CRL file (checked; "" for none).
 std::string BuildObserveScript(const std::vector<SlotToObserve>& slots, const std::vector<std::string>& stores,
-                               const std::string& crl_file = "");
+                               const std::string& crl_file = "", const KeyProofs& proven = {});
 
 // A file of a directory trust store, as the script printed it.
 struct StoreEntry {
@@ -53,9 +57,12 @@ struct ObservedStore {
 
 // Reads the output of BuildObserveScript. `peer` names the host in errors. A CRL
 // file is reported in Actual::crls whether it exists or not (pem absent).
+// `proven`: the proofs the script was built with; `learned` (may be null) receives the
+// proofs of the keys derived by this observation.
 Result<Actual> ReadObservation(std::string_view output, const std::vector<SlotToObserve>& slots,
                                const std::vector<std::string>& stores, const std::string& cluster,
-                               const std::string& peer, const std::string& crl_file = "");
+                               const std::string& peer, const std::string& crl_file = "",
+                               const KeyProofs& proven = {}, KeyProofs* learned = nullptr);
 
 // The stores part alone (for trust changes), indexed as in `stores`. Errors
 // read "trust store <path> on <peer>: <step>: ...".

@@ -23,8 +23,9 @@ constexpr int kCrlFileMode = 0644;
 
 }  // namespace
 
-OpensshProvider::OpensshProvider(ssh::SshSession& session, const Cluster& cluster, const Peer& peer)
-    : session_(session), cluster_(cluster), peer_(peer) {}
+OpensshProvider::OpensshProvider(ssh::SshSession& session, const Cluster& cluster, const Peer& peer,
+                                 KeyProofCache* key_proofs)
+    : session_(session), cluster_(cluster), peer_(peer), key_proofs_(key_proofs) {}
 
 std::string OpensshProvider::Where(const std::string& subject, const std::string& step) const {
   return subject + " on " + peer_.fqdn + ": " + step;
@@ -82,15 +83,20 @@ Result<Actual> OpensshProvider::Observe() {
     if (!s.ok()) return Fail("CRL " + crl->path, "observe", s);
     crl_file = crl->path;
   }
+  const std::string proof_key = cluster_.name + "/" + peer_.fqdn;
+  const KeyProofs proven = key_proofs_ ? key_proofs_->For(proof_key) : KeyProofs{};
   std::string body(kObserveFunctions);
-  body += BuildObserveScript(slots, stores, crl_file);
+  body += BuildObserveScript(slots, stores, crl_file, proven);
   auto run = RunScript(session_, body);
   if (!run.ok()) return run.status().WithContext(peer_.fqdn + ": observe");
   if (run->exitStatus != 0) {
     return Status::Failed(peer_.fqdn + ": observe: the observation script ended with exit status " +
                           std::to_string(run->exitStatus) + ": " + StderrTail(run->err));
   }
-  return ReadObservation(run->out, slots, stores, cluster_.name, peer_.fqdn, crl_file);
+  KeyProofs learned;
+  auto actual = ReadObservation(run->out, slots, stores, cluster_.name, peer_.fqdn, crl_file, proven, &learned);
+  if (actual.ok() && key_proofs_) key_proofs_->Learn(proof_key, learned);
+  return actual;
 }
 
 Result<std::string> OpensshProvider::RunKeyScript(const std::string& slot_name, const std::string& step,

@@ -4,7 +4,7 @@
 // a directory of one PEM file per CA.
 //
 // Round trips (one session, reused):
-//   Observe          one exec (observation.h)
+//   Observe          one exec (observation.h; with the run's key proofs, key_proofs.h)
 //   GenerateCsr      one exec: openssl on the host makes the key and the CSR (csr_script.h)
 //   SelfSignPending  one exec: openssl on the host signs the pending CSR with its key (self_sign_script.h)
 //   InstallIdentity  one exec (checks, backups, pending key; identity_scripts.h), then one
@@ -40,7 +40,9 @@ namespace pkiform::openssh {
 class OpensshProvider : public Provider {
  public:
   // `session` is borrowed and must outlive the provider; cluster and peer are copied.
-  OpensshProvider(ssh::SshSession& session, const Cluster& cluster, const Peer& peer);
+  // `key_proofs` (may be null) is shared by the run's providers and outlives them.
+  OpensshProvider(ssh::SshSession& session, const Cluster& cluster, const Peer& peer,
+                  KeyProofCache* key_proofs = nullptr);
 
   Result<Actual> Observe() override;
   Result<std::string> GenerateCsr(const CsrOnPeer& request) override;
@@ -94,6 +96,7 @@ class OpensshProvider : public Provider {
   // grow with the square of a cluster's size (issue 13).
   const Cluster& cluster_;
   Peer peer_;
+  KeyProofCache* key_proofs_ = nullptr;
 };
 
 }  // namespace pkiform::openssh

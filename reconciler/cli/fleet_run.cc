@@ -128,7 +128,36 @@ std::unique_ptr<FleetRun> FleetRun::Open(const GlobalOptions& global, const Comm
   run->pinned_ = pinned;
   run->command_ = command;
   run->shard_ = shard;
+  run->LoadKeyProofs();
   return run;
+}
+
+// The key proofs are a cache: a file that cannot be read or is broken costs one openssl per
+// key on the next observation, never the run.
+void FleetRun::LoadKeyProofs() {
+  const std::string path = store_.dir() + "/" + kKeyProofsFile;
+  auto text = ReadBoundedFile(path, limits::FileLimit{kKeyProofsFileBytes, "a key proofs file"});
+  if (!text.ok()) {
+    if (text.status().code() != Status::Code::kNotFound)
+      log::Warn({}, path + ": " + text.status().message() + "; keys are proved again");
+    return;
+  }
+  auto read = openssh::KeyProofCache::FromJson(*text);
+  if (!read.ok()) {
+    log::Warn({}, path + ": " + read.status().message() + "; keys are proved again");
+    return;
+  }
+  key_proofs_ = std::move(read).value();
+}
+
+void FleetRun::SaveKeyProofs() {
+  std::set<std::string> peers;
+  for (const auto& c : loaded_.desired.clusters)
+    for (const auto& p : c.peers) peers.insert(Key(c.name, p.fqdn));
+  key_proofs_.Prune([&](const std::string& peer) { return peers.count(peer) > 0; });
+  const std::string path = store_.dir() + "/" + kKeyProofsFile;
+  if (Status s = state::WriteFileAtomic(path, key_proofs_.ToJson(), 0600); !s.ok())
+    log::Warn({}, path + ": " + s.message() + "; keys are proved again next time");
 }
 
 std::string FleetRun::ManifestsDigest() const {
@@ -193,7 +222,7 @@ Result<PeerConnection*> FleetRun::Connect(const Cluster& cluster, const Peer& pe
   auto session = ssh::SshSession::Connect(TargetFor(cluster, peer, args_.accept_new_host_keys));
   if (!session.ok()) return session.status();
   conn.session = std::move(session).value();
-  auto provider = MakeProvider(*conn.session, cluster, peer);
+  auto provider = MakeProvider(*conn.session, cluster, peer, ProviderContext{&key_proofs_});
   if (!provider.ok()) return provider.status();
   conn.provider = std::move(provider).value();
   return &conn;
@@ -238,6 +267,7 @@ bool FleetRun::ObserveAll() {
   for (size_t i = 0; i < n; ++i) threads.emplace_back(worker);
   for (auto& t : threads) t.join();
   log::ClearStatus();
+  SaveKeyProofs();
   bool ok = true;
   for (auto& j : jobs) {
     if (!j.result.ok()) {

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "providers/openssh/key_proofs.h"
 #include "providers/provider.h"
 #include "reconciler/executor/executor.h"
 #include "providers/ssh/session.h"
@@ -84,6 +85,11 @@ class FleetRun {
   Result<PeerConnection*> Connect(const Cluster& cluster, const Peer& peer);
   bool Targeted(const Cluster& cluster, const Peer& peer) const;
   Result<std::map<std::string, std::vector<pki::Certificate>>> IssuerChains() const;
+  // <state-dir>/key-proofs.json (providers/openssh/key_proofs.h): read at Open, written after observing.
+  static constexpr const char* kKeyProofsFile = "key-proofs.json";
+  static constexpr size_t kKeyProofsFileBytes = 256u << 20;
+  void LoadKeyProofs();
+  void SaveKeyProofs();
 
   const GlobalOptions& global_;
   const CommandArgs& args_;
@@ -99,6 +105,7 @@ class FleetRun {
   std::map<std::string, PeerConnection> connections_;  // by "cluster/peer"
   std::vector<Actual> observed_;
   std::optional<ApplyReport> report_;
+  openssh::KeyProofCache key_proofs_;
 };
 
 }  // namespace pkiform::cli

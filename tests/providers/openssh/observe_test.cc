@@ -1,7 +1,10 @@
 // Observe against a real sshd: absent files, files whose text imitates the
 // output markers, unreadable files.
+#include <openssl/x509.h>
+
 #include <catch2/catch.hpp>
 
+#include "reconciler/pki/digest.h"
 #include "tests/providers/openssh/openssh_fixture.h"
 
 using namespace pkiform;
@@ -110,4 +113,81 @@ TEST_CASE("observe fails, naming store, peer and step, on a CA file it cannot re
   CHECK(actual.status().message() == "trust store " + host.directory() +
                                          " on web1.example.com: observe: cannot read file " + file +
                                          " (permission denied or not a regular file)");
+}
+
+namespace {
+std::string PublicDer(const pki::PrivateKey& key) {
+  unsigned char* der = nullptr;
+  const int n = i2d_PUBKEY(key.get(), &der);
+  REQUIRE(n > 0);
+  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(n));
+  OPENSSL_free(der);
+  return out;
+}
+}  // namespace
+
+// Issue 13: a key proved once is not derived again while its file is unchanged.
+TEST_CASE("observe proves an unchanged key file by its hash, and derives a changed one again", "[openssh][key-proofs]") {
+  OpensshHost host;
+  pki::PrivateKey key = MustOk(pki::PrivateKey::Generate(pki::KeySpec::Ecdsa("P-256")));
+  WriteLocal(host.key(), MustOk(key.ToPem()).str(), 0600);
+  openssh::KeyProofCache cache;
+  const std::string peer = "web-eu/web1.example.com";
+  {
+    openssh::OpensshProvider provider(host.session(), host.cluster(), host.cluster().peers[0], &cache);
+    Actual first = MustOk(provider.Observe());
+    CHECK(first.slots[0].key_public_digest == key.PublicKeyDigest());
+  }
+  openssh::KeyProofs proofs = cache.For(peer);
+  REQUIRE(proofs.count(host.key()) == 1);
+  CHECK(proofs[host.key()].file_sha256 == pki::Sha256Hex(ReadLocal(host.key())));
+
+  // The host answers "same" and the public key comes from the proof: a proof that names
+  // another key's public key shows through, which is how this test knows openssl did not run.
+  pki::PrivateKey other = MustOk(pki::PrivateKey::Generate(pki::KeySpec::Ecdsa("P-256")));
+  openssh::KeyProofCache doctored;
+  doctored.Learn(peer, {{host.key(), {proofs[host.key()].file_sha256, PublicDer(other)}}});
+  {
+    openssh::OpensshProvider provider(host.session(), host.cluster(), host.cluster().peers[0], &doctored);
+    CHECK(MustOk(provider.Observe()).slots[0].key_public_digest == other.PublicKeyDigest());
+  }
+
+  // A new key file: its hash differs, the public key is derived and the proof replaced.
+  pki::PrivateKey renewed = MustOk(pki::PrivateKey::Generate(pki::KeySpec::Ecdsa("P-256")));
+  WriteLocal(host.key(), MustOk(renewed.ToPem()).str(), 0600);
+  {
+    openssh::OpensshProvider provider(host.session(), host.cluster(), host.cluster().peers[0], &doctored);
+    CHECK(MustOk(provider.Observe()).slots[0].key_public_digest == renewed.PublicKeyDigest());
+  }
+  CHECK(doctored.For(peer)[host.key()].file_sha256 == pki::Sha256Hex(ReadLocal(host.key())));
+}
+
+TEST_CASE("observe refuses a host that answers 'same' for a key it was given no proof of", "[openssh][key-proofs]") {
+  std::vector<openssh::SlotToObserve> slots(1);
+  slots[0].name = "nginx";
+  slots[0].files.certificate = "/etc/tls/server.pem";
+  slots[0].files.private_key = "/etc/tls/server.key";
+  const std::string out =
+      "@@pkiform encoding 0 b64\n@@pkiform cert 0 absent\n@@pkiform key 0 same\n@@pkiform end 0 0\n";
+  auto actual = openssh::ReadObservation(out, slots, {}, "web", "web1");
+  REQUIRE_FALSE(actual.ok());
+  CHECK_THAT(actual.status().message(), Catch::Contains("no earlier proof"));
+  const std::string hashless = "@@pkiform encoding 0 b64\n@@pkiform cert 0 absent\n@@pkiform key 0 absent\n"
+                               "@@pkiform keysum 0 abc\n@@pkiform end 0 0\n";
+  CHECK_FALSE(openssh::ReadObservation(hashless, slots, {}, "web", "web1").ok());
+}
+
+TEST_CASE("key proofs survive a round trip through JSON, and a broken file is refused", "[openssh][key-proofs]") {
+  openssh::KeyProofCache cache;
+  pki::PrivateKey key = MustOk(pki::PrivateKey::Generate(pki::KeySpec::Ecdsa("P-256")));
+  const std::string sha(64, 'a');
+  cache.Learn("web/w1", {{"/etc/k.pem", {sha, PublicDer(key)}}});
+  auto back = MustOk(openssh::KeyProofCache::FromJson(cache.ToJson()));
+  CHECK(back.For("web/w1").at("/etc/k.pem").file_sha256 == sha);
+  CHECK(back.For("web/w1").at("/etc/k.pem").public_key_der == PublicDer(key));
+  back.Prune([](const std::string& peer) { return peer != "web/w1"; });
+  CHECK(back.For("web/w1").empty());
+  CHECK_FALSE(openssh::KeyProofCache::FromJson("{").ok());
+  CHECK_FALSE(openssh::KeyProofCache::FromJson(R"({"version":1,"peers":{"p":{"/k":{"sha256":"xyz","public_key":"AA=="}}}})").ok());
+  CHECK_FALSE(openssh::KeyProofCache::FromJson(R"({"version":2,"peers":{}})").ok());
 }

@@ -1,0 +1,91 @@
+#include "providers/openssh/key_proofs.h"
+
+#include <nlohmann/json.hpp>
+
+#include "providers/openssh/script_output.h"
+
+namespace pkiform::openssh {
+namespace {
+
+std::string Base64(const std::string& bytes) {
+  static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                       static_cast<unsigned char>(bytes[i + 2]);
+    for (int s = 18; s >= 0; s -= 6) out += kAlphabet[(v >> s) & 63];
+  }
+  if (i < bytes.size()) {
+    unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+}  // namespace
+
+bool IsLowerHexSha256(const std::string& text) {
+  if (text.size() != 64) return false;
+  for (char c : text)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+KeyProofs KeyProofCache::For(const std::string& peer) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = peers_.find(peer);
+  return it == peers_.end() ? KeyProofs{} : it->second;
+}
+
+void KeyProofCache::Learn(const std::string& peer, const KeyProofs& proofs) {
+  if (proofs.empty()) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& [path, proof] : proofs) peers_[peer][path] = proof;
+}
+
+std::string KeyProofCache::ToJson() const {
+  nlohmann::json peers = nlohmann::json::object();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [peer, proofs] : peers_)
+      for (const auto& [path, proof] : proofs)
+        peers[peer][path] = {{"sha256", proof.file_sha256}, {"public_key", Base64(proof.public_key_der)}};
+  }
+  const nlohmann::json j = {{"version", 1}, {"peers", peers}};
+  return j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+Result<KeyProofCache> KeyProofCache::FromJson(const std::string& text) {
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return Status::InvalidInput("not a JSON object");
+  auto version = j.find("version");
+  if (version == j.end() || !version->is_number_integer() || *version != 1)
+    return Status::InvalidInput("\"version\" must be 1");
+  auto peers = j.find("peers");
+  if (peers == j.end() || !peers->is_object()) return Status::InvalidInput("\"peers\" must be an object");
+  KeyProofCache cache;
+  for (const auto& [peer, paths] : peers->items()) {
+    if (!paths.is_object()) return Status::InvalidInput("peers[\"" + peer + "\"] must be an object");
+    for (const auto& [path, proof] : paths.items()) {
+      const std::string where = "peers[\"" + peer + "\"][\"" + path + "\"]";
+      if (!proof.is_object() || !proof.contains("sha256") || !proof["sha256"].is_string() ||
+          !proof.contains("public_key") || !proof["public_key"].is_string())
+        return Status::InvalidInput(where + " needs \"sha256\" and \"public_key\" strings");
+      KeyProof p;
+      p.file_sha256 = proof["sha256"].get<std::string>();
+      if (!IsLowerHexSha256(p.file_sha256)) return Status::InvalidInput(where + ".sha256 is not a SHA-256 in hex");
+      auto der = DecodeBase64(proof["public_key"].get<std::string>());
+      if (!der.ok() || der->empty()) return Status::InvalidInput(where + ".public_key is not base64");
+      p.public_key_der = std::move(der).value();
+      cache.peers_[peer][path] = std::move(p);
+    }
+  }
+  return cache;
+}
+
+}  // namespace pkiform::openssh
