@@ -2,8 +2,12 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <map>
+#include <optional>
+#include <thread>
 
 #include "reconciler/manifest/builder.h"
 #include "reconciler/manifest/yaml_reader.h"
@@ -32,44 +36,104 @@ void AddUnique(T item, const char* kind, std::map<std::string, SourceLocation>& 
 
 }  // namespace
 
-LoadedManifests LoadManifests(const std::vector<std::string>& args, DiagnosticList& diags) {
-  LoadedManifests out;
-  YamlSchemaValidator validator(ManifestSchema());
-  std::map<std::string, SourceLocation> issuer_at, cluster_at;
+namespace {
 
-  for (const ManifestFile& manifest : ExpandManifestPaths(args, diags)) {
-    const std::string& file = manifest.path;
-    out.files.push_back(file);
-    out.roots[file] = manifest.root;
-    SourceMap::Quote quote = SourceMap::Quote::kYes;
-    if (ResolvesOutside(file, manifest.root)) {
-      // It may be anything readable (/proc/self/environ): validated, never quoted.
-      diags.Warning({file, 0, 0}, std::string(kOutsideRepositoryWarning) + "; no line of it is quoted", "ref");
-      quote = SourceMap::Quote::kNo;
-    }
-    auto text = ReadBoundedFile(file, limits::kManifestFile);
-    if (!text.ok()) {
-      diags.Error({file, 0, 0}, text.status().message());
+// What one file gives, read and built on a worker thread: the files of a repository are
+// independent until names are compared, and parsing (yaml-cpp's scanner) is most of
+// `validate`'s time, so a repository of 1,000 files is read on every core (issue 13).
+struct DocumentLoad {
+  DiagnosticList diags;  // schema problems, then what building found
+  std::optional<Issuer> issuer;
+  std::optional<Cluster> cluster;
+  std::string unbuilt_issuer;  // an Issuer that failed validation: its name
+};
+
+struct FileLoad {
+  DiagnosticList diags;  // before the documents: the file itself, its YAML
+  std::optional<std::string> text;
+  SourceMap::Quote quote = SourceMap::Quote::kYes;
+  int documents = 0;
+  std::vector<DocumentLoad> loads;
+};
+
+FileLoad LoadFile(const ManifestFile& manifest, const YamlSchemaValidator& validator) {
+  FileLoad out;
+  const std::string& file = manifest.path;
+  if (ResolvesOutside(file, manifest.root)) {
+    // It may be anything readable (/proc/self/environ): validated, never quoted.
+    out.diags.Warning({file, 0, 0}, std::string(kOutsideRepositoryWarning) + "; no line of it is quoted", "ref");
+    out.quote = SourceMap::Quote::kNo;
+  }
+  auto text = ReadBoundedFile(file, limits::kManifestFile);
+  if (!text.ok()) {
+    out.diags.Error({file, 0, 0}, text.status().message());
+    return out;
+  }
+  const std::string dir = fs::path(file).parent_path().string();
+  for (const YamlDocument& doc : ReadYamlDocuments(*text, file, out.diags)) {
+    ++out.documents;
+    if (doc.limits == LimitVerdict::kUnwalkable) continue;
+    DocumentLoad& load = out.loads.emplace_back();
+    bool valid = validator.Validate(doc.node, file, load.diags);
+    std::string kind = ScalarAt(doc.node, "kind");
+    if (!valid || doc.limits != LimitVerdict::kWithin) {
+      if (std::string name = ScalarAt(ChildOf(doc.node, "metadata"), "name"); kind == "Issuer" && !name.empty())
+        load.unbuilt_issuer = name;
       continue;
     }
-    out.sources.Add(file, *text, quote);
-    const std::string dir = fs::path(file).parent_path().string();
-    for (const YamlDocument& doc : ReadYamlDocuments(*text, file, diags)) {
-      ++out.documents;
-      if (doc.limits == LimitVerdict::kUnwalkable) continue;
-      DiagnosticList problems;
-      bool valid = validator.Validate(doc.node, file, problems);
-      diags.Append(problems);
-      std::string kind = ScalarAt(doc.node, "kind");
-      if (!valid || doc.limits != LimitVerdict::kWithin) {
-        if (std::string name = ScalarAt(ChildOf(doc.node, "metadata"), "name"); kind == "Issuer" && !name.empty())
-          out.unbuilt_issuers.insert(name);
-        continue;
-      }
-      if (kind == "Issuer")
-        AddUnique(BuildIssuer(doc.node, file, dir, diags), "Issuer", issuer_at, out.desired.issuers, diags);
-      else
-        AddUnique(BuildCluster(doc.node, file, dir, diags), "Cluster", cluster_at, out.desired.clusters, diags);
+    if (kind == "Issuer")
+      load.issuer = BuildIssuer(doc.node, file, dir, load.diags);
+    else
+      load.cluster = BuildCluster(doc.node, file, dir, load.diags);
+  }
+  out.text = std::move(text).value();
+  return out;
+}
+
+// Runs LoadFile over `files` on up to kLoadThreads threads, each with its own validator
+// (it caches compiled patterns); results keep the files' order.
+std::vector<FileLoad> LoadFiles(const std::vector<ManifestFile>& files) {
+  constexpr unsigned kLoadThreads = 8;
+  std::vector<FileLoad> loads(files.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    YamlSchemaValidator validator(ManifestSchema());
+    for (size_t i = next++; i < files.size(); i = next++) loads[i] = LoadFile(files[i], validator);
+  };
+  const size_t threads =
+      std::min<size_t>({files.size(), std::max(1u, std::thread::hardware_concurrency()), kLoadThreads});
+  if (threads <= 1) {
+    worker();
+  } else {
+    std::vector<std::thread> pool;
+    for (size_t t = 0; t < threads; ++t) pool.emplace_back(worker);
+    for (auto& t : pool) t.join();
+  }
+  return loads;
+}
+
+}  // namespace
+
+LoadedManifests LoadManifests(const std::vector<std::string>& args, DiagnosticList& diags) {
+  LoadedManifests out;
+  std::map<std::string, SourceLocation> issuer_at, cluster_at;
+  const std::vector<ManifestFile> files = ExpandManifestPaths(args, diags);
+  std::vector<FileLoad> loads = LoadFiles(files);
+  // Merged in the files' order, as one thread would have read them.
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string& file = files[i].path;
+    FileLoad& load = loads[i];
+    out.files.push_back(file);
+    out.roots[file] = files[i].root;
+    diags.Append(load.diags);
+    if (!load.text) continue;
+    out.sources.Add(file, std::move(*load.text), load.quote);
+    out.documents += load.documents;
+    for (DocumentLoad& doc : load.loads) {
+      diags.Append(doc.diags);
+      if (!doc.unbuilt_issuer.empty()) out.unbuilt_issuers.insert(doc.unbuilt_issuer);
+      if (doc.issuer) AddUnique(std::move(*doc.issuer), "Issuer", issuer_at, out.desired.issuers, diags);
+      if (doc.cluster) AddUnique(std::move(*doc.cluster), "Cluster", cluster_at, out.desired.clusters, diags);
     }
   }
   return out;
