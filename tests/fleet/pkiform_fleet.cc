@@ -21,13 +21,18 @@
 //   host's). The vcs cluster's FQDN is "vcs." + the domain of its first host's FQDN.
 //   A fleet with dms hosts needs an openssh host: the first one is the dms cluster's
 //   (S)FTP staging server (spec.staging), and SFTP (so not PKIFORM_FLEET_NO_SFTP=1).
+// HOST[,HOST...] may be @FILE: the hosts listed in FILE, by commas or one per line.
+// With PKIFORM_FLEET_NO_NGINX=1 the openssh hosts run no nginx but have its files (the harness's
+// bootstrap certificate, key and chain), and the cluster reloads with `true` and verifies nothing:
+// fleets of thousands of hosts for bench/run --scale.
 // With PKIFORM_FLEET_NO_SFTP=1 in the environment, sshd has no SFTP subsystem
 // (like hardened hosts), so pkiform writes files over exec.
 // PKIFORM_FLEET_HTTPS_PORT, PKIFORM_FLEET_SIP_TLS_PORT (default 443, 5061),
 // PKIFORM_FLEET_CUP_SIP_TLS_PORT, PKIFORM_FLEET_XMPP_CLIENT_PORT, PKIFORM_FLEET_XMPP_SERVER_PORT
 // (IM and Presence: 5062, 5222, 5269; pkiform verifies on the catalogue's ports),
 // PKIFORM_FLEET_MRA_PORT (vcs, default 8443),
-// PKIFORM_FLEET_RESTART_MS and PKIFORM_FLEET_STARTUP_MS (default 0) set the
+// PKIFORM_FLEET_RESTART_MS, PKIFORM_FLEET_STARTUP_MS and PKIFORM_FLEET_COMMAND_MS (ucm: each
+// CLI command; default 0) set the
 // appliances' ports and delays; PKIFORM_SIM overrides the pkiform-sim the build knows.
 // PKIFORM_FLEET_TOMCAT_NAMES (comma-separated) adds extraDnsNames to the ucm tomcat slot.
 //
@@ -44,6 +49,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -249,7 +255,10 @@ std::string ParseHost(const std::string& item, testing::FleetHost* host) {
   if (fields.size() > 2) host->role = fields[2];
   if (fields.size() > 3) host->nodeType = fields[3];
   if (fields.size() > 4) host->release = fields[4];
-  host->nginx = host->platform == "openssh";
+  // PKIFORM_FLEET_NO_NGINX=1: the files only (bench/run --scale).
+  const bool noNginx = std::getenv("PKIFORM_FLEET_NO_NGINX") && std::string(std::getenv("PKIFORM_FLEET_NO_NGINX")) == "1";
+  host->nginx = host->platform == "openssh" && !noNginx;
+  host->bootstrapFiles = host->platform == "openssh" && noNginx;
   return "";
 }
 
@@ -280,8 +289,11 @@ std::string Manifest(const testing::FleetHarness& fleet, const std::vector<testi
        "        fullchain: /srv/pkiform-host/tls/fullchain.pem\n"
        "        privateKey: /srv/pkiform-host/tls/server.key\n"
        "      reload: "
-    << testing::FleetHarness::kNginxReloadCommand << "\n      verify: {port: " << fleet.nginxPort()
-    << "}\n  trust:\n"
+    << (hosts.empty() || hosts.front().nginx
+            ? std::string(testing::FleetHarness::kNginxReloadCommand) + "\n      verify: {port: " +
+                  std::to_string(fleet.nginxPort()) + "}"
+            : std::string("\"true\"  # PKIFORM_FLEET_NO_NGINX: no service to reload or verify"))
+    << "\n  trust:\n"
        "    - store: /srv/pkiform-host/trust/corp-bundle.pem\n"
        "      certificates: [../ca/root.pem]\n"
        "      prune: true\n";
@@ -301,7 +313,19 @@ int main(int argc, char** argv) {
   fs::path dir = fs::absolute(argv[1]);
   std::vector<testing::FleetHost> hosts, webHosts, ucmHosts, cmHosts, impHosts, vcsHosts, dmsHosts;
   std::string stagingAddress;  // the dms staging server: the first openssh host
-  std::stringstream list(argv[2]);
+  // "@FILE": the hosts from FILE (commas or newlines), for fleets whose list would pass the
+  // kernel's limit on one argument (128 KiB: about 4,000 hosts).
+  std::string hostList = argv[2];
+  if (!hostList.empty() && hostList[0] == '@') {
+    std::ifstream in(hostList.substr(1));
+    if (!in) return Fail("cannot read the host list " + hostList.substr(1));
+    std::stringstream text;
+    text << in.rdbuf();
+    hostList = text.str();
+    std::replace(hostList.begin(), hostList.end(), '\n', ',');
+    while (!hostList.empty() && hostList.back() == ',') hostList.pop_back();
+  }
+  std::stringstream list(hostList);
   for (std::string item; std::getline(list, item, ',');) {
     testing::FleetHost host;
     if (std::string bad = ParseHost(item, &host); !bad.empty()) return Fail(bad);
@@ -329,6 +353,7 @@ int main(int argc, char** argv) {
   options.xmppServerPort = EnvInt("PKIFORM_FLEET_XMPP_SERVER_PORT", 5269);
   options.applianceRestartMs = EnvInt("PKIFORM_FLEET_RESTART_MS", 0);
   options.applianceStartupMs = EnvInt("PKIFORM_FLEET_STARTUP_MS", 0);
+  options.applianceCommandMs = EnvInt("PKIFORM_FLEET_COMMAND_MS", 0);
   options.applianceCountry = "GB";  // the country the manifests below ask for (ucm fixes it at installation)
   if (const char* sim = std::getenv("PKIFORM_SIM"); sim != nullptr && *sim != '\0') options.simPath = sim;
   options.hostShell = std::string(PKIFORM_SOURCE_DIR) + "/tests/fleet/host-shell";

@@ -51,6 +51,7 @@ Result<Appliance> Appliance::Open(const fs::path& dir) {
   c.xmppServerPort = ToInt(kv["xmpp-server-port"], 5269);
   c.restartMs = ToInt(kv["restart-ms"], 0);
   c.startupMs = ToInt(kv["startup-ms"], 0);
+  c.commandMs = ToInt(kv["command-ms"], 0);
   const auto& cat = catalogue::BuiltinCatalogue();
   if (!cat.ok()) return cat.status();
   const auto* platform = cat->Find("ucm");
@@ -76,7 +77,8 @@ Status Appliance::Init(const fs::path& dir, const NodeConfig& in) {
                                         {"xmpp-client-port", std::to_string(in.xmppClientPort)},
                                         {"xmpp-server-port", std::to_string(in.xmppServerPort)},
                                         {"restart-ms", std::to_string(in.restartMs)},
-                                        {"startup-ms", std::to_string(in.startupMs)}};
+                                        {"startup-ms", std::to_string(in.startupMs)},
+                                        {"command-ms", std::to_string(in.commandMs)}};
   if (auto s = WriteTextAtomic(dir / "sim.conf", FormatKeyValues(kv)); !s.ok()) return s;
   auto opened = Appliance::Open(dir);
   if (!opened.ok()) return opened.status();

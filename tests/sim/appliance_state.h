@@ -58,6 +58,7 @@ struct NodeConfig {
   int xmppServerPort = 5269;
   int restartMs = 0;
   int startupMs = 0;
+  int commandMs = 0;  // emulated latency of every CLI command (bench/run, issue 13)
   std::string country;  // chosen at installation (init only); empty: US
   bool IsPublisher() const { return role == "publisher"; }
 };

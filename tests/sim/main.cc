@@ -3,7 +3,7 @@
 //   init   --platform ucm --dir DIR --fqdn FQDN --address IP --role publisher|subscriber
 //          --node-type unifiedCM|imAndPresence --release 14|14SU1|14SU2|14SU3 --cluster-dir CDIR
 //          [--https-port 443] [--sip-tls-port 5061] [--cup-sip-tls-port 5062] [--xmpp-client-port 5222]
-//          [--xmpp-server-port 5269] [--restart-ms 0] [--startup-ms 0] [--country US]
+//          [--xmpp-server-port 5269] [--restart-ms 0] [--startup-ms 0] [--command-ms 0] [--country US]
 //          [--admin-user NAME --admin-password-file FILE] [--common-criteria on|off]
 //          writes the factory state (appliance_state.h) and joins the cluster in CDIR; the
 //          administrator's password (first line of FILE) is kept only as a salted hash, for
@@ -53,7 +53,7 @@ int Usage(const std::string& why) {
                "usage: pkiform-sim init --platform ucm --dir DIR --fqdn FQDN --address IP --role publisher|subscriber\n"
                "                        --node-type unifiedCM|imAndPresence --release 14|14SU1|14SU2|14SU3\n"
                "                        --cluster-dir CDIR [--https-port N] [--sip-tls-port N] [--restart-ms N]\n"
-               "                        [--startup-ms N] [--country CC] [--cup-sip-tls-port N]\n"
+               "                        [--startup-ms N] [--command-ms N] [--country CC] [--cup-sip-tls-port N]\n"
                "                        [--xmpp-client-port N] [--xmpp-server-port N]\n"
                "                        [--admin-user NAME --admin-password-file F] [--common-criteria on|off]\n"
                "%s%s"
@@ -97,7 +97,7 @@ int Init(const std::multimap<std::string, std::string>& o) {
   if (get("platform") == "dms") return pkiform::sim::DmsInitMain(o);
   for (const auto& [k, v] : o) {
     static const char* known[] = {"platform",  "dir",        "fqdn",         "address",    "role",      "node-type",
-                                  "release",   "cluster-dir", "https-port",  "sip-tls-port", "restart-ms", "startup-ms", "country",
+                                  "release",   "cluster-dir", "https-port",  "sip-tls-port", "restart-ms", "startup-ms", "command-ms", "country",
                                   "cup-sip-tls-port", "xmpp-client-port", "xmpp-server-port",
                                   "admin-user", "admin-password-file", "common-criteria"};
     bool found = false;
@@ -140,6 +140,8 @@ int Init(const std::multimap<std::string, std::string>& o) {
     return Usage("--restart-ms must be 0..600000");
   if (!get("startup-ms").empty() && !ParsePort(get("startup-ms"), 0, 600000, c.startupMs))
     return Usage("--startup-ms must be 0..600000");
+  if (!get("command-ms").empty() && !ParsePort(get("command-ms"), 0, 600000, c.commandMs))
+    return Usage("--command-ms must be 0..600000");
   if (get("admin-user").empty() != get("admin-password-file").empty())
     return Usage("--admin-user and --admin-password-file go together");
   const std::string cc = get("common-criteria");

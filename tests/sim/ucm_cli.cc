@@ -208,6 +208,7 @@ int Session::Run() {
     ++commands_;
     if (f.dropAtCommand > 0 && commands_ == f.dropAtCommand) _exit(0);  // fault: connection dropped
     SleepMs(f.slowMs);
+    SleepMs(a_.config().commandMs);
     if (!Dispatch(Trim(line))) return 0;
     Line("");
     Prompt();

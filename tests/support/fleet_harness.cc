@@ -649,7 +649,8 @@ Status FleetHarness::InitAppliance(const FleetHost& host, const std::string& sim
                                    std::to_string(options_.xmppClientPort), "--xmpp-server-port",
                                    std::to_string(options_.xmppServerPort), "--restart-ms",
                                    std::to_string(options_.applianceRestartMs), "--startup-ms",
-                                   std::to_string(options_.applianceStartupMs)};
+                                   std::to_string(options_.applianceStartupMs), "--command-ms",
+                                   std::to_string(options_.applianceCommandMs)};
   if (!options_.applianceCountry.empty()) init.insert(init.end(), {"--country", options_.applianceCountry});
   // The platform REST API's basic auth checks the same administrator (a salted hash of the file's password).
   init.insert(init.end(), {"--admin-user", options_.applianceUser, "--admin-password-file", appliancePasswordPath_});
@@ -721,9 +722,9 @@ Status FleetHarness::WriteHostFiles(const FleetHost& host, uid_t uid, gid_t gid)
   const std::string dir = dir_ + "/hosts/" + host.address;
   Status s = MakeDir(dir, 0755, uid, gid);
   if (s.ok()) s = MakeDir(dir + "/tls", 0755, uid, gid);
-  if (!s.ok() || !host.nginx) return s;
-  s = MakeDir(dir + "/nginx", 0755, uid, gid);
-  if (s.ok()) s = WriteFile(dir + "/nginx/nginx.conf", NginxConfig(host, nginxPort_), 0644, uid, gid);
+  if (!s.ok() || (!host.nginx && !host.bootstrapFiles)) return s;
+  if (host.nginx) s = MakeDir(dir + "/nginx", 0755, uid, gid);
+  if (s.ok() && host.nginx) s = WriteFile(dir + "/nginx/nginx.conf", NginxConfig(host, nginxPort_), 0644, uid, gid);
   if (s.ok()) s = WriteBootstrapIdentity(host, dir + "/tls", uid, gid);
   return s;
 }

@@ -92,6 +92,9 @@ struct FleetHost {
   std::string fqdn;     // e.g. "web1.fleet.test"; unique in the fleet
   std::string address;  // 127.0.X.Y, unique in the fleet
   bool nginx = false;   // run nginx with a bootstrap certificate on address:nginxPort (openssh only)
+  // Without nginx: still write its bootstrap certificate, key and chain (fleets of thousands of
+  // hosts for benchmarks of plan, where a TLS service per host would not fit the machine).
+  bool bootstrapFiles = false;
   std::string platform = "openssh";  // or "ucm", "vcs", "dms": a pkiform-sim appliance
   // Empty: the platform's default, Release().
   //   ucm: 14, 14SU1 (default), 14SU2, 14SU3; vcs: X8.<n>[.<n>], default X8.1.1.
@@ -136,6 +139,7 @@ struct FleetOptions {
   std::string simPath;  // empty: pkiform-sim as built by CMake (PKIFORM_SIM_PATH)
   int applianceRestartMs = 0;  // how long a service restart keeps its endpoint down
   int applianceStartupMs = 0;  // how long the CLI takes to start ("please wait ...")
+  int applianceCommandMs = 0;  // how long each ucm CLI command takes (benchmarks)
   // The country an appliance was installed with (ucm: fixed at installation, so every CSR
   // carries it); empty: the simulator's default, US.
   std::string applianceCountry;
