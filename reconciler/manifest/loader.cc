@@ -87,6 +87,7 @@ FileLoad LoadFile(const ManifestFile& manifest, const YamlSchemaValidator& valid
       load.cluster = BuildCluster(doc.node, file, dir, load.diags);
   }
   out.text = std::move(text).value();
+  out.text->shrink_to_fit();  // the reader's buffer is sized for the largest manifest allowed
   return out;
 }
 
