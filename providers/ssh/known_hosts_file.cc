@@ -3,12 +3,15 @@
 
 #include "reconciler/util/file_reader.h"
 
+#include <sys/stat.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <mutex>
 #include <optional>
 
 namespace pkiform::ssh {
@@ -177,6 +180,44 @@ Result<KnownHosts> ReadKnownHosts(const std::string& path) {
   if (text.ok()) return ParseKnownHosts(*text);
   if (text.status().code() == Status::Code::kNotFound) return KnownHosts{};
   return text.status().WithContext("known_hosts file " + path);
+}
+
+namespace {
+
+struct FileIdentity {
+  dev_t device = 0;
+  ino_t inode = 0;
+  off_t size = 0;
+  long long mtime_ns = 0;
+  bool operator==(const FileIdentity&) const = default;
+};
+
+std::optional<FileIdentity> IdentityOf(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return FileIdentity{st.st_dev, st.st_ino, st.st_size,
+                      static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec};
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const KnownHosts>> ReadKnownHostsShared(const std::string& path) {
+  static std::mutex mutex;
+  static std::map<std::string, std::pair<FileIdentity, std::shared_ptr<const KnownHosts>>> parsed;
+  const std::optional<FileIdentity> before = IdentityOf(path);
+  if (before) {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = parsed.find(path);
+    if (it != parsed.end() && it->second.first == *before) return it->second.second;
+  }
+  auto read = ReadKnownHosts(path);
+  if (!read.ok()) return read.status();
+  auto shared = std::make_shared<const KnownHosts>(std::move(read).value());
+  if (before && IdentityOf(path) == before) {  // unchanged while it was read: worth keeping
+    std::lock_guard<std::mutex> lock(mutex);
+    parsed[path] = {*before, shared};
+  }
+  return shared;
 }
 
 std::string KnownHostsName(const std::string& host, int port) {

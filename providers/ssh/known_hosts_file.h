@@ -15,6 +15,7 @@
 // skips them (as OpenSSH does), `validate` reports them.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,12 @@ KnownHosts ParseKnownHosts(std::string_view text);
 // Reads and parses `path` (a regular file within limits::kKnownHostsFile, read by util/file_reader.h).
 // A file that does not exist is an empty one.
 Result<KnownHosts> ReadKnownHosts(const std::string& path);
+
+// ReadKnownHosts, parsed once per process while the file stays the same (device, inode, size and
+// modification time, the same before and after the read): every connection of a run looks its
+// host up in the same file, and reading it again for each made a run's cost grow with the
+// square of the fleet (issue 13). Thread-safe.
+Result<std::shared_ptr<const KnownHosts>> ReadKnownHostsShared(const std::string& path);
 
 // The name a host is recorded under: "host" on port 22, else "[host]:port".
 std::string KnownHostsName(const std::string& host, int port);

@@ -105,9 +105,9 @@ Result<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget& target)
     }
   }
   if (!opt.ok()) return opt.WithContext(peer);
-  auto known = ReadKnownHosts(target.knownHostsFile);
+  auto known = ReadKnownHostsShared(target.knownHostsFile);
   if (!known.ok()) return known.status().WithContext(peer);
-  const std::vector<std::string> recordedTypes = RecordedKeyTypes(*known, HostKeyNames(target));
+  const std::vector<std::string> recordedTypes = RecordedKeyTypes(**known, HostKeyNames(target));
   if (!recordedTypes.empty() || target.legacyAlgorithms) {
     const std::string algorithms = HostKeyAlgorithms(recordedTypes, target.legacyAlgorithms);
     opt = SetOption(s, SSH_OPTIONS_HOSTKEYS, algorithms.c_str(), "host key algorithms");
@@ -131,7 +131,7 @@ Result<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget& target)
     }
     return Status::IoError(peer + ": SSH handshake failed: " + why);
   }
-  Status hostKey = VerifyHostKey(s, target, peer, *known);
+  Status hostKey = VerifyHostKey(s, target, peer, **known);
   if (!hostKey.ok()) return hostKey;
 
   ArmSessionTimeout(s, deadline);
@@ -146,6 +146,7 @@ Result<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget& target)
 }
 
 Result<ExecResult> SshSession::Exec(const std::string& command, std::string_view stdinData) {
+  ++execs_;
   const std::string what = peer_ + ": exec " + Quote(command);
   Deadline deadline = NewDeadline();
   ssh_session s = session_.get();

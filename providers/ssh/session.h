@@ -69,6 +69,10 @@ class SshSession {
   // `command` (which error messages quote).
   Result<ExecResult> Exec(const std::string& command, std::string_view stdinData = {});
 
+  // How many exec requests this session has made: the round trips of an exec-driven provider
+  // (issue 13 counts them per observed peer).
+  int execs() const { return execs_; }
+
   // A PTY shell, for admin CLIs that offer no exec channel.
   Result<std::unique_ptr<InteractiveShell>> OpenShell();
 
@@ -97,6 +101,7 @@ class SshSession {
 
   SshTarget target_;
   std::string peer_;
+  int execs_ = 0;
   UniqueFd socket_;        // declared before session_: closed after libssh is done with it
   SshSessionPtr session_;
   // Declared after session_: destroyed first.

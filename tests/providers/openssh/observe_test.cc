@@ -162,6 +162,22 @@ TEST_CASE("observe proves an unchanged key file by its hash, and derives a chang
   CHECK(doctored.For(peer)[host.key()].file_sha256 == pki::Sha256Hex(ReadLocal(host.key())));
 }
 
+TEST_CASE("observe takes one round trip: one exec, whatever the slot and stores hold", "[openssh][round-trips]") {
+  OpensshHost host;
+  pki::PrivateKey key = MustOk(pki::PrivateKey::Generate(pki::KeySpec::Ecdsa("P-256")));
+  WriteLocal(host.key(), MustOk(key.ToPem()).str(), 0600);
+  WriteLocal(host.certificate(), SharedCa().certificate.ToPem());
+  WriteLocal(host.bundle(), SharedCa().certificate.ToPem());
+  WriteLocal(host.directory() + "/a.pem", SharedCa().certificate.ToPem());
+  openssh::KeyProofCache cache;
+  openssh::OpensshProvider provider(host.session(), host.cluster(), host.cluster().peers[0], &cache);
+  for (int run = 0; run < 2; ++run) {  // without a key proof, then with one
+    const int before = host.session().execs();
+    MustOk(provider.Observe());
+    CHECK(host.session().execs() - before == 1);
+  }
+}
+
 TEST_CASE("observe refuses a host that answers 'same' for a key it was given no proof of", "[openssh][key-proofs]") {
   std::vector<openssh::SlotToObserve> slots(1);
   slots[0].name = "nginx";

@@ -2,6 +2,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+
+#include <stdlib.h>
+
 using namespace pkiform::ssh;
 
 namespace {
@@ -111,4 +116,27 @@ TEST_CASE("recorded key types for the host, in file order", "[known_hosts]") {
                                  kKeyB + "\n@revoked h1 ssh-ed25519 " + kKeyB + "\n");
   CHECK(RecordedKeyTypes(k, {"h1"}) == std::vector<std::string>{"ssh-rsa", "ecdsa-sha2-nistp256"});
   CHECK(RecordedKeyTypes(k, {"h3"}).empty());
+}
+
+TEST_CASE("a known_hosts file is parsed once while it is unchanged, and again once it changes", "[known_hosts]") {
+  char dir[] = "/tmp/pkiform-known-hosts-XXXXXX";
+  REQUIRE(::mkdtemp(dir) != nullptr);
+  const std::string path = std::string(dir) + "/known_hosts";
+  const std::string key = "AAAAC3NzaC1lZDI1NTE5AAAAIP4e6oj6KfcBwnalGZxr7hXG25QhDDS/Hxl2MzJ5z7q5";
+  std::ofstream(path) << "web1.example.com ssh-ed25519 " << key << "\n";
+  auto first = ReadKnownHostsShared(path);
+  auto second = ReadKnownHostsShared(path);
+  REQUIRE(first.ok());
+  REQUIRE(second.ok());
+  CHECK(first->get() == second->get());  // the same parse
+  CHECK((*first)->entries.size() == 1);
+
+  std::ofstream(path, std::ios::app) << "web2.example.com ssh-ed25519 " << key << "\n";
+  auto third = ReadKnownHostsShared(path);
+  REQUIRE(third.ok());
+  CHECK((*third)->entries.size() == 2);  // appended: its size changed
+  std::filesystem::remove_all(dir);
+  auto gone = ReadKnownHostsShared(path);
+  REQUIRE(gone.ok());
+  CHECK((*gone)->entries.empty());  // no file: no entries, as ReadKnownHosts
 }
