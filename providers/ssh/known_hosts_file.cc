@@ -9,6 +9,7 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <iterator>
 #include <cctype>
 #include <map>
 #include <mutex>
@@ -172,6 +173,23 @@ KnownHosts ParseKnownHosts(std::string_view text) {
     if (!entry.hashed_salt.empty()) out.has_hashed = true;
     out.entries.push_back(std::move(entry));
   }
+  for (size_t i = 0; i < out.entries.size(); ++i) {
+    const KnownHostsEntry& e = out.entries[i];
+    const bool plain = e.hashed_salt.empty() && !e.patterns.empty() &&
+                       std::all_of(e.patterns.begin(), e.patterns.end(), [](const std::string& p) {
+                         return p.find_first_of("*?!") == std::string::npos;
+                       });
+    if (!plain) {
+      out.others.push_back(i);
+      continue;
+    }
+    std::vector<std::string> names;
+    for (const auto& p : e.patterns) names.push_back(Lower(p));
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    for (const auto& name : names) out.by_name[name].push_back(i);
+  }
+  out.indexed = out.entries.size();
   return out;
 }
 
@@ -240,6 +258,16 @@ bool EntryNames(const KnownHostsEntry& entry, const std::string& name) {
   return matched;
 }
 
+std::vector<size_t> KnownHosts::CandidatesFor(const std::string& lower_name) const {
+  std::vector<size_t> out;
+  auto named = by_name.find(lower_name);
+  const std::vector<size_t> none;
+  const std::vector<size_t>& a = named == by_name.end() ? none : named->second;
+  std::merge(a.begin(), a.end(), others.begin(), others.end(), std::back_inserter(out));
+  for (size_t i = indexed; i < entries.size(); ++i) out.push_back(i);
+  return out;
+}
+
 HostKeyVerdict LookUpHostKey(const KnownHosts& known, const std::vector<std::string>& names, const HostKey& presented) {
   using Kind = HostKeyVerdict::Kind;
   std::optional<HostKeyVerdict> knownUnder, changed, otherType;
@@ -247,7 +275,8 @@ HostKeyVerdict LookUpHostKey(const KnownHosts& known, const std::vector<std::str
     const KnownHostsEntry* sameKey = nullptr;
     const KnownHostsEntry* sameType = nullptr;
     const KnownHostsEntry* anyType = nullptr;
-    for (const auto& e : known.entries) {
+    for (size_t i : known.CandidatesFor(Lower(name))) {
+      const KnownHostsEntry& e = known.entries[i];
       if (e.marker == KnownHostsEntry::Marker::kCertAuthority || !EntryNames(e, name)) continue;
       const bool sameBlob = e.key_type == presented.type && e.key_base64 == presented.base64;
       if (e.marker == KnownHostsEntry::Marker::kRevoked) {
@@ -273,8 +302,15 @@ HostKeyVerdict LookUpHostKey(const KnownHosts& known, const std::vector<std::str
 }
 
 std::vector<std::string> RecordedKeyTypes(const KnownHosts& known, const std::vector<std::string>& names) {
+  std::vector<size_t> candidates;
+  for (const auto& name : names) {
+    std::vector<size_t> more = known.CandidatesFor(Lower(name)), merged;
+    std::set_union(candidates.begin(), candidates.end(), more.begin(), more.end(), std::back_inserter(merged));
+    candidates = std::move(merged);
+  }
   std::vector<std::string> types;
-  for (const auto& e : known.entries) {
+  for (size_t i : candidates) {
+    const KnownHostsEntry& e = known.entries[i];
     if (e.marker != KnownHostsEntry::Marker::kNone) continue;
     if (std::find(types.begin(), types.end(), e.key_type) != types.end()) continue;
     for (const auto& name : names)

@@ -17,6 +17,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <string_view>
 #include <vector>
 
@@ -44,6 +45,16 @@ struct KnownHosts {
   std::vector<KnownHostsEntry> entries;
   std::vector<KnownHostsProblem> problems;
   bool has_hashed = false;  // the file uses hashed names: new entries are hashed too
+
+  // Which entries may name a host, in file order. ParseKnownHosts indexes the entries whose
+  // patterns are all plain names by those names (lower case); the others (hashed names,
+  // wildcards, negations) are always candidates. A lookup in a file of a whole fleet then
+  // costs its host's lines, not the file's (issue 13: 10,000 hosts made 20,000 lines, read
+  // once per connection). Entries added by hand after parsing are all candidates.
+  std::vector<size_t> CandidatesFor(const std::string& lower_name) const;
+  std::unordered_map<std::string, std::vector<size_t>> by_name;
+  std::vector<size_t> others;
+  size_t indexed = 0;  // entries [0, indexed) are in by_name or others
 };
 
 KnownHosts ParseKnownHosts(std::string_view text);

@@ -140,3 +140,28 @@ TEST_CASE("a known_hosts file is parsed once while it is unchanged, and again on
   REQUIRE(gone.ok());
   CHECK((*gone)->entries.empty());  // no file: no entries, as ReadKnownHosts
 }
+
+TEST_CASE("a fleet-sized file finds its host through the index, wildcard and revoked lines still count",
+          "[known_hosts]") {
+  std::string text = "*.example.com ssh-ed25519 " + std::string(kKeyB) + "\n";
+  for (int i = 0; i < 10000; ++i)
+    text += "h" + std::to_string(i) + ".fleet.test,[127.0.0." + std::to_string(i % 250) + "]:2222 ssh-ed25519 " +
+            kKeyA + "\n";
+  text += "@revoked H77.FLEET.TEST ssh-ed25519 " + std::string(kKeyA) + "\n";
+  KnownHosts known = ParseKnownHosts(text);
+  REQUIRE(known.entries.size() == 10002);
+  CHECK(known.CandidatesFor("h5.fleet.test").size() == 2);  // its line and the wildcard line
+  CHECK(LookUpHostKey(known, {"h5.fleet.test"}, Ed(kKeyA)).kind == HostKeyVerdict::Kind::kKnown);
+  CHECK(LookUpHostKey(known, {"h77.fleet.test"}, Ed(kKeyA)).kind == HostKeyVerdict::Kind::kRevoked);
+  CHECK(LookUpHostKey(known, {"www.example.com"}, Ed(kKeyB)).kind == HostKeyVerdict::Kind::kKnown);
+  CHECK(LookUpHostKey(known, {"www.example.com"}, Ed(kKeyA)).kind == HostKeyVerdict::Kind::kChanged);
+  CHECK(RecordedKeyTypes(known, {"h9.fleet.test"}) == std::vector<std::string>{"ssh-ed25519"});
+
+  // Entries added after parsing are candidates for every name.
+  KnownHostsEntry added;
+  added.patterns = {"late.fleet.test"};
+  added.key_type = "ssh-ed25519";
+  added.key_base64 = kKeyB;
+  known.entries.push_back(added);
+  CHECK(LookUpHostKey(known, {"late.fleet.test"}, Ed(kKeyB)).kind == HostKeyVerdict::Kind::kKnown);
+}
