@@ -1,6 +1,8 @@
 // Shared parts of the CLI dialect readers (dialect_text.h).
 #include "providers/cli/dialect_text.h"
 
+#include <algorithm>
+
 #include "reconciler/util/embedded.h"
 
 namespace pkiform::cli {
@@ -51,6 +53,14 @@ int PositiveInt(catalogue::strict::Map& m, std::string_view key) {
   int v = m.Int(key, 0);
   if (v <= 0) m.errors().Add(m.node()[std::string(key)], m.PathOf(key), "must be a positive integer");
   return v;
+}
+
+int TypeAheadBytes(catalogue::strict::Map& m) {
+  int v = m.Int("typeAheadBytes", -1);
+  if (v < 0 || v > kMaxTypeAheadBytes)
+    m.errors().Add(m.node()["typeAheadBytes"], m.PathOf("typeAheadBytes"),
+                   "must be a whole number from 0 (one command at a time) to " + std::to_string(kMaxTypeAheadBytes));
+  return std::clamp(v, 0, kMaxTypeAheadBytes);
 }
 
 }  // namespace pkiform::cli

@@ -41,4 +41,10 @@ const Result<D>& ParseEmbeddedOnce(std::string_view file, Result<D> (*parse)(std
 // The integer at `key`, which must be present and positive (an error names its path).
 int PositiveInt(catalogue::strict::Map& m, std::string_view key);
 
+// The most bytes of read-only commands typed ahead in one write (`typeAheadBytes`, required):
+// 0 types one command at a time; at most kMaxTypeAheadBytes, so that a batch always fits
+// the remote PTY's input line buffer (4,095 bytes on Linux) and no typed byte is dropped.
+inline constexpr int kMaxTypeAheadBytes = 3072;
+int TypeAheadBytes(catalogue::strict::Map& m);
+
 }  // namespace pkiform::cli

@@ -59,19 +59,34 @@ std::vector<std::string> Lines(std::string_view text) {
   return out;
 }
 
-std::string StripEcho(std::string_view output, std::string_view command) {
-  auto lines = Lines(output);
-  size_t first = 0;
-  if (!lines.empty() && !command.empty()) {
-    std::string_view l = TrimBlanks(lines[0]);
-    if (l.size() >= command.size() && l.substr(l.size() - command.size()) == command) first = 1;
-  }
+namespace {
+
+bool EchoesCommand(std::string_view line, std::string_view command) {
+  std::string_view l = TrimBlanks(line);
+  return !command.empty() && l.size() >= command.size() && l.substr(l.size() - command.size()) == command;
+}
+
+std::string WithoutBlankEnds(const std::vector<std::string>& lines, size_t first) {
   size_t last = lines.size();
   while (first < last && TrimBlanks(lines[first]).empty()) ++first;
   while (last > first && TrimBlanks(lines[last - 1]).empty()) --last;
   std::string out;
   for (size_t i = first; i < last; ++i) out += lines[i] + "\n";
   return out;
+}
+
+}  // namespace
+
+std::string StripEchoes(std::string_view output, const std::vector<std::string>& commands, size_t first) {
+  auto lines = Lines(output);
+  size_t line = 0;
+  for (size_t c = first; c < commands.size() && line < lines.size() && EchoesCommand(lines[line], commands[c]); ++c)
+    ++line;
+  return WithoutBlankEnds(lines, line);
+}
+
+std::string StripEcho(std::string_view output, std::string_view command) {
+  return StripEchoes(output, {std::string(command)}, 0);
 }
 
 }  // namespace pkiform::cli

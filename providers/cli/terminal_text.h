@@ -27,6 +27,13 @@ std::string CleanOutput(std::string_view raw);
 // that line ends with the command) and without blank lines at either end.
 std::string StripEcho(std::string_view output, std::string_view command);
 
+// The answer of commands[first] in a batch typed ahead (`commands`, in the order sent):
+// without the leading lines that echo commands[first], commands[first + 1], ... in that
+// order, and without blank lines at either end. A CLI that echoes a line when it reads it
+// puts one echo at the head of each answer; a PTY that echoes on arrival puts the whole
+// batch's echo at the head of the first; both come out plain.
+std::string StripEchoes(std::string_view output, const std::vector<std::string>& commands, size_t first);
+
 // "\n"-separated lines, without their "\n"; a last line without one is kept.
 std::vector<std::string> Lines(std::string_view text);
 

@@ -1,6 +1,8 @@
 // CliSession (cli_session.h).
 #include "providers/ucm/cli_session.h"
 
+#include <algorithm>
+
 #include "providers/ucm/cli_text.h"
 #include "reconciler/util/excerpt.h"
 
@@ -13,13 +15,17 @@ std::string PromptPattern(const std::string& prompt) { return cli::LinePattern(p
 }  // namespace
 
 CliSession::CliSession(const Dialect& dialect, std::unique_ptr<ssh::Terminal> shell)
-    : dialect_(dialect), shell_(std::move(shell)), prompt_(PromptPattern(dialect.prompt)) {}
+    : dialect_(dialect),
+      shell_(std::move(shell)),
+      prompt_(PromptPattern(dialect.prompt)),
+      prompt_anywhere_(cli::LinePattern(dialect.prompt, false, "")) {}
 
 Result<std::unique_ptr<CliSession>> CliSession::Open(ssh::SshSession& session, const Dialect& dialect) {
   auto shell = session.OpenShell();
   if (!shell.ok()) return shell.status();
   std::unique_ptr<CliSession> cli(new CliSession(dialect, std::move(shell).value()));
-  if (!cli->prompt_.ok()) return Status::InvalidInput("ucm dialect: bad prompt: " + cli->prompt_.error());
+  if (!cli->prompt_.ok() || !cli->prompt_anywhere_.ok())
+    return Status::InvalidInput("ucm dialect: bad prompt: " + cli->prompt_.error() + cli->prompt_anywhere_.error());
   // The start-up banner, then the first prompt (seconds on a real node).
   auto banner = cli->Collect("", std::chrono::seconds(dialect.startup_seconds), {});
   if (!banner.ok()) return banner.status().WithContext(session.peer() + ": waiting for the CLI to start");
@@ -60,6 +66,7 @@ Result<std::string> CliSession::Collect(const std::string& command, std::chrono:
     if (answered[which])
       return Status::Failed("\"" + Excerpt(command) + "\": the node asked \"" + questions[which].ask + "\" again");
     answered[which] = true;
+    ++round_trips_;
     Status sent = shell_->Send(questions[which].answer + "\n");
     if (!sent.ok()) return sent;
   }
@@ -76,7 +83,19 @@ Status CliSession::Check(const std::string& command, const std::string& answer, 
 
 Result<std::string> CliSession::Run(const std::string& command, std::chrono::seconds timeout,
                                     const std::vector<Question>& questions, const std::string& success) {
+  if (questions.empty()) {
+    auto kept = std::find_if(prefetched_.begin(), prefetched_.end(), [&](const auto& p) { return p.first == command; });
+    if (kept != prefetched_.end()) {
+      std::string answer = std::move(kept->second);
+      prefetched_.erase(kept);
+      Status checked = Check(command, answer, success);
+      if (!checked.ok()) return checked;
+      return answer;
+    }
+  }
+  prefetched_.clear();
   ++commands_;
+  ++round_trips_;
   Status sent = shell_->Send(command + "\n");
   if (!sent.ok()) return sent.WithContext("\"" + Excerpt(command) + "\"");
   auto answer = Collect(command, timeout, questions);
@@ -87,7 +106,9 @@ Result<std::string> CliSession::Run(const std::string& command, std::chrono::sec
 }
 
 Result<std::string> CliSession::Paste(const std::string& command, const PasteCommand& paste, const std::string& pem) {
+  prefetched_.clear();
   ++commands_;
+  round_trips_ += 2;  // the command to its invitation, the certificate to the answer
   Status sent = shell_->Send(command + "\n");
   if (!sent.ok()) return sent.WithContext("\"" + Excerpt(command) + "\"");
   // The invitation to paste, or the prompt when the node refuses at once.
@@ -109,6 +130,41 @@ Result<std::string> CliSession::Paste(const std::string& command, const PasteCom
   Status checked = Check(command, *answer, paste.success);
   if (!checked.ok()) return checked;
   return answer;
+}
+
+Status CliSession::Prefetch(const std::vector<std::string>& commands) {
+  if (dialect_.type_ahead_bytes <= 0) return Status::Ok();
+  const size_t limit = static_cast<size_t>(dialect_.type_ahead_bytes);
+  std::vector<std::string> batch;
+  size_t bytes = 0;
+  for (const auto& command : commands) {
+    if (!batch.empty() && bytes + command.size() + 1 > limit) {
+      if (Status s = TypeAhead(batch); !s.ok()) return s;
+      batch.clear();
+      bytes = 0;
+    }
+    batch.push_back(command);
+    bytes += command.size() + 1;
+  }
+  return batch.empty() ? Status::Ok() : TypeAhead(batch);
+}
+
+Status CliSession::TypeAhead(const std::vector<std::string>& batch) {
+  std::string text;
+  for (const auto& command : batch) text += command + "\n";
+  commands_ += static_cast<int>(batch.size());
+  ++round_trips_;
+  Status sent = shell_->Send(text);
+  if (!sent.ok()) return sent.WithContext("\"" + Excerpt(batch.front()) + "\" and what was typed after it");
+  for (size_t i = 0; i < batch.size(); ++i) {
+    // Each answer ends at the next prompt; the last prompt is the last thing printed, the
+    // others may already be followed by the next answer (the node reads typed lines at once).
+    const RE2& end = i + 1 == batch.size() ? prompt_ : prompt_anywhere_;
+    auto part = shell_->Expect(end, std::chrono::seconds(dialect_.command_seconds), dialect_.max_output_bytes, nullptr);
+    if (!part.ok()) return part.status().WithContext("\"" + Excerpt(batch[i]) + "\" (typed ahead)");
+    prefetched_.emplace_back(batch[i], cli::StripEchoes(CleanOutput(*part), batch, i));
+  }
+  return Status::Ok();
 }
 
 }  // namespace pkiform::ucm

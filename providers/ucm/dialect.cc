@@ -53,6 +53,7 @@ void ReadSession(strict::Map& top, Dialect& d) {
   d.command_seconds = Positive(m, "commandSeconds");
   d.restart_seconds = Positive(m, "restartSeconds");
   d.max_output_bytes = static_cast<size_t>(Positive(m, "maxOutputBytes"));
+  d.type_ahead_bytes = cli::TypeAheadBytes(m);
   d.quit = m.String("quit");
   d.pagination_off = ReadCommand(m, "paginationOff", true);
   m.Finish();

@@ -66,6 +66,7 @@ struct Dialect {
   int command_seconds = 0;
   int restart_seconds = 0;
   size_t max_output_bytes = 0;
+  int type_ahead_bytes = 0;  // read-only commands typed ahead per write (cli::TypeAheadBytes)
   std::string quit;
   CommandText pagination_off;
   // version

@@ -30,6 +30,7 @@ struct NodeObservation {
   std::optional<catalogue::Release> release;  // nullopt: a build the dialect does not list
   std::vector<TrustEntry> trust_entries;      // of the stores the manifest names
   int commands = 0;                           // CLI commands this observation sent
+  int round_trips = 0;                        // writes it waited on (commands typed ahead share one)
 };
 
 }  // namespace pkiform::ucm

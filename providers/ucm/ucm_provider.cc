@@ -103,13 +103,17 @@ namespace {
 
 // Runs the `show` command for a unit's file (both from the dialect) and returns the one
 // PEM block of `label` it prints, parsed by `parse` and written back as PEM.
-template <typename Parsed>
-Result<std::string> ShowPem(CliSession& cli, const std::string& file_pattern, const std::string& show_pattern,
-                            const std::string& unit, const char* label,
-                            Result<Parsed> (*parse)(std::string_view)) {
+// The `show` command (show_pattern) of a unit's file (file_pattern), both from the dialect.
+Result<std::string> ShowCommand(const std::string& file_pattern, const std::string& show_pattern,
+                                const std::string& unit) {
   auto file = Fill(file_pattern, {{"unit", unit}});
   if (!file.ok()) return file.status();
-  auto command = Fill(show_pattern, {{"file", *file}});
+  return Fill(show_pattern, {{"file", *file}});
+}
+
+template <typename Parsed>
+Result<std::string> ShowPem(CliSession& cli, const Result<std::string>& command, const char* label,
+                            Result<Parsed> (*parse)(std::string_view)) {
   if (!command.ok()) return command.status();
   auto out = cli.Run(*command);
   if (!out.ok()) return out.status();
@@ -122,19 +126,29 @@ Result<std::string> ShowPem(CliSession& cli, const std::string& file_pattern, co
 
 }  // namespace
 
+Result<std::string> UcmProvider::ShowOwnCommand(const std::string& unit) const {
+  return ShowCommand(dialect_->own_file, dialect_->show_own, unit);
+}
+
+Result<std::string> UcmProvider::ShowCsrCommand(const std::string& unit) const {
+  return ShowCommand(dialect_->csr_file, dialect_->csr_show_own, unit);
+}
+
+Result<std::string> UcmProvider::ShowTrustCommand(const std::string& store, const std::string& file) const {
+  return Fill(dialect_->show_trust, {{"file", store + "/" + file}});
+}
+
 Result<std::string> UcmProvider::ReadOwn(CliSession& cli, const std::string& unit) {
-  return ShowPem<pki::Certificate>(cli, dialect_->own_file, dialect_->show_own, unit, "CERTIFICATE",
-                                   &pki::Certificate::FromPem);
+  return ShowPem<pki::Certificate>(cli, ShowOwnCommand(unit), "CERTIFICATE", &pki::Certificate::FromPem);
 }
 
 Result<std::string> UcmProvider::ReadCsr(CliSession& cli, const std::string& unit) {
-  return ShowPem<pki::Csr>(cli, dialect_->csr_file, dialect_->csr_show_own, unit, "CERTIFICATE REQUEST",
-                           &pki::Csr::FromPem);
+  return ShowPem<pki::Csr>(cli, ShowCsrCommand(unit), "CERTIFICATE REQUEST", &pki::Csr::FromPem);
 }
 
 Result<TrustEntry> UcmProvider::ReadTrust(CliSession& cli, const std::string& store, const std::string& file,
                                           const std::string& description) {
-  auto command = Fill(dialect_->show_trust, {{"file", store + "/" + file}});
+  auto command = ShowTrustCommand(store, file);
   if (!command.ok()) return command.status();
   auto out = cli.Run(*command);
   if (!out.ok()) return out.status();
@@ -174,11 +188,21 @@ Result<Actual> UcmProvider::Observe() {
   auto cli_or = Cli(subject, step);
   if (!cli_or.ok()) return cli_or.status();
   CliSession& cli = **cli_or;
-  const int before = cli.commands_sent();
+  const int before = cli.commands_sent(), trips_before = cli.round_trips();
   const Dialect& d = *dialect_;
   NodeObservation o;
   o.actual.cluster = cluster_.name;
   o.actual.peer = peer_.fqdn;
+  // What is typed ahead serves this observation only: an answer kept past it could be stale.
+  struct DropOnExit {
+    CliSession& cli;
+    ~DropOnExit() { cli.DropPrefetched(); }
+  } drop{cli};
+  // Round trip 1: every list (P5). The answers are taken below in the same order.
+  std::vector<std::string> lists = {d.version_send, d.cluster_send, d.list_own, d.list_trust, d.csr_list_own,
+                                    d.service_list};
+  for (auto& read : SettingsReads()) lists.push_back(std::move(read));
+  if (Status typed = cli.Prefetch(lists); !typed.ok()) return Fail(subject, step, typed);
 
   auto version = cli.Run(d.version_send);
   if (!version.ok()) return Status(version.status()).WithContext(peer_.fqdn + ": observe");
@@ -223,6 +247,27 @@ Result<Actual> UcmProvider::Observe() {
   const auto own_entries = ParseCertList(*own);
   const auto trust_entries = ParseCertList(*trust);
   const auto csr_entries = ParseCsrList(*csrs);
+  auto named_store = [&](const std::string& unit) {
+    return std::any_of(cluster_.trust.begin(), cluster_.trust.end(), [&](const TrustStore& t) { return t.store == unit; });
+  };
+  // Round trip 2: every certificate and CSR the lists name for the manifest's slots and stores.
+  std::vector<std::string> shows;
+  for (const auto& slot : cluster_.identity) {
+    auto own_file = Fill(d.own_file, {{"unit", slot.slot}});
+    auto csr_file = Fill(d.csr_file, {{"unit", slot.slot}});
+    auto own_show = ShowOwnCommand(slot.slot);
+    auto csr_show = ShowCsrCommand(slot.slot);
+    if (!own_file.ok() || !csr_file.ok() || !own_show.ok() || !csr_show.ok()) continue;  // reported below
+    for (const auto& e : own_entries)
+      if (e.Handle() == *own_file) shows.push_back(*own_show);
+    for (const auto& e : csr_entries)
+      if (e.Handle() == *csr_file) shows.push_back(*csr_show);
+  }
+  for (const auto& e : trust_entries) {
+    auto show = ShowTrustCommand(e.unit, e.file);
+    if (named_store(e.unit) && show.ok()) shows.push_back(*show);
+  }
+  if (Status typed = cli.Prefetch(shows); !typed.ok()) return Fail(subject, step, typed);
 
   for (const auto& slot : cluster_.identity) {
     ObservedSlot observed;
@@ -254,9 +299,7 @@ Result<Actual> UcmProvider::Observe() {
     o.actual.trust.push_back(observed);
   }
   for (const auto& e : trust_entries) {
-    bool named = std::any_of(cluster_.trust.begin(), cluster_.trust.end(),
-                             [&](const TrustStore& t) { return t.store == e.unit; });
-    if (!named) continue;
+    if (!named_store(e.unit)) continue;
     auto entry = ReadTrust(cli, e.unit, e.file, e.description);
     if (!entry.ok()) return Fail("trust store " + e.unit, step, entry.status());
     // A node's own system self-signed identity is copied into its -trust store (U1) with
@@ -272,6 +315,7 @@ Result<Actual> UcmProvider::Observe() {
   o.actual.node = ObservedNode{o.role, o.node_type, o.build, o.release ? o.release->ToString() : ""};
   if (Status s = ObserveSettings(cli, o); !s.ok()) return Fail(subject, step, s);
   o.commands = cli.commands_sent() - before;
+  o.round_trips = cli.round_trips() - trips_before;
   observed_ = std::move(o);
   return observed_->actual;
 }

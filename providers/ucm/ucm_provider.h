@@ -7,10 +7,12 @@
 // Commands (docs/platforms/ucm.md, "Provider", lists them exactly):
 //   session start    the banner, `set cli pagination off`                        1
 //   Observe          show version active, show network cluster, show cert list own,
-//                    show cert list trust, show csr list own                     5
+//                    show cert list trust, show csr list own, utils service list   6
 //                    + one `show cert own` per manifest slot the node lists
 //                    + one `show cert trust` per entry of the manifest's stores
 //                    + one `show csr own` per pending CSR of a manifest slot
+//                    typed ahead in two round trips (the lists, then the shows; more
+//                    when the shows pass the dialect's typeAheadBytes)
 //   GenerateCsr      set web-security, set csr gen (answers the OU question from 14SU1),
 //                    show csr own (+ show cert own when the key must be compared) 3-4
 //                    more names than the node FQDN and the cluster FQDN (U15):
@@ -71,6 +73,8 @@ class UcmProvider : public Provider {
   const NodeObservation* last_observation() const { return observed_ ? &*observed_ : nullptr; }
   // CLI commands sent in this provider's session so far.
   int commands_sent() const { return cli_ ? cli_->commands_sent() : 0; }
+  // Round trips of that session so far (CliSession::round_trips).
+  int round_trips() const { return cli_ ? cli_->round_trips() : 0; }
 
  private:
   std::string Where(const std::string& subject, const std::string& step) const;
@@ -92,6 +96,12 @@ class UcmProvider : public Provider {
   // Reads OCSP and the certificate monitor into o.actual.settings (only those the manifest
   // sets), and notes Common Criteria mode when the manifest enables OCSP (U16).
   Status ObserveSettings(CliSession& cli, NodeObservation& o);
+  // The commands ObserveSettings will send for this manifest (typed ahead with the lists).
+  std::vector<std::string> SettingsReads() const;
+  // The `show` commands of a slot's certificate, of its pending CSR, and of a trust entry.
+  Result<std::string> ShowOwnCommand(const std::string& unit) const;
+  Result<std::string> ShowCsrCommand(const std::string& unit) const;
+  Result<std::string> ShowTrustCommand(const std::string& store, const std::string& file) const;
   // Sends one settings command of the dialect with its placeholders filled.
   Status SendSetting(CliSession& cli, const CommandText& command, const std::map<std::string, std::string>& values,
                      const std::string& subject);

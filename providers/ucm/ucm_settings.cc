@@ -102,6 +102,13 @@ std::optional<long long> WholeUnits(const std::string& value, long long unit) {
 
 }  // namespace
 
+std::vector<std::string> UcmProvider::SettingsReads() const {
+  std::vector<std::string> reads;
+  if (cluster_.revocation && cluster_.revocation->ocsp) reads.push_back(dialect_->settings.ocsp_show);
+  if (cluster_.monitor) reads.push_back(dialect_->settings.monitor_show);
+  return reads;
+}
+
 Status UcmProvider::ObserveSettings(CliSession& cli, NodeObservation& o) {
   const SettingsDialect& d = dialect_->settings;
   const bool ocsp = cluster_.revocation && cluster_.revocation->ocsp;

@@ -1,6 +1,8 @@
 // AdminSession (admin_session.h).
 #include "providers/vcs/admin_session.h"
 
+#include <algorithm>
+
 #include "providers/cli/terminal_text.h"
 #include "providers/ssh/shell.h"
 #include "reconciler/util/excerpt.h"
@@ -34,6 +36,7 @@ Result<std::unique_ptr<AdminSession>> AdminSession::Start(std::unique_ptr<ssh::T
   // No prompt to wait for: `echo off` is typed at once, and its `OK` ends the banner too.
   const std::string& echo_off = dialect.admin.echo_off;
   ++admin->commands_;
+  ++admin->round_trips_;
   Status sent = admin->terminal_->Send(echo_off + "\n");
   if (!sent.ok()) return sent.WithContext(admin->peer_ + ": starting the admin shell");
   auto banner = admin->Collect(echo_off, std::chrono::seconds(dialect.admin.startup_seconds));
@@ -45,23 +48,72 @@ Result<std::unique_ptr<AdminSession>> AdminSession::Start(std::unique_ptr<ssh::T
 }
 
 Result<std::string> AdminSession::Collect(const std::string& command, std::chrono::seconds timeout) {
+  return Collect(std::vector<std::string>{command}, 0, timeout);
+}
+
+Result<std::string> AdminSession::Collect(const std::vector<std::string>& typed, size_t index,
+                                          std::chrono::seconds timeout) {
   std::string matched;
   auto text = terminal_->Expect(answer_end_, std::chrono::duration_cast<std::chrono::milliseconds>(timeout),
                                 dialect_.admin.max_output_bytes, &matched);
-  if (!text.ok()) return text.status().WithContext("\"" + Excerpt(command) + "\"");
+  if (!text.ok()) return text.status().WithContext("\"" + Excerpt(typed[index]) + "\"");
   // A match that starts with the newline ending the last answer line: keep that line whole.
   if (!matched.empty() && matched.front() == '\n') *text += "\n";
-  return cli::StripEcho(cli::CleanOutput(*text), command);
+  return cli::StripEchoes(cli::CleanOutput(*text), typed, index);
+}
+
+Status AdminSession::Prefetch(const std::vector<std::string>& commands) {
+  if (dialect_.admin.type_ahead_bytes <= 0) return Status::Ok();
+  const size_t limit = static_cast<size_t>(dialect_.admin.type_ahead_bytes);
+  std::vector<std::string> batch;
+  size_t bytes = 0;
+  for (const auto& command : commands) {
+    if (!batch.empty() && bytes + command.size() + 1 > limit) {
+      if (Status s = TypeAhead(batch); !s.ok()) return s;
+      batch.clear();
+      bytes = 0;
+    }
+    batch.push_back(command);
+    bytes += command.size() + 1;
+  }
+  return batch.empty() ? Status::Ok() : TypeAhead(batch);
+}
+
+Status AdminSession::TypeAhead(const std::vector<std::string>& batch) {
+  std::string text;
+  for (const auto& command : batch) text += command + "\n";
+  commands_ += static_cast<int>(batch.size());
+  ++round_trips_;
+  Status sent = terminal_->Send(text);
+  if (!sent.ok()) return sent.WithContext(peer_ + ": \"" + Excerpt(batch.front()) + "\" and what was typed after it");
+  for (size_t i = 0; i < batch.size(); ++i) {
+    auto answer = Collect(batch, i, std::chrono::seconds(dialect_.admin.command_seconds));
+    if (!answer.ok()) return answer.status().WithContext(peer_ + " (typed ahead)");
+    prefetched_.emplace_back(batch[i], std::move(answer).value());
+  }
+  return Status::Ok();
 }
 
 Result<std::string> AdminSession::Run(const std::string& command) {
+  auto kept = std::find_if(prefetched_.begin(), prefetched_.end(), [&](const auto& p) { return p.first == command; });
+  if (kept != prefetched_.end()) {
+    std::string answer = std::move(kept->second);
+    prefetched_.erase(kept);
+    return Checked(command, std::move(answer));
+  }
+  prefetched_.clear();
   ++commands_;
+  ++round_trips_;
   Status sent = terminal_->Send(command + "\n");
   if (!sent.ok()) return sent.WithContext(peer_ + ": \"" + Excerpt(command) + "\"");
   auto answer = Collect(command, std::chrono::seconds(dialect_.admin.command_seconds));
   if (!answer.ok()) return answer.status().WithContext(peer_);
+  return Checked(command, std::move(answer).value());
+}
+
+Result<std::string> AdminSession::Checked(const std::string& command, std::string answer) {
   // Any command may be refused (an unknown one too): the result block says so.
-  auto result = ParseCommandResult(*answer, dialect_);
+  auto result = ParseCommandResult(answer, dialect_);
   if (result.ok() && !result->ok) {
     Status refused = CheckResult(*result, "", dialect_);
     return refused.WithContext(peer_ + ": \"" + Excerpt(command) + "\"");

@@ -39,6 +39,7 @@ void ReadAdmin(strict::Map& m, AdminDialect& a) {
   a.startup_seconds = cli::PositiveInt(m, "startupSeconds");
   a.command_seconds = cli::PositiveInt(m, "commandSeconds");
   a.max_output_bytes = static_cast<size_t>(cli::PositiveInt(m, "maxOutputBytes"));
+  a.type_ahead_bytes = cli::TypeAheadBytes(m);
 }
 
 void ReadAnswers(strict::Map& m, AnswerDialect& a) {

@@ -18,6 +18,7 @@ struct AdminDialect {
   std::string banner, echo_off, answer_end, quit;
   int startup_seconds = 0, command_seconds = 0;
   size_t max_output_bytes = 0;
+  int type_ahead_bytes = 0;  // read-only commands typed ahead per write (cli::TypeAheadBytes)
 };
 
 struct AnswerDialect {

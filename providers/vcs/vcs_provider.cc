@@ -27,6 +27,10 @@ int VcsProvider::commands_sent() const {
   return closed_commands_ + (admin_ ? admin_->commands_sent() : 0) + (root_ ? root_->commands_sent() : 0);
 }
 
+int VcsProvider::round_trips() const {
+  return closed_round_trips_ + (admin_ ? admin_->round_trips() : 0) + (root_ ? root_->commands_sent() : 0);
+}
+
 std::string VcsProvider::Where(const std::string& subject, const std::string& step) const {
   return StepWhere(subject, peer_.fqdn, step);
 }
@@ -118,6 +122,15 @@ Result<Actual> VcsProvider::Observe() {
   auto admin = Admin(subject, step);
   if (!admin.ok()) return admin.status();
   AdminSession& a = **admin;
+  // Every read in one round trip (P5: a peer in 3, with the root exec and `echo off`).
+  // What is typed ahead serves this observation only: an answer kept past it could be stale.
+  struct DropOnExit {
+    AdminSession& a;
+    ~DropOnExit() { a.DropPrefetched(); }
+  } drop{a};
+  std::vector<std::string> reads = {dialect_->system_unit.send, dialect_->configuration.alternates.read};
+  for (auto& read : SettingsReads(*dialect_, cluster_)) reads.push_back(std::move(read));
+  if (Status typed = a.Prefetch(reads); !typed.ok()) return Fail(subject, step, typed);
 
   Actual actual;
   actual.cluster = cluster_.name;
@@ -204,6 +217,7 @@ Status VcsProvider::AwaitRestart(const pkiform::Restart& restart) {
   // that a login made before the restart began is not taken for the peer being back.
   Status closed = admin_->AwaitClose(std::chrono::seconds(std::min<long long>(120, timeout.count())));
   closed_commands_ += admin_->commands_sent() + (root_ ? root_->commands_sent() : 0);
+  closed_round_trips_ += admin_->round_trips() + (root_ ? root_->commands_sent() : 0);
   admin_.reset();
   root_.reset();
   root_channel_.reset();
@@ -223,6 +237,7 @@ Status VcsProvider::AwaitRestart(const pkiform::Restart& restart) {
       last = root.status();
     }
     if (root_) closed_commands_ += root_->commands_sent();
+    if (root_) closed_round_trips_ += root_->commands_sent();
     root_.reset();
     root_channel_.reset();
     root_login_.reset();

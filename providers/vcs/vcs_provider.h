@@ -65,8 +65,11 @@ class VcsProvider : public Provider {
   Status Restart(const pkiform::Restart& restart) override;
   Status ApplySetting(const std::string& name, const std::string& value) override;
 
-  // Commands sent so far on both doors (`echo off` included): the docs' round-trip count.
+  // Commands sent so far on both doors (`echo off` included): the docs' count.
   int commands_sent() const;
+  // Round trips so far on both doors: a root exec is one, and so is an admin write waited
+  // on (reads typed ahead together share one).
+  int round_trips() const;
 
  private:
   std::string Where(const std::string& subject, const std::string& step) const;
@@ -104,6 +107,7 @@ class VcsProvider : public Provider {
   std::unique_ptr<RootShell> root_;
   std::optional<CertFiles> files_;
   int closed_commands_ = 0;  // commands of sessions a restart ended
+  int closed_round_trips_ = 0;  // and their round trips
 };
 
 }  // namespace pkiform::vcs

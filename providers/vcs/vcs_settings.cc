@@ -35,6 +35,13 @@ std::map<std::string, std::string> SettingsOf(const SipTlsRevocation& sip) {
           {"sipTls.fallback", sip.fallback_revoked ? kRevoked : kNotRevoked}};
 }
 
+std::vector<std::string> SettingsReads(const Dialect& d, const Cluster& cluster) {
+  std::vector<std::string> reads;
+  if (SetsCrl(cluster)) reads.push_back(d.configuration.crl_automatic.read);
+  if (cluster.revocation && cluster.revocation->sip_tls) reads.push_back(d.configuration.sip_tls.read);
+  return reads;
+}
+
 Result<std::map<std::string, std::string>> ObserveSettings(AdminSession& admin, const Cluster& cluster) {
   std::map<std::string, std::string> out;
   if (SetsCrl(cluster)) {

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "providers/vcs/admin_session.h"
 #include "providers/vcs/dialect.h"
@@ -23,6 +24,8 @@ std::map<std::string, std::string> SettingsOf(const SipTlsRevocation& sip);
 // Reads only what the manifest sets: the CRL leaves when revocation.crl has automatic
 // updates, distribution points or an update time; the SIP TLS leaves with revocation.sipTls.
 Result<std::map<std::string, std::string>> ObserveSettings(AdminSession& admin, const Cluster& cluster);
+// The reads ObserveSettings sends for `cluster` (typed ahead with the observation's others).
+std::vector<std::string> SettingsReads(const Dialect& d, const Cluster& cluster);
 
 // One xConfiguration write.
 struct SettingWrite {

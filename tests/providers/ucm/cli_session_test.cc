@@ -79,3 +79,73 @@ TEST_CASE("ucm session: a connection dropped mid-command is an error and not a h
   INFO(r.status().message());
   CHECK(Has(r.status().message(), "show version active"));
 }
+
+TEST_CASE("ucm session: commands typed ahead come back in one round trip with the answers of one at a time", "[ucm][P5]") {
+  SimCluster cluster({Publisher()});
+  auto session = cluster.Connect(0);
+  auto dialect = QuickDialect();
+  REQUIRE(dialect.type_ahead_bytes > 0);
+  auto cli = ucm::CliSession::Open(*session, dialect);
+  if (!cli.ok()) FAIL(cli.status().ToString());
+  ucm::CliSession& c = **cli;
+  const std::vector<std::string> reads = {"show version active", "show cert list own", "show cert list trust",
+                                          "show cert own tomcat/tomcat.pem", "show csr list own"};
+  std::vector<std::string> one_by_one;
+  for (const auto& r : reads) {
+    auto answer = c.Run(r);
+    REQUIRE(answer.ok());
+    one_by_one.push_back(*answer);
+  }
+  const int trips = c.round_trips(), sent = c.commands_sent();
+  REQUIRE(c.Prefetch(reads).ok());
+  CHECK(c.round_trips() == trips + 1);  // one write, one wait
+  CHECK(c.commands_sent() == sent + static_cast<int>(reads.size()));
+  for (size_t i = 0; i < reads.size(); ++i) {
+    auto answer = c.Run(reads[i]);
+    REQUIRE(answer.ok());
+    INFO(reads[i]);
+    CHECK(*answer == one_by_one[i]);  // no echo of any typed line, no prompt, nothing of its neighbours
+  }
+  CHECK(c.round_trips() == trips + 1);  // the answers were kept, nothing was typed again
+  CHECK(c.commands_sent() == sent + static_cast<int>(reads.size()));
+}
+
+TEST_CASE("ucm session: a batch longer than typeAheadBytes is typed in several writes", "[ucm][P5]") {
+  SimCluster cluster({Publisher()});
+  auto session = cluster.Connect(0);
+  auto dialect = QuickDialect();
+  dialect.type_ahead_bytes = 40;  // two of these commands per write
+  auto cli = ucm::CliSession::Open(*session, dialect);
+  if (!cli.ok()) FAIL(cli.status().ToString());
+  const int trips = (*cli)->round_trips();
+  REQUIRE((*cli)->Prefetch({"show version active", "show cert list own", "show cert list trust", "show csr list own",
+                            "show network cluster"})
+              .ok());
+  CHECK((*cli)->round_trips() == trips + 3);
+  auto version = (*cli)->Run("show version active");
+  REQUIRE(version.ok());
+  CHECK(Has(*version, "Active Master Version: 14.0.1.11900-132\n"));
+  auto nodes = (*cli)->Run("show network cluster");
+  REQUIRE(nodes.ok());
+  CHECK(Has(*nodes, "cucm-pub.example.com"));
+  CHECK((*cli)->round_trips() == trips + 3);
+}
+
+TEST_CASE("ucm session: a command that is not typed ahead drops the kept answers, so none is stale", "[ucm][P5]") {
+  SimCluster cluster({Publisher()});
+  auto session = cluster.Connect(0);
+  auto dialect = QuickDialect();
+  auto cli = ucm::CliSession::Open(*session, dialect);
+  if (!cli.ok()) FAIL(cli.status().ToString());
+  ucm::CliSession& c = **cli;
+  REQUIRE(c.Prefetch({"show csr list own", "show cert list own"}).ok());
+  const int trips = c.round_trips();
+  REQUIRE(c.Run("show version active").ok());  // not kept: typed, and the kept answers go
+  REQUIRE(c.Run("show csr list own").ok());
+  CHECK(c.round_trips() == trips + 2);
+  // A refusal typed ahead is still a refusal when its answer is taken.
+  REQUIRE(c.Prefetch({"show cert own nosuch/nosuch.pem"}).ok());
+  auto refused = c.Run("show cert own nosuch/nosuch.pem");
+  REQUIRE_FALSE(refused.ok());
+  CHECK(Has(refused.status().message(), "the node refused"));
+}

@@ -48,7 +48,7 @@ bool Has(const std::string& text, const std::string& part) { return text.find(pa
 
 }  // namespace
 
-TEST_CASE("ucm: observe a factory node (identities and built-in trust and role and release and command count)", "[ucm]") {
+TEST_CASE("ucm: observe a factory node (identities and built-in trust and role and release and command count)", "[ucm][P5]") {
   SimCluster cluster({Node("cucm-pub", "127.0.93.1", "publisher")});
   auto manifest = cluster.Manifest({"tomcat", "CallManager", "tomcat-ECDSA"}, {"tomcat-trust"});
   auto session = cluster.Connect(0);
@@ -87,6 +87,34 @@ TEST_CASE("ucm: observe a factory node (identities and built-in trust and role a
   CHECK(o->commands == 6 + 3 + static_cast<int>(trust.certificate_pems.size()));
   CHECK(actual->stopped_services.empty());  // factory: every service [STARTED]
   CHECK(provider.commands_sent() == o->commands + 1);  // + `set cli pagination off`
+  // P5: typed ahead, the lists in one round trip and the shows in another; with the
+  // session's `set cli pagination off`, 3 against the goal of 2 + one per purpose (5 here).
+  CHECK(o->round_trips == 2);
+  CHECK(provider.round_trips() == 3);
+}
+
+TEST_CASE("ucm: a node of a larger cluster is observed in the same round trips, with settings", "[ucm][P5]") {
+  // Every node's own identities replicate into tomcat-trust: the shows grow with the
+  // cluster, the round trips do not (while they fit typeAheadBytes).
+  SimCluster cluster({Node("cucm-pub", "127.0.93.1", "publisher"), Node("cucm-sub1", "127.0.93.2", "subscriber"),
+                      Node("cucm-sub2", "127.0.93.3", "subscriber"), Node("cucm-sub3", "127.0.93.4", "subscriber")});
+  auto manifest = cluster.Manifest({"tomcat", "CallManager"}, {"tomcat-trust", "CallManager-trust"});
+  manifest.revocation.emplace();
+  manifest.revocation->ocsp.emplace();
+  manifest.monitor.emplace();
+  auto session = cluster.Connect(2);
+  ucm::UcmProvider provider(*session, manifest, manifest.peers[2]);
+  auto actual = provider.Observe();
+  if (!actual.ok()) FAIL(actual.status().ToString());
+  const auto* o = provider.last_observation();
+  REQUIRE(o);
+  INFO(o->trust_entries.size() << " trust entries");
+  CHECK(o->trust_entries.size() >= 8);
+  CHECK(actual->settings.count("ocsp.enabled") == 1);
+  CHECK(actual->settings.count("certificateMonitor.notifyBefore") == 1);
+  // 6 lists + 2 settings, 2 slots, one show per trust entry: typed in 2 round trips.
+  CHECK(o->commands == 6 + 2 + 2 + static_cast<int>(o->trust_entries.size()));
+  CHECK(o->round_trips == 2);
 }
 
 TEST_CASE("ucm: CSR then sign then trust first then import then restart then served over TLS and no rollback", "[ucm][rule:U7][rule:U8][rule:U13]") {

@@ -53,6 +53,42 @@ TEST_CASE("vcs admin: echo off first, then the observation reads in one command 
   CHECK(typed.back() == "xConfiguration SIP TLS CertificateRevocationChecking");
 }
 
+TEST_CASE("vcs admin: reads typed ahead in one write give the answers of one at a time", "[vcs][P5]") {
+  std::vector<std::string> reads = {"xStatus SystemUnit", "xConfiguration Alternates",
+                                    "xConfiguration Certificates CRL Automatic",
+                                    "xConfiguration SIP TLS CertificateRevocationChecking"};
+  std::vector<std::string> one_by_one;
+  {
+    auto admin = Start(Contract(), nullptr);
+    for (const auto& r : reads) one_by_one.push_back(Must(admin->Run(r)));
+  }
+  auto term = std::make_unique<FakeTerminal>(kBanner, Contract(), nullptr);
+  FakeTerminal* t = term.get();
+  auto admin = Must(AdminSession::Start(std::move(term), TheDialect(), kPeer));
+  REQUIRE(admin->Prefetch(reads).ok());
+  CHECK(t->writes == 2);  // echo off, then the four reads together
+  CHECK(admin->round_trips() == 2);
+  CHECK(admin->commands_sent() == 5);
+  for (size_t i = 0; i < reads.size(); ++i) {
+    INFO(reads[i]);
+    CHECK(Must(admin->Run(reads[i])) == one_by_one[i]);
+  }
+  CHECK(Must(admin->ReadAlternates()).peers.size() == 2);  // taken once: this one is typed again
+  CHECK(t->writes == 3);
+  CHECK(admin->round_trips() == 3);
+}
+
+TEST_CASE("vcs admin: a write drops the reads typed ahead, so none is stale", "[vcs][P5]") {
+  auto term = std::make_unique<FakeTerminal>(kBanner, Contract(), nullptr);
+  FakeTerminal* t = term.get();
+  auto admin = Must(AdminSession::Start(std::move(term), TheDialect(), kPeer));
+  REQUIRE(admin->Prefetch({"xConfiguration Certificates CRL Automatic"}).ok());
+  REQUIRE(admin->Configure("Certificates CRL Automatic", "UpdateTime", "04:15", true).ok());
+  const int writes = t->writes;
+  CHECK(Must(admin->ReadCrlAutomatic()).update_time == "03:30");
+  CHECK(t->writes == writes + 1);  // read again from the shell, not from what was kept
+}
+
 TEST_CASE("vcs admin: an answer is the text before the OK line, without the echo", "[vcs]") {
   auto admin = Start(Contract(), nullptr);
   auto answer = Must(admin->Run("xStatus SystemUnit"));

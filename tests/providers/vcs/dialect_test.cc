@@ -71,4 +71,8 @@ TEST_CASE("vcs dialect: an empty marker, a bad limit or a wrong dialect name is 
   CHECK(
       Has(ErrorOf(Replace(BuiltinText(), "stagingDir: \"/tmp/pkiform\"", "stagingDir: \"tmp/\"")), "root.stagingDir"));
   CHECK(Has(ErrorOf(Replace(BuiltinText(), "peers: 6", "peers: [6]")), "configuration.alternates.peers"));
+  // Typed ahead past the PTY's line buffer, bytes would be lost; a missing limit is no default.
+  CHECK(Has(ErrorOf(Replace(BuiltinText(), "typeAheadBytes: 2048", "typeAheadBytes: 4096")), "admin.typeAheadBytes"));
+  CHECK(Has(ErrorOf(Replace(BuiltinText(), "  typeAheadBytes: 2048\n", "")), "admin.typeAheadBytes"));
+  CHECK(vcs::ParseDialect("x", Replace(BuiltinText(), "typeAheadBytes: 2048", "typeAheadBytes: 0")).ok());
 }

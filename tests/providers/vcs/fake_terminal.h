@@ -22,16 +22,27 @@ class FakeTerminal : public ssh::Terminal {
   FakeTerminal(std::string banner, std::map<std::string, std::string> answers, std::vector<std::string>* typed)
       : buffer_(std::move(banner)), answers_(std::move(answers)), typed_(typed) {}
 
+  // Lines typed ahead in one write are answered in turn, each after its echo (as a shell
+  // that echoes what it reads prints them); `writes` counts the calls.
   Status Send(std::string_view text) override {
     if (closed_) return Status::IoError("the shell closed");
-    std::string line(text);
-    if (!line.empty() && line.back() == '\n') line.pop_back();
-    if (typed_) typed_->push_back(line);
-    Absorb(line + "\r\n");  // the PTY's echo
-    auto it = answers_.find(line);
-    if (it != answers_.end()) Absorb(it->second);
+    ++writes;
+    std::string all(text);
+    if (!all.empty() && all.back() == '\n') all.pop_back();
+    size_t start = 0;
+    for (;;) {
+      size_t end = all.find('\n', start);
+      std::string line = all.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      if (typed_) typed_->push_back(line);
+      Absorb(line + "\r\n");  // the PTY's echo
+      auto it = answers_.find(line);
+      if (it != answers_.end()) Absorb(it->second);
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
     return Status::Ok();
   }
+  int writes = 0;
 
   Result<std::string> Expect(const RE2& pattern, std::chrono::milliseconds, size_t max_output,
                              std::string* matched) override {

@@ -126,8 +126,8 @@ std::string Fingerprint(const std::string& pem) { return Must(pki::Certificate::
 
 }  // namespace
 
-TEST_CASE("vcs provider: a factory peer is observed in 4 round trips, its temporary identity to be replaced",
-          "[vcs][provider][rule:V17]") {
+TEST_CASE("vcs provider: a factory peer is observed in 3 round trips, its temporary identity to be replaced",
+          "[vcs][provider][rule:V17][P5]") {
   VcsPeers peers("vcs1.example.test", "127.0.101.10");
   auto provider = peers.Provider(0);
   auto actual = provider->Observe();
@@ -152,8 +152,10 @@ TEST_CASE("vcs provider: a factory peer is observed in 4 round trips, its tempor
   CHECK(actual->crls[0].location == "uploaded");
   CHECK_FALSE(actual->crls[0].pem);
   CHECK(actual->settings.empty());  // the manifest sets none
-  // The tail of the four files, echo off, xStatus SystemUnit, xConfiguration Alternates.
+  // The tail of the four files, echo off, xStatus SystemUnit, xConfiguration Alternates:
+  // the two reads typed ahead together (P5: at most 3 round trips).
   CHECK(provider->commands_sent() == 4);
+  CHECK(provider->round_trips() == 3);
   // The factory identity is what the peer serves.
   CHECK(Fingerprint(Must(peers.Served(0))) == cert.FingerprintSha256());
 }
@@ -312,6 +314,7 @@ TEST_CASE("vcs provider: CRL distribution points and daily time are set and read
   CHECK(before.settings.at("crl.automaticUpdates") == "false");
   CHECK(before.settings.at("crl.distributionPoints").empty());
   CHECK(provider->commands_sent() == 5);  // + xConfiguration Certificates CRL Automatic
+  CHECK(provider->round_trips() == 3);    // typed ahead with the other reads
   REQUIRE(provider->ApplySetting("crl.automaticUpdates", "true").ok());
   REQUIRE(provider->ApplySetting("crl.distributionPoints", "http://crl.example.test/a.crl https://crl.example.test/b.crl").ok());
   REQUIRE(provider->ApplySetting("crl.dailyUpdateTime", "02:30").ok());
@@ -336,6 +339,7 @@ TEST_CASE("vcs provider: SIP TLS revocation checking is set and read back", "[vc
   CHECK(before.settings.at("sipTls.enabled") == "false");
   CHECK(before.settings.at("sipTls.fallback") == "treat-as-not-revoked");  // the factory default
   CHECK(provider->commands_sent() == 5);  // + xConfiguration SIP TLS CertificateRevocationChecking
+  CHECK(provider->round_trips() == 3);
   for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
            {"sipTls.enabled", "true"}, {"sipTls.useOcsp", "false"}, {"sipTls.useCrls", "true"},
            {"sipTls.allowCdpDownloads", "false"}, {"sipTls.fallback", "treat-as-revoked"}}) {
