@@ -12,13 +12,16 @@
 // the dms keystore passphrase), runs COMMAND with FLEET_* variables set, and tears everything down.
 //
 // Usage: pkiform_fleet DIR HOST[,HOST...] -- COMMAND [ARGS...]
-//   HOST = FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]]  (openssh, ucm)
+//   HOST = FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE[:CLUSTER]]]]]  (openssh, ucm)
 //        | FQDN=ADDRESS:vcs[:RELEASE]                            (vcs)
 //        | FQDN=ADDRESS:dms                                      (dms, 5.2.1)
 //   PLATFORM openssh (default), ucm, vcs or dms; ROLE publisher (default) or subscriber;
 //   NODETYPE unifiedCM (default) or imAndPresence; RELEASE 14, 14SU1 (default), 14SU2, 14SU3
 //   (ucm) or X8.<n>[.<n>], default X8.1.1 (vcs; the cluster's platformVersion is its first
 //   host's). The vcs cluster's FQDN is "vcs." + the domain of its first host's FQDN.
+//   CLUSTER (ucm): the nodes of one name form a cluster of their own (replication, its
+//   manifest ucm-CLUSTER.yaml / imp-CLUSTER.yaml, one publisher each); default: one `ucm`
+//   cluster of every Unified CM node and one `imp` of every IM and Presence node.
 //   A fleet with dms hosts needs an openssh host: the first one is the dms cluster's
 //   (S)FTP staging server (spec.staging), and SFTP (so not PKIFORM_FLEET_NO_SFTP=1).
 // HOST[,HOST...] may be @FILE: the hosts listed in FILE, by commas or one per line.
@@ -54,6 +57,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -229,10 +233,11 @@ std::string WriteCa(const fs::path& dir, const std::string& name, const pki::Key
 }
 
 constexpr const char* kHostSpec =
-    "FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]] or FQDN=ADDRESS:vcs[:RELEASE] or FQDN=ADDRESS:dms";
+    "FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE[:CLUSTER]]]]] or FQDN=ADDRESS:vcs[:RELEASE] or "
+    "FQDN=ADDRESS:dms";
 
-// "FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE]]]]", "FQDN=ADDRESS:vcs[:RELEASE]" or "FQDN=ADDRESS:dms";
-// the harness checks the values.
+// "FQDN=ADDRESS[:PLATFORM[:ROLE[:NODETYPE[:RELEASE[:CLUSTER]]]]]", "FQDN=ADDRESS:vcs[:RELEASE]" or
+// "FQDN=ADDRESS:dms"; the harness checks the values.
 std::string ParseHost(const std::string& item, testing::FleetHost* host) {
   auto eq = item.find('=');
   if (eq == std::string::npos) return "host '" + item + "' is not " + kHostSpec;
@@ -240,7 +245,7 @@ std::string ParseHost(const std::string& item, testing::FleetHost* host) {
   std::vector<std::string> fields;
   std::stringstream rest(item.substr(eq + 1));
   for (std::string f; std::getline(rest, f, ':');) fields.push_back(f);
-  if (fields.empty() || fields.size() > 5) return "host '" + item + "' is not " + kHostSpec;
+  if (fields.empty() || fields.size() > 6) return "host '" + item + "' is not " + kHostSpec;
   host->address = fields[0];
   if (fields.size() > 1) host->platform = fields[1];
   if (host->platform == "dms") {  // a DMS appliance: no role, node type or release
@@ -255,6 +260,10 @@ std::string ParseHost(const std::string& item, testing::FleetHost* host) {
   if (fields.size() > 2) host->role = fields[2];
   if (fields.size() > 3) host->nodeType = fields[3];
   if (fields.size() > 4) host->release = fields[4];
+  if (fields.size() > 5) {
+    if (host->platform != "ucm") return "host '" + item + "': only ucm hosts name a cluster";
+    host->cluster = fields[5];
+  }
   // PKIFORM_FLEET_NO_NGINX=1: the files only (bench/run --scale).
   const bool noNginx = std::getenv("PKIFORM_FLEET_NO_NGINX") && std::string(std::getenv("PKIFORM_FLEET_NO_NGINX")) == "1";
   host->nginx = host->platform == "openssh" && !noNginx;
@@ -398,9 +407,16 @@ int main(int argc, char** argv) {
   }
   Write(dir / "manifests/issuers.yaml", issuers);
   if (!webHosts.empty()) Write(dir / "manifests/web.yaml", Manifest(**fleet, webHosts));
-  // One cluster per product: Unified CM in ucm.yaml, IM and Presence in imp.yaml.
-  if (!cmHosts.empty()) Write(dir / "manifests/ucm.yaml", UcmManifest(**fleet, cmHosts, "ucm"));
-  if (!impHosts.empty()) Write(dir / "manifests/imp.yaml", UcmManifest(**fleet, impHosts, "imp"));
+  // One cluster per product and CLUSTER name: Unified CM in ucm[-CLUSTER].yaml, IM and Presence in
+  // imp[-CLUSTER].yaml (map order: the files and clusters come out sorted by name).
+  for (const auto& [product, productHosts] : {std::pair{"ucm", &cmHosts}, std::pair{"imp", &impHosts}}) {
+    std::map<std::string, std::vector<testing::FleetHost>> byCluster;
+    for (const auto& h : *productHosts) byCluster[h.cluster].push_back(h);
+    for (const auto& [cluster, members] : byCluster) {
+      const std::string name = cluster.empty() ? std::string(product) : std::string(product) + "-" + cluster;
+      Write(dir / ("manifests/" + name + ".yaml"), UcmManifest(**fleet, members, name));
+    }
+  }
   if (!vcsHosts.empty()) Write(dir / "manifests/vcs.yaml", VcsManifest(**fleet, vcsHosts));
   if (!dmsHosts.empty()) Write(dir / "manifests/dms.yaml", DmsManifest(**fleet, dmsHosts, stagingAddress));
   fs::create_directories(dir / "ssh");
