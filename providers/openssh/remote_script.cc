@@ -22,12 +22,13 @@ dump() {
 finish() { mark end 0 0; }
 )SH";
 
-const std::string_view kRunScriptCommand = "sh -c 'eval \"$(cat)\"'";
+const std::string_view kRunScriptCommand = "sh -s";
 
 Result<ssh::ExecResult> RunScript(ssh::SshSession& session, std::string_view body) {
-  std::string script(kScriptPrelude);
+  std::string script = "{\n";
+  script.append(kScriptPrelude);
   script.append(body);
-  script.append("\n");
+  script.append("\n} </dev/null\n");
   return session.Exec(std::string(kRunScriptCommand), script);
 }
 

@@ -1,9 +1,12 @@
 // Running the provider's POSIX sh scripts on the host in one SSH round trip.
 //
 // A script travels on the exec channel's stdin, never in argv: the command is
-// always the fixed `sh -c 'eval "$(cat)"'`, which reads the whole script before
-// running it (so no command inside can swallow the rest of it, and every
-// command sees an empty stdin). Values from manifests are single-quoted words
+// always the fixed `sh -s`, and the script is one brace group `{ ...; } </dev/null`.
+// sh parses a whole compound command before it runs any of it, so the script is
+// read to its end first (a script cut short runs nothing: it is a syntax error),
+// no command inside can swallow the rest of it, and every command sees an empty
+// stdin. (It was `sh -c 'eval "$(cat)"'`, the same guarantees for one more
+// process, `cat`, on every host in every run.) Values from manifests are single-quoted words
 // inside the script (shell_quote.h).
 //
 // kScriptPrelude defines the functions every script uses to print sections in

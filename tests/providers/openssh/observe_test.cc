@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "providers/openssh/remote_script.h"
 #include "reconciler/pki/digest.h"
 #include "tests/providers/openssh/openssh_fixture.h"
 
@@ -206,4 +207,17 @@ TEST_CASE("key proofs survive a round trip through JSON, and a broken file is re
   CHECK_FALSE(openssh::KeyProofCache::FromJson("{").ok());
   CHECK_FALSE(openssh::KeyProofCache::FromJson(R"({"version":1,"peers":{"p":{"/k":{"sha256":"xyz","public_key":"AA=="}}}})").ok());
   CHECK_FALSE(openssh::KeyProofCache::FromJson(R"({"version":2,"peers":{}})").ok());
+}
+
+TEST_CASE("a script runs as one group read to its end: a command reading stdin gets nothing of it", "[openssh]") {
+  OpensshHost host;
+  // `cat` alone would print the rest of the script if the shell were still reading it from stdin.
+  auto run = openssh::RunScript(host.session(), "cat\nprintf 'after %s\\n' \"$(cat | wc -c)\"\nfinish\n");
+  REQUIRE(run.ok());
+  INFO(run->out);
+  CHECK(run->exitStatus == 0);
+  CHECK(run->out.find("after 0\n") != std::string::npos);
+  CHECK(run->out.find("finish") == std::string::npos);  // no script text came back
+  CHECK(run->out.find("@@pkiform end 0 0") != std::string::npos);
+  CHECK(host.session().execs() >= 1);
 }
