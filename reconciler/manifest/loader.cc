@@ -15,6 +15,7 @@
 #include "reconciler/manifest/yaml_schema.h"
 #include "reconciler/util/excerpt.h"
 #include "reconciler/util/file_reader.h"
+#include "reconciler/util/input_limits.h"
 
 namespace fs = std::filesystem;
 
@@ -56,21 +57,10 @@ struct FileLoad {
   std::vector<DocumentLoad> loads;
 };
 
-FileLoad LoadFile(const ManifestFile& manifest, const YamlSchemaValidator& validator) {
-  FileLoad out;
-  const std::string& file = manifest.path;
-  if (ResolvesOutside(file, manifest.root)) {
-    // It may be anything readable (/proc/self/environ): validated, never quoted.
-    out.diags.Warning({file, 0, 0}, std::string(kOutsideRepositoryWarning) + "; no line of it is quoted", "ref");
-    out.quote = SourceMap::Quote::kNo;
-  }
-  auto text = ReadBoundedFile(file, limits::kManifestFile);
-  if (!text.ok()) {
-    out.diags.Error({file, 0, 0}, text.status().message());
-    return out;
-  }
-  const std::string dir = fs::path(file).parent_path().string();
-  for (const YamlDocument& doc : ReadYamlDocuments(*text, file, out.diags)) {
+// Validates and builds `docs` of `file` (in `dir`) into `out`.
+void LoadDocuments(const std::vector<YamlDocument>& docs, const std::string& file, const std::string& dir,
+                   const YamlSchemaValidator& validator, FileLoad& out) {
+  for (const YamlDocument& doc : docs) {
     ++out.documents;
     if (doc.limits == LimitVerdict::kUnwalkable) continue;
     DocumentLoad& load = out.loads.emplace_back();
@@ -86,6 +76,65 @@ FileLoad LoadFile(const ManifestFile& manifest, const YamlSchemaValidator& valid
     else
       load.cluster = BuildCluster(doc.node, file, dir, load.diags);
   }
+}
+
+// A file this large and of several documents is read in pieces on every core (issue 13, P4:
+// 10,000 peers in one file); smaller ones are not worth the threads.
+constexpr size_t kPiecewiseBytes = 256 * 1024;
+
+// Reads `text` in pieces (SplitYamlPieces), each parsed, validated and built on its own thread
+// with its own validator, merged in the file's order. False when a piece did not parse: the
+// caller reads the file whole, which alone says where its syntax error is.
+bool LoadPiecewise(const std::string& text, const std::string& file, const std::string& dir, FileLoad& out) {
+  const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  if (text.size() < kPiecewiseBytes || cores < 2) return false;
+  const std::vector<std::string> pieces = SplitYamlPieces(text, cores);
+  if (pieces.size() < 2) return false;
+  std::vector<FileLoad> loads(pieces.size());
+  std::vector<char> parsed(pieces.size(), 0);
+  std::vector<size_t> documents(pieces.size(), 0);
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    YamlSchemaValidator validator(ManifestSchema());
+    for (size_t i = next++; i < pieces.size(); i = next++) {
+      std::vector<YamlDocument> docs;
+      parsed[i] = ReadYamlPiece(pieces[i], file, loads[i].diags, docs, documents[i]);
+      if (parsed[i]) LoadDocuments(docs, file, dir, validator, loads[i]);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 0; t < std::min(cores, pieces.size()); ++t) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+  if (std::find(parsed.begin(), parsed.end(), 0) != parsed.end()) return false;
+  // Over the per-file limit: the whole-file read says so, at the first document too many.
+  size_t total = 0;
+  for (size_t n : documents) total += n;
+  if (total > limits::kDocumentsPerFile) return false;
+  for (FileLoad& load : loads) {
+    out.diags.Append(load.diags);
+    out.documents += load.documents;
+    for (DocumentLoad& doc : load.loads) out.loads.push_back(std::move(doc));
+  }
+  if (out.documents == 0) AddNoDocumentError(file, out.diags);
+  return true;
+}
+
+FileLoad LoadFile(const ManifestFile& manifest, const YamlSchemaValidator& validator) {
+  FileLoad out;
+  const std::string& file = manifest.path;
+  if (ResolvesOutside(file, manifest.root)) {
+    // It may be anything readable (/proc/self/environ): validated, never quoted.
+    out.diags.Warning({file, 0, 0}, std::string(kOutsideRepositoryWarning) + "; no line of it is quoted", "ref");
+    out.quote = SourceMap::Quote::kNo;
+  }
+  auto text = ReadBoundedFile(file, limits::kManifestFile);
+  if (!text.ok()) {
+    out.diags.Error({file, 0, 0}, text.status().message());
+    return out;
+  }
+  const std::string dir = fs::path(file).parent_path().string();
+  if (CheckYamlText(*text, file, out.diags) && !LoadPiecewise(*text, file, dir, out))
+    LoadDocuments(ReadYamlDocuments(*text, file, out.diags, /*text_checked=*/true), file, dir, validator, out);
   out.text = std::move(text).value();
   out.text->shrink_to_fit();  // the reader's buffer is sized for the largest manifest allowed
   return out;

@@ -87,11 +87,72 @@ bool HasTabIndentation(const std::string& text) {
 
 }  // namespace
 
-std::vector<YamlDocument> ReadYamlDocuments(const std::string& text, const std::string& file, DiagnosticList& out) {
+bool CheckYamlText(const std::string& text, const std::string& file, DiagnosticList& out) {
   if (auto bad = CheckText(text, file)) {
     out.Add(*bad);
-    return {};
+    return false;
   }
+  return true;
+}
+
+void AddNoDocumentError(const std::string& file, DiagnosticList& out) {
+  out.Error({file, 0, 0}, "no YAML document in this file (it is empty or holds only comments); a manifest holds "
+                          "Issuer and Cluster documents",
+            "yaml");
+}
+
+std::vector<std::string> SplitYamlPieces(const std::string& text, size_t pieces) {
+  struct Start {
+    size_t offset;
+    size_t line_breaks_before;
+  };
+  std::vector<Start> starts;
+  size_t breaks = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    if (text[pos] == '%') return {text};  // a directive: its document must not be cut from it
+    if (pos > 0 && text.compare(pos, 3, "---") == 0 &&
+        (pos + 3 == text.size() || text[pos + 3] == '\n' || text[pos + 3] == '\r' || text[pos + 3] == ' ' ||
+         text[pos + 3] == '\t'))
+      starts.push_back({pos, breaks});
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) break;
+    ++breaks;
+    pos = nl + 1;
+  }
+  std::vector<std::string> out;
+  if (pieces < 2 || starts.empty()) return {text};
+  const size_t target = text.size() / pieces + 1;
+  size_t from = 0, from_breaks = 0;
+  for (const Start& s : starts) {
+    if (s.offset - from < target) continue;
+    out.push_back(std::string(from_breaks, '\n') + text.substr(from, s.offset - from));
+    from = s.offset;
+    from_breaks = s.line_breaks_before;
+  }
+  out.push_back(std::string(from_breaks, '\n') + text.substr(from));
+  return out;
+}
+
+bool ReadYamlPiece(const std::string& piece, const std::string& file, DiagnosticList& out,
+                   std::vector<YamlDocument>& docs, size_t& parsed) {
+  std::vector<YAML::Node> nodes;
+  try {
+    if (ProbeDocuments(piece, file)) return false;
+    nodes = YAML::LoadAll(piece);
+  } catch (const YAML::Exception&) {
+    return false;
+  }
+  parsed = nodes.size();
+  for (const auto& node : nodes) {
+    if (node.IsNull()) continue;
+    docs.push_back({node, CheckYamlLimits(node, file, out)});
+  }
+  return true;
+}
+
+std::vector<YamlDocument> ReadYamlDocuments(const std::string& text, const std::string& file, DiagnosticList& out,
+                                            bool text_checked) {
+  if (!text_checked && !CheckYamlText(text, file, out)) return {};
   std::vector<YAML::Node> nodes;
   try {
     if (auto stuck = ProbeDocuments(text, file)) {
@@ -118,10 +179,7 @@ std::vector<YamlDocument> ReadYamlDocuments(const std::string& text, const std::
     if (node.IsNull()) continue;  // an empty document between two `---`
     docs.push_back({node, CheckYamlLimits(node, file, out)});
   }
-  if (docs.empty())
-    out.Error({file, 0, 0}, "no YAML document in this file (it is empty or holds only comments); a manifest holds "
-                            "Issuer and Cluster documents",
-              "yaml");
+  if (docs.empty()) AddNoDocumentError(file, out);
   return docs;
 }
 

@@ -25,7 +25,31 @@ struct YamlDocument {
 };
 
 // The documents of `text` that are not empty (an empty document between two
-// `---` is skipped); problems go to `out` (rules yaml, limit, schema).
-std::vector<YamlDocument> ReadYamlDocuments(const std::string& text, const std::string& file, DiagnosticList& out);
+// `---` is skipped); problems go to `out` (rules yaml, limit, schema). `text_checked`: the
+// caller already ran CheckYamlText on it.
+std::vector<YamlDocument> ReadYamlDocuments(const std::string& text, const std::string& file, DiagnosticList& out,
+                                            bool text_checked = false);
+
+// A large file of many documents is read in pieces on several threads (issue 13: one file
+// of 10,000 peers). A piece is whole documents: the text from one document-start line
+// (`---` at column 0, alone or followed by a blank) to the next piece's, preceded by as many
+// line breaks as the file has before it, so that yaml-cpp reports the file's own lines.
+// At most `pieces` pieces of about equal size; one (the whole text) when the text has a
+// directive line (`%YAML`, `%TAG`: they belong to the document after them) or fewer starts.
+std::vector<std::string> SplitYamlPieces(const std::string& text, size_t pieces);
+
+// One piece of a file whose text CheckYamlText accepted: its documents as ReadYamlDocuments
+// gives them, without the whole-file checks. False when yaml-cpp refused the piece: the
+// caller then reads the whole file at once (a piece may have been cut where only the whole
+// text says what the `---` line is), and `out` is to be dropped. `parsed` counts the piece's
+// documents, empty ones too: the file's total is held to limits::kDocumentsPerFile by the caller.
+bool ReadYamlPiece(const std::string& piece, const std::string& file, DiagnosticList& out,
+                   std::vector<YamlDocument>& docs, size_t& parsed);
+
+// The whole-file checks of ReadYamlDocuments: the text is UTF-8 of characters YAML allows.
+bool CheckYamlText(const std::string& text, const std::string& file, DiagnosticList& out);
+
+// The error for a file without a document (ReadYamlDocuments adds it itself).
+void AddNoDocumentError(const std::string& file, DiagnosticList& out);
 
 }  // namespace pkiform

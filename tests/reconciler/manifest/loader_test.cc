@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "reconciler/diag/render.h"
 #include "tests/support/temp_dir.h"
 
@@ -176,4 +178,57 @@ TEST_CASE("a missing path and an empty directory are reported", "[manifest]") {
   REQUIRE(diags.items().size() == 2);
   CHECK(diags.items()[0].message == "no such file or directory");
   CHECK(diags.items()[1].message == "no *.yaml manifest in this directory");
+}
+
+namespace {
+
+// A file of `count` Cluster documents (about 700 bytes each), big enough to be read in pieces.
+std::string ManyClusters(int count, int bad_at) {
+  std::string text = std::string(kIssuer);
+  for (int i = 0; i < count; ++i) {
+    std::string c = kCluster;
+    c.replace(c.find("{name: web}"), 11, "{name: web-" + std::to_string(i) + "}");
+    if (i == bad_at) c.replace(c.find("platform: openssh"), 17, "platform: vsc");
+    text += "---\n" + c;
+  }
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("a large file is read in pieces with every problem at the file's own line", "[manifest][P4]") {
+  TempDir dir;
+  dir.Write("ca/issuing.pem", "x");
+  const std::string text = ManyClusters(700, 517);
+  REQUIRE(text.size() > 256 * 1024);
+  const std::string f = dir.Write("m/all.yaml", text);
+  DiagnosticList diags;
+  LoadedManifests m = LoadManifests({f}, diags);
+  CHECK(m.documents == 701);
+  CHECK(m.desired.clusters.size() == 699);
+  REQUIRE(m.desired.clusters.size() > 500);
+  CHECK(m.desired.clusters[0].name == "web-0");
+  CHECK(m.desired.clusters[500].name == "web-500");  // the file's order
+  CHECK(m.desired.clusters[517].name == "web-518");  // web-517 was not built
+  std::vector<std::string> errors;
+  for (const auto& d : diags.items())
+    if (d.severity == Severity::kError) errors.push_back(std::to_string(d.where.line) + ":" + std::to_string(d.where.column) + " " + d.message);
+  // The bad platform's line, counted in the whole file.
+  const size_t at = text.find("platform: vsc");
+  const int line = static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(at), '\n')) + 1;
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].rfind(std::to_string(line) + ":13 'vsc' is not a valid spec.platform", 0) == 0);
+}
+
+TEST_CASE("a syntax error in a large file is reported once, where the whole file has it", "[manifest][P4]") {
+  TempDir dir;
+  std::string text = ManyClusters(700, -1);
+  const size_t at = text.rfind("reload: nginx -s reload");
+  text.insert(at, "kind: [Issuer\n      ");
+  const std::string f = dir.Write("m/all.yaml", text);
+  DiagnosticList diags;
+  LoadedManifests m = LoadManifests({f}, diags);
+  REQUIRE(diags.items().size() == 1);
+  CHECK(diags.items()[0].rule == "yaml");
+  CHECK(m.desired.clusters.empty());  // as when read whole: a file that is not YAML gives nothing
 }

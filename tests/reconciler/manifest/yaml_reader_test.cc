@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 using namespace pkiform;
 
 namespace {
@@ -75,4 +77,50 @@ TEST_CASE("one file holds at most 10,000 documents", "[manifest][yaml_reader]") 
   CHECK(out.items().empty());
   CHECK(OneProblem(many + "--- {a: 1}\n") ==
         "10001:1 more than 10000 YAML documents in one file; split the file [limit]");
+}
+
+TEST_CASE("a file is cut into pieces of whole documents that keep the file's line numbers", "[manifest][yaml_reader][P4]") {
+  std::string text = "# head\na: 0\n";
+  for (int i = 1; i <= 40; ++i) text += "---\nb: " + std::to_string(i) + "\n";
+  text += "--- \nc: last\n---\r\nd: crlf\n";
+  const auto pieces = SplitYamlPieces(text, 4);
+  REQUIRE(pieces.size() >= 3);
+  REQUIRE(pieces.size() <= 5);
+  std::string joined;
+  for (const auto& p : pieces) {
+    const size_t pad = p.find_first_not_of('\n');
+    REQUIRE(pad != std::string::npos);
+    // The padding is the number of lines before the piece in the file: its text starts on its own line.
+    const size_t at = joined.size();
+    CHECK(static_cast<size_t>(std::count(joined.begin(), joined.end(), '\n')) == pad);
+    CHECK((at == 0 || p.compare(pad, 3, "---") == 0));
+    joined += p.substr(pad);
+  }
+  CHECK(joined == text);
+  // A directive belongs to the document after it: such a file is never cut. Nor is one of one document,
+  // nor a `---` that is not a marker ("---x", or inside a line).
+  CHECK(SplitYamlPieces("%YAML 1.2\n---\na: 1\n---\nb: 2\n", 4).size() == 1);
+  CHECK(SplitYamlPieces("a: 1\nb: 2\n", 4).size() == 1);
+  CHECK(SplitYamlPieces("a: |\n  x\n---x: 1\nb: ---\n", 4).size() == 1);
+  CHECK(SplitYamlPieces(text, 1).size() == 1);
+}
+
+TEST_CASE("a piece reads the documents the whole file has, at the file's lines", "[manifest][yaml_reader][P4]") {
+  std::string text;
+  for (int i = 0; i < 30; ++i) text += "---\nn: " + std::to_string(i) + "\n";
+  text += "---\nbad: [1, 2\n";  // unterminated flow sequence in the last document
+  const auto pieces = SplitYamlPieces(text, 3);
+  REQUIRE(pieces.size() == 3);
+  DiagnosticList out;
+  std::vector<YamlDocument> docs;
+  size_t parsed = 0;
+  REQUIRE(ReadYamlPiece(pieces[1], "m.yaml", out, docs, parsed));
+  REQUIRE_FALSE(docs.empty());
+  CHECK(parsed == docs.size());
+  const int first = docs.front().node["n"].as<int>();
+  CHECK(first > 0);  // not the file's first document
+  CHECK(docs.front().node.Mark().line == 2 * first + 1);  // "n: <i>" is line 2i+2, 0-based 2i+1
+  // The piece with the syntax error is refused as a whole: the caller reads the file at once.
+  std::vector<YamlDocument> last_docs;
+  CHECK_FALSE(ReadYamlPiece(pieces[2], "m.yaml", out, last_docs, parsed));
 }
