@@ -220,14 +220,22 @@ std::optional<FileIdentity> IdentityOf(const std::string& path) {
 }  // namespace
 
 Result<std::shared_ptr<const KnownHosts>> ReadKnownHostsShared(const std::string& path) {
-  static std::mutex mutex;
+  static std::mutex mutex;  // guards `parsed`
   static std::map<std::string, std::pair<FileIdentity, std::shared_ptr<const KnownHosts>>> parsed;
-  const std::optional<FileIdentity> before = IdentityOf(path);
-  if (before) {
+  // One reader at a time: the first connections of a run all start together, and each read
+  // its own copy (a plan of 10,000 hosts held 16 copies of a 20,000-line file at its peak).
+  // The others wait for that one and take what it parsed.
+  static std::mutex reading;
+  auto cached = [&](const std::optional<FileIdentity>& now) -> std::shared_ptr<const KnownHosts> {
+    if (!now) return nullptr;
     std::lock_guard<std::mutex> lock(mutex);
     auto it = parsed.find(path);
-    if (it != parsed.end() && it->second.first == *before) return it->second.second;
-  }
+    return it != parsed.end() && it->second.first == *now ? it->second.second : nullptr;
+  };
+  if (auto hit = cached(IdentityOf(path))) return hit;
+  std::lock_guard<std::mutex> one_reader(reading);
+  const std::optional<FileIdentity> before = IdentityOf(path);
+  if (auto hit = cached(before)) return hit;  // read by the thread this one waited for
   auto read = ReadKnownHosts(path);
   if (!read.ok()) return read.status();
   auto shared = std::make_shared<const KnownHosts>(std::move(read).value());

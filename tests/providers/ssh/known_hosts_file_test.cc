@@ -2,8 +2,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include <stdlib.h>
 
@@ -139,6 +142,37 @@ TEST_CASE("a known_hosts file is parsed once while it is unchanged, and again on
   auto gone = ReadKnownHostsShared(path);
   REQUIRE(gone.ok());
   CHECK((*gone)->entries.empty());  // no file: no entries, as ReadKnownHosts
+}
+
+TEST_CASE("connections that start together share one parse of the file, not one each", "[known_hosts][Scale]") {
+  char dir[] = "/tmp/pkiform-known-hosts-XXXXXX";
+  REQUIRE(::mkdtemp(dir) != nullptr);
+  const std::string path = std::string(dir) + "/known_hosts";
+  const std::string key = "AAAAC3NzaC1lZDI1NTE5AAAAIP4e6oj6KfcBwnalGZxr7hXG25QhDDS/Hxl2MzJ5z7q5";
+  {
+    std::ofstream out(path);
+    for (int i = 0; i < 20000; ++i) out << "[10.0." << i / 250 << "." << i % 250 << "]:22 ssh-ed25519 " << key << "\n";
+  }
+  constexpr int kThreads = 16;
+  std::vector<const KnownHosts*> got(kThreads, nullptr);
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      ++ready;
+      while (ready.load() < kThreads) std::this_thread::yield();  // all at once, as a run's first connections
+      auto read = ReadKnownHostsShared(path);
+      if (read.ok()) got[t] = read->get();
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int t = 0; t < kThreads; ++t) {
+    INFO("thread " << t);
+    REQUIRE(got[t] != nullptr);
+    CHECK(got[t] == got[0]);  // one parse, shared: the others waited for it
+  }
+  CHECK(got[0]->entries.size() == 20000);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("a fleet-sized file finds its host through the index, wildcard and revoked lines still count",
