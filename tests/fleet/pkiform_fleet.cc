@@ -34,6 +34,7 @@
 // PKIFORM_FLEET_CUP_SIP_TLS_PORT, PKIFORM_FLEET_XMPP_CLIENT_PORT, PKIFORM_FLEET_XMPP_SERVER_PORT
 // (IM and Presence: 5062, 5222, 5269; pkiform verifies on the catalogue's ports),
 // PKIFORM_FLEET_MRA_PORT (vcs, default 8443),
+// PKIFORM_FLEET_RELOAD_MS: the openssh hosts' reload command sleeps that long before nginx reloads.
 // PKIFORM_FLEET_RESTART_MS, PKIFORM_FLEET_STARTUP_MS and PKIFORM_FLEET_COMMAND_MS (ucm: each
 // CLI command; default 0) set the
 // appliances' ports and delays; PKIFORM_SIM overrides the pkiform-sim the build knows.
@@ -276,6 +277,17 @@ int EnvInt(const char* name, int otherwise) {
   return v == nullptr || *v == '\0' ? otherwise : std::atoi(v);
 }
 
+// PKIFORM_FLEET_RELOAD_MS: the openssh hosts' reload takes that long first (`sleep S && `), as a
+// real service's restart does (bench/run --restart-ms: apply bound by restarts, P3).
+std::string ReloadLatency() {
+  const char* ms = std::getenv("PKIFORM_FLEET_RELOAD_MS");
+  const int value = ms == nullptr ? 0 : std::atoi(ms);
+  if (value <= 0) return "";
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%d.%03d", value / 1000, value % 1000);
+  return std::string("sleep ") + seconds + " && ";
+}
+
 std::string Manifest(const testing::FleetHarness& fleet, const std::vector<testing::FleetHost>& hosts) {
   std::ostringstream m;
   m << "# yaml-language-server: $schema=../../schema/pkiform.schema.json\n"
@@ -299,7 +311,7 @@ std::string Manifest(const testing::FleetHarness& fleet, const std::vector<testi
        "        privateKey: /srv/pkiform-host/tls/server.key\n"
        "      reload: "
     << (hosts.empty() || hosts.front().nginx
-            ? std::string(testing::FleetHarness::kNginxReloadCommand) + "\n      verify: {port: " +
+            ? ReloadLatency() + std::string(testing::FleetHarness::kNginxReloadCommand) + "\n      verify: {port: " +
                   std::to_string(fleet.nginxPort()) + "}"
             : std::string("\"true\"  # PKIFORM_FLEET_NO_NGINX: no service to reload or verify"))
     << "\n  trust:\n"
