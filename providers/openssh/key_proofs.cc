@@ -44,7 +44,9 @@ std::string KeyProofCache::ToJson() const {
     std::lock_guard<std::mutex> lock(mutex_);
     for (const auto& [peer, proofs] : peers_)
       for (const auto& [path, proof] : proofs)
-        peers[peer][path] = {{"sha256", proof.file_sha256}, {"public_key", Base64(proof.public_key_der)}};
+        peers[peer][path] = {{"sha256", proof.file_sha256},
+                             {"public_key", Base64(proof.public_key_der)},
+                             {"public_key_digest", proof.public_key_digest}};
   }
   const nlohmann::json j = {{"version", 1}, {"peers", peers}};
   return j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
@@ -72,6 +74,12 @@ Result<KeyProofCache> KeyProofCache::FromJson(const std::string& text) {
       auto der = DecodeBase64(proof["public_key"].get<std::string>());
       if (!der.ok() || der->empty()) return Status::InvalidInput(where + ".public_key is not base64");
       p.public_key_der = std::move(der).value();
+      // Optional (files of earlier versions lack it): then the DER is parsed when used.
+      if (auto digest = proof.find("public_key_digest"); digest != proof.end()) {
+        if (!digest->is_string() || !IsLowerHexSha256(digest->get<std::string>()))
+          return Status::InvalidInput(where + ".public_key_digest is not a SHA-256 in hex");
+        p.public_key_digest = digest->get<std::string>();
+      }
       cache.peers_[peer][path] = std::move(p);
     }
   }

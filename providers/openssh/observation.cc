@@ -119,7 +119,8 @@ std::string PublicKeyDigest(const Indexed& idx, const std::string& kind, int ind
   return DigestOfPublicKeyDer(it->second->data);
 }
 
-Result<ObservedSlot> ReadSlot(const Indexed& idx, int i, const SlotToObserve& slot) {
+// `proven_key_digest`: the key's digest from its proof when the host answered "same".
+Result<ObservedSlot> ReadSlot(const Indexed& idx, int i, const SlotToObserve& slot, const std::string* proven_key_digest) {
   const SlotFileSet& f = slot.files;
   ObservedSlot out;
   out.slot = slot.name;
@@ -155,7 +156,7 @@ Result<ObservedSlot> ReadSlot(const Indexed& idx, int i, const SlotToObserve& sl
   }
 
   if (!f.private_key.empty()) {
-    out.key_public_digest = PublicKeyDigest(idx, "key", i);
+    out.key_public_digest = proven_key_digest ? *proven_key_digest : PublicKeyDigest(idx, "key", i);
     const std::string pendingDigest = PublicKeyDigest(idx, "pendingkey", i);
     auto csrText = FileContent(idx, "pendingcsr", i, "pending CSR", PendingCsrPathOf(f.private_key));
     if (!pendingDigest.empty() && csrText.ok() && csrText->has_value()) {
@@ -265,7 +266,7 @@ Status ReadLeftoverUpload(const ScriptSection& s, const std::vector<SlotToObserv
 // A key section the host answered "same" gets the public key of the proof it matched;
 // a "keysum" after a key section derived now is what a later run may send (key_proofs.h).
 Status ApplyKeyProofs(std::vector<ScriptSection>& sections, const std::vector<SlotToObserve>& slots,
-                      const KeyProofs& proven, KeyProofs* learned) {
+                      const KeyProofs& proven, KeyProofs* learned, std::map<int, std::string>& proven_digests) {
   std::map<int, const ScriptSection*> derived;
   for (auto& s : sections) {
     if (s.kind != "key" && s.kind != "keysum") continue;
@@ -278,6 +279,7 @@ Status ApplyKeyProofs(std::vector<ScriptSection>& sections, const std::vector<Sl
         return Status::Failed("the host answered 'same' for the key file " + path + ", which had no earlier proof");
       s.state = "present";
       s.data = proof->second.public_key_der;
+      if (!proof->second.public_key_digest.empty()) proven_digests[s.index] = proof->second.public_key_digest;
     } else if (s.kind == "key" && s.state == "present") {
       derived[s.index] = &s;
     } else if (s.kind == "keysum") {
@@ -287,8 +289,9 @@ Status ApplyKeyProofs(std::vector<ScriptSection>& sections, const std::vector<Sl
       if (key == derived.end())
         return Status::Failed("the output gives a key file hash for slot #" + std::to_string(s.index) +
                               " without its public key");
-      if (learned && !DigestOfPublicKeyDer(key->second->data).empty())
-        (*learned)[path] = KeyProof{s.state, key->second->data};
+      if (!learned) continue;
+      std::string digest = DigestOfPublicKeyDer(key->second->data);
+      if (!digest.empty()) (*learned)[path] = KeyProof{s.state, key->second->data, std::move(digest)};
     }
   }
   return Status::Ok();
@@ -309,7 +312,8 @@ Result<Actual> ReadObservation(std::string_view output, const std::vector<SlotTo
                                KeyProofs* learned) {
   auto sections = ParseScriptOutput(output);
   if (!sections.ok()) return sections.status().WithContext(peer + ": observe");
-  Status proofs = ApplyKeyProofs(*sections, slots, proven, learned);
+  std::map<int, std::string> proven_digests;  // slot -> its key's digest, from a proof
+  Status proofs = ApplyKeyProofs(*sections, slots, proven, learned, proven_digests);
   if (!proofs.ok()) return proofs.WithContext(peer + ": observe");
   Indexed idx;
   std::vector<std::vector<bool>> leftovers(slots.size());
@@ -344,7 +348,8 @@ Result<Actual> ReadObservation(std::string_view output, const std::vector<SlotTo
   for (size_t i = 0; i < slots.size(); ++i) {
     if (!idx.count({"cert", static_cast<int>(i)}))
       return Status::Failed(slots[i].name + " on " + peer + ": observe: the output lacks the certificate file");
-    auto slot = ReadSlot(idx, static_cast<int>(i), slots[i]);
+    auto digest = proven_digests.find(static_cast<int>(i));
+    auto slot = ReadSlot(idx, static_cast<int>(i), slots[i], digest != proven_digests.end() ? &digest->second : nullptr);
     if (!slot.ok()) return slot.status().WithContext(slots[i].name + " on " + peer + ": observe");
     const std::vector<std::string> backups = BackupPathsOf(slots[i].files);
     for (size_t k = 0; k < backups.size(); ++k)

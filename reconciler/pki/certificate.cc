@@ -5,6 +5,9 @@
 #include <openssl/pem.h>
 
 #include <climits>
+#include <map>
+#include <mutex>
+#include <optional>
 
 #include "reconciler/pki/digest.h"
 #include "reconciler/pki/extensions.h"
@@ -36,13 +39,56 @@ Result<Certificate> Certificate::Adopt(X509Ptr x509) {
   return Certificate(std::move(x509), *notBefore, *notAfter);
 }
 
+namespace {
+
+// Certificates parsed from PEM, by their exact text. The same CA comes back for every peer of
+// a fleet (its chain and fullchain files, the trust bundle, the manifest's issuer and trust
+// stores), a peer's leaf comes back in its fullchain, and a parse through OpenSSL 3's decoders
+// costs about 100 µs: a quarter of a plan's client CPU at 200 hosts (perf, issue 13).
+// Certificates are shared read-only (copies share the X509 already). The cache is emptied when
+// full rather than grown, so memory stays constant whatever the fleet; a CA is parsed again
+// once per kMaxEntries certificates seen. Never destroyed: no X509 is freed after OpenSSL's
+// own clean-up at exit.
+class ParseCache {
+ public:
+  static constexpr size_t kMaxEntries = 256;
+  static constexpr size_t kMaxTextBytes = 64 * 1024;
+
+  std::optional<Certificate> Find(std::string_view pem) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = parsed_.find(pem);
+    if (it == parsed_.end()) return std::nullopt;
+    return it->second;
+  }
+  void Keep(std::string_view pem, const Certificate& ca) {
+    if (pem.size() > kMaxTextBytes) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (parsed_.size() >= kMaxEntries) parsed_.clear();
+    parsed_.emplace(std::string(pem), ca);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, Certificate, std::less<>> parsed_;
+};
+
+ParseCache& Parsed() {
+  static ParseCache* cache = new ParseCache();
+  return *cache;
+}
+
+}  // namespace
+
 Result<Certificate> Certificate::FromPem(std::string_view pem) {
+  if (auto kept = Parsed().Find(pem)) return *std::move(kept);
   Result<BioPtr> bio = ReadOnlyBio(pem);
   if (!bio.ok()) return bio.status();
   ERR_clear_error();
   X509Ptr x509(PEM_read_bio_X509(bio->get(), nullptr, nullptr, nullptr));
   if (!x509) return Status::InvalidInput("not a PEM certificate: " + OpensslErrorString());
-  return Adopt(std::move(x509));
+  auto certificate = Adopt(std::move(x509));
+  if (certificate.ok()) Parsed().Keep(pem, *certificate);
+  return certificate;
 }
 
 Result<Certificate> Certificate::FromDer(std::string_view der) {

@@ -685,7 +685,11 @@ Status FleetHarness::InitVcs(const FleetHost& host, const std::string& sim, uid_
 }
 
 Status FleetHarness::RunInit(const std::vector<std::string>& init, const std::string& dir) {
-  auto run = RunProcess(init, options_.startTimeout);
+  // An appliance's init makes its RSA identities (ucm: six or more 2048-bit keys), whose prime
+  // search varies; on a loaded machine it once took more than the 10 s of startTimeout (a CI-like
+  // run beside a fuzzer and a benchmark). A hang still ends here, later.
+  constexpr std::chrono::milliseconds kInitTimeout{60000};
+  auto run = RunProcess(init, std::max(options_.startTimeout, kInitTimeout));
   if (!run.ok()) return run.status().WithContext("pkiform-sim init");
   if (run->exitCode != 0) {
     return Status::Failed("pkiform-sim init failed (exit " + std::to_string(run->exitCode) + "): " + run->output);

@@ -142,15 +142,24 @@ TEST_CASE("observe proves an unchanged key file by its hash, and derives a chang
   openssh::KeyProofs proofs = cache.For(peer);
   REQUIRE(proofs.count(host.key()) == 1);
   CHECK(proofs[host.key()].file_sha256 == pki::Sha256Hex(ReadLocal(host.key())));
+  CHECK(proofs[host.key()].public_key_digest == key.PublicKeyDigest());  // kept: a proved key is not parsed
 
   // The host answers "same" and the public key comes from the proof: a proof that names
   // another key's public key shows through, which is how this test knows openssl did not run.
   pki::PrivateKey other = MustOk(pki::PrivateKey::Generate(pki::KeySpec::Ecdsa("P-256")));
   openssh::KeyProofCache doctored;
-  doctored.Learn(peer, {{host.key(), {proofs[host.key()].file_sha256, PublicDer(other)}}});
+  doctored.Learn(peer, {{host.key(), {proofs[host.key()].file_sha256, PublicDer(other), ""}}});  // no digest kept: the DER is read
   {
     openssh::OpensshProvider provider(host.session(), host.cluster(), host.cluster().peers[0], &doctored);
     CHECK(MustOk(provider.Observe()).slots[0].key_public_digest == other.PublicKeyDigest());
+  }
+
+  // With the digest kept beside it, that is what a proved key gets: its DER is not parsed at all.
+  openssh::KeyProofCache with_digest;
+  with_digest.Learn(peer, {{host.key(), {proofs[host.key()].file_sha256, PublicDer(key), std::string(64, 'd')}}});
+  {
+    openssh::OpensshProvider provider(host.session(), host.cluster(), host.cluster().peers[0], &with_digest);
+    CHECK(MustOk(provider.Observe()).slots[0].key_public_digest == std::string(64, 'd'));
   }
 
   // A new key file: its hash differs, the public key is derived and the proof replaced.
@@ -198,10 +207,17 @@ TEST_CASE("key proofs survive a round trip through JSON, and a broken file is re
   openssh::KeyProofCache cache;
   pki::PrivateKey key = MustOk(pki::PrivateKey::Generate(pki::KeySpec::Ecdsa("P-256")));
   const std::string sha(64, 'a');
-  cache.Learn("web/w1", {{"/etc/k.pem", {sha, PublicDer(key)}}});
+  cache.Learn("web/w1", {{"/etc/k.pem", {sha, PublicDer(key), key.PublicKeyDigest()}}});
   auto back = MustOk(openssh::KeyProofCache::FromJson(cache.ToJson()));
   CHECK(back.For("web/w1").at("/etc/k.pem").file_sha256 == sha);
   CHECK(back.For("web/w1").at("/etc/k.pem").public_key_der == PublicDer(key));
+  CHECK(back.For("web/w1").at("/etc/k.pem").public_key_digest == key.PublicKeyDigest());
+  // A file of the earlier version (no digest) still loads; a digest that is not one is refused.
+  auto old = MustOk(openssh::KeyProofCache::FromJson(R"({"version":1,"peers":{"p":{"/k":{"sha256":")" + sha +
+                                                     R"(","public_key":"AA=="}}}})"));
+  CHECK(old.For("p").at("/k").public_key_digest.empty());
+  CHECK_FALSE(openssh::KeyProofCache::FromJson(R"({"version":1,"peers":{"p":{"/k":{"sha256":")" + sha +
+                                               R"(","public_key":"AA==","public_key_digest":"zz"}}}})").ok());
   back.Prune([](const std::string& peer) { return peer != "web/w1"; });
   CHECK(back.For("web/w1").empty());
   CHECK_FALSE(openssh::KeyProofCache::FromJson("{").ok());
