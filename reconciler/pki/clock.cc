@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <string>
 
 namespace pkiform::pki {
 namespace {
@@ -20,6 +21,12 @@ Result<TimePoint> FromCivil(const CivilTime& c) {
   if (!date.ok() || c.hour < 0 || c.hour > 23 || c.minute < 0 || c.minute > 59 || c.second < 0 || c.second > 59) {
     return Status::InvalidInput("date or time out of range");
   }
+  // A TimePoint counts nanoseconds in 64 bits: it holds 1678 to 2262. Outside, the conversion
+  // below would overflow (a fuzzed certificate found it); such a date is an error here, and
+  // TimePointFromAsn1 keeps certificates' far dates inside kEarliestYear..kLatestYear first.
+  if (c.year < kEarliestYear || c.year > kLatestYear)
+    return Status::InvalidInput("the year " + std::to_string(c.year) + " is outside " + std::to_string(kEarliestYear) +
+                                " to " + std::to_string(kLatestYear) + ", the times pkiform holds");
   return TimePoint(std::chrono::sys_days(date)) + std::chrono::hours(c.hour) + std::chrono::minutes(c.minute) +
          seconds(c.second);
 }
@@ -99,7 +106,12 @@ Result<TimePoint> TimePointFromAsn1(const ASN1_TIME* time) {
   if (time == nullptr || ASN1_TIME_to_tm(time, &parts) != 1) {
     return CryptoFailure("unreadable ASN.1 time");
   }
-  return FromCivil({parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec});
+  CivilTime c{parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec};
+  // RFC 5280 (4.1.2.5): 99991231235959Z means "no well-defined expiration date", and a
+  // certificate may also claim to start before 1700: such times are held at the edges.
+  if (c.year > kLatestYear) c = {kLatestYear, 12, 31, 23, 59, 59};
+  if (c.year < kEarliestYear) c = {kEarliestYear, 1, 1, 0, 0, 0};
+  return FromCivil(c);
 }
 
 Result<Asn1TimePtr> Asn1FromTimePoint(TimePoint time) {

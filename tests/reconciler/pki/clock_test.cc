@@ -60,5 +60,23 @@ TEST_CASE("ASN1_TIME conversion uses UTCTime before 2050 and GeneralizedTime aft
   CHECK_FALSE(TimePointFromAsn1(nullptr).ok());
 }
 
+// Found by fuzz_vcs_output: a certificate dated in the year 2901 overflowed the nanoseconds
+// of a TimePoint (undefined behaviour). RFC 5280's "no expiration" date is 99991231235959Z.
+TEST_CASE("certificate times beyond what a TimePoint holds are kept at its edges, never overflowed", "[pki]") {
+  auto asn1 = [](const char* generalized) {
+    Asn1TimePtr t(ASN1_TIME_new());
+    REQUIRE(ASN1_TIME_set_string(t.get(), generalized) == 1);
+    return t;
+  };
+  CHECK(Must(TimePointFromAsn1(asn1("99991231235959Z").get())) == At("2150-12-31T23:59:59Z"));
+  CHECK(Must(TimePointFromAsn1(asn1("29010101000000Z").get())) == At("2150-12-31T23:59:59Z"));
+  CHECK(Must(TimePointFromAsn1(asn1("00010101000000Z").get())) == At("1700-01-01T00:00:00Z"));
+  CHECK(Must(TimePointFromAsn1(asn1("21501231235959Z").get())) == At("2150-12-31T23:59:59Z"));
+  // A time typed by a user (--now) outside those years is refused, not wrapped.
+  CHECK_FALSE(ParseRfc3339Utc("2901-01-01T00:00:00Z").ok());
+  CHECK_FALSE(ParseRfc3339Utc("1600-01-01T00:00:00Z").ok());
+  CHECK(ParseRfc3339Utc("2150-06-01T00:00:00Z").ok());
+}
+
 }  // namespace
 }  // namespace pkiform::pki
