@@ -85,6 +85,20 @@ std::string StripEchoes(std::string_view output, const std::vector<std::string>&
   return WithoutBlankEnds(lines, line);
 }
 
+std::vector<std::vector<std::string>> TypeAheadBatches(const std::vector<std::string>& commands, size_t limit) {
+  std::vector<std::vector<std::string>> batches;
+  size_t bytes = 0;
+  for (const auto& command : commands) {
+    if (batches.empty() || bytes + command.size() + 1 > limit) {
+      batches.emplace_back();
+      bytes = 0;
+    }
+    batches.back().push_back(command);
+    bytes += command.size() + 1;
+  }
+  return batches;
+}
+
 std::string StripEcho(std::string_view output, std::string_view command) {
   return StripEchoes(output, {std::string(command)}, 0);
 }

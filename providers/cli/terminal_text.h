@@ -34,6 +34,10 @@ std::string StripEcho(std::string_view output, std::string_view command);
 // batch's echo at the head of the first; both come out plain.
 std::string StripEchoes(std::string_view output, const std::vector<std::string>& commands, size_t first);
 
+// `commands` cut into the writes of a type-ahead, in order: consecutive commands whose lines
+// (each with its "\n") fit `limit` bytes together; a command longer than that goes alone.
+std::vector<std::vector<std::string>> TypeAheadBatches(const std::vector<std::string>& commands, size_t limit);
+
 // "\n"-separated lines, without their "\n"; a last line without one is kept.
 std::vector<std::string> Lines(std::string_view text);
 

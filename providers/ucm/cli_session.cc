@@ -134,19 +134,9 @@ Result<std::string> CliSession::Paste(const std::string& command, const PasteCom
 
 Status CliSession::Prefetch(const std::vector<std::string>& commands) {
   if (dialect_.type_ahead_bytes <= 0) return Status::Ok();
-  const size_t limit = static_cast<size_t>(dialect_.type_ahead_bytes);
-  std::vector<std::string> batch;
-  size_t bytes = 0;
-  for (const auto& command : commands) {
-    if (!batch.empty() && bytes + command.size() + 1 > limit) {
-      if (Status s = TypeAhead(batch); !s.ok()) return s;
-      batch.clear();
-      bytes = 0;
-    }
-    batch.push_back(command);
-    bytes += command.size() + 1;
-  }
-  return batch.empty() ? Status::Ok() : TypeAhead(batch);
+  for (const auto& batch : cli::TypeAheadBatches(commands, static_cast<size_t>(dialect_.type_ahead_bytes)))
+    if (Status s = TypeAhead(batch); !s.ok()) return s;
+  return Status::Ok();
 }
 
 Status CliSession::TypeAhead(const std::vector<std::string>& batch) {
