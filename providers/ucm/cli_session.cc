@@ -84,16 +84,13 @@ Status CliSession::Check(const std::string& command, const std::string& answer, 
 Result<std::string> CliSession::Run(const std::string& command, std::chrono::seconds timeout,
                                     const std::vector<Question>& questions, const std::string& success) {
   if (questions.empty()) {
-    auto kept = std::find_if(prefetched_.begin(), prefetched_.end(), [&](const auto& p) { return p.first == command; });
-    if (kept != prefetched_.end()) {
-      std::string answer = std::move(kept->second);
-      prefetched_.erase(kept);
-      Status checked = Check(command, answer, success);
+    if (auto answer = prefetched_.Take(command)) {
+      Status checked = Check(command, *answer, success);
       if (!checked.ok()) return checked;
-      return answer;
+      return std::move(*answer);
     }
   }
-  prefetched_.clear();
+  prefetched_.Clear();
   ++commands_;
   ++round_trips_;
   Status sent = shell_->Send(command + "\n");
@@ -106,7 +103,7 @@ Result<std::string> CliSession::Run(const std::string& command, std::chrono::sec
 }
 
 Result<std::string> CliSession::Paste(const std::string& command, const PasteCommand& paste, const std::string& pem) {
-  prefetched_.clear();
+  prefetched_.Clear();
   ++commands_;
   round_trips_ += 2;  // the command to its invitation, the certificate to the answer
   Status sent = shell_->Send(command + "\n");
@@ -152,7 +149,7 @@ Status CliSession::TypeAhead(const std::vector<std::string>& batch) {
     const RE2& end = i + 1 == batch.size() ? prompt_ : prompt_anywhere_;
     auto part = shell_->Expect(end, std::chrono::seconds(dialect_.command_seconds), dialect_.max_output_bytes, nullptr);
     if (!part.ok()) return part.status().WithContext("\"" + Excerpt(batch[i]) + "\" (typed ahead)");
-    prefetched_.emplace_back(batch[i], cli::StripEchoes(CleanOutput(*part), batch, i));
+    prefetched_.Keep(batch[i], cli::StripEchoes(CleanOutput(*part), batch, i));
   }
   return Status::Ok();
 }

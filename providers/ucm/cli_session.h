@@ -16,6 +16,7 @@
 
 #include <re2/re2.h>
 
+#include "providers/cli/typed_ahead.h"
 #include "providers/ssh/session.h"
 #include "providers/ssh/shell.h"
 #include "providers/ssh/terminal.h"
@@ -47,7 +48,7 @@ class CliSession {
   // the next typed line for its answer. A Run of any other command drops what is kept (it
   // may change what they read). With type_ahead_bytes 0 it does nothing: Run types each.
   Status Prefetch(const std::vector<std::string>& commands);
-  void DropPrefetched() { prefetched_.clear(); }
+  void DropPrefetched() { prefetched_.Clear(); }
 
   // Commands sent so far in this session (pagination included), for the docs' count.
   int commands_sent() const { return commands_; }
@@ -68,7 +69,7 @@ class CliSession {
   std::unique_ptr<ssh::Terminal> shell_;  // an InteractiveShell (ssh/terminal.h)
   RE2 prompt_;
   RE2 prompt_anywhere_;  // the prompt at a line's start, not only as the last thing printed
-  std::vector<std::pair<std::string, std::string>> prefetched_;  // (command, answer) in typed order
+  cli::TypedAheadAnswers prefetched_;
   int commands_ = 0;
   int round_trips_ = 0;
 };

@@ -79,19 +79,14 @@ Status AdminSession::TypeAhead(const std::vector<std::string>& batch) {
   for (size_t i = 0; i < batch.size(); ++i) {
     auto answer = Collect(batch, i, std::chrono::seconds(dialect_.admin.command_seconds));
     if (!answer.ok()) return answer.status().WithContext(peer_ + " (typed ahead)");
-    prefetched_.emplace_back(batch[i], std::move(answer).value());
+    prefetched_.Keep(batch[i], std::move(answer).value());
   }
   return Status::Ok();
 }
 
 Result<std::string> AdminSession::Run(const std::string& command) {
-  auto kept = std::find_if(prefetched_.begin(), prefetched_.end(), [&](const auto& p) { return p.first == command; });
-  if (kept != prefetched_.end()) {
-    std::string answer = std::move(kept->second);
-    prefetched_.erase(kept);
-    return Checked(command, std::move(answer));
-  }
-  prefetched_.clear();
+  if (auto answer = prefetched_.Take(command)) return Checked(command, std::move(*answer));
+  prefetched_.Clear();
   ++commands_;
   ++round_trips_;
   Status sent = terminal_->Send(command + "\n");

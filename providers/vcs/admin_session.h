@@ -18,6 +18,7 @@
 
 #include <re2/re2.h>
 
+#include "providers/cli/typed_ahead.h"
 #include "providers/ssh/session.h"
 #include "providers/ssh/terminal.h"
 #include "providers/vcs/dialect.h"
@@ -44,7 +45,7 @@ class AdminSession {
   // keeps each for the Run of the same command that follows. Running any other command drops
   // what is kept (it may change what they read). With type_ahead_bytes 0 it does nothing.
   Status Prefetch(const std::vector<std::string>& commands);
-  void DropPrefetched() { prefetched_.clear(); }
+  void DropPrefetched() { prefetched_.Clear(); }
 
   // An xCommand of the dialect with its placeholders filled (each value checked with
   // CheckQuotable), its result checked against the command's result name.
@@ -86,7 +87,7 @@ class AdminSession {
   const Dialect& dialect_;
   std::string peer_;
   RE2 answer_end_;
-  std::vector<std::pair<std::string, std::string>> prefetched_;  // (command, answer) in typed order
+  cli::TypedAheadAnswers prefetched_;
   int commands_ = 0;
   int round_trips_ = 0;
 };

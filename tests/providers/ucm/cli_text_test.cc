@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "providers/cli/typed_ahead.h"
 #include "providers/ucm/dialect.h"
 #include "reconciler/util/embedded.h"
 
@@ -69,6 +70,22 @@ TEST_CASE("commands typed ahead are cut into writes that fit the limit, in order
         Batches{{"a"}, {std::string(100, 'x')}, {"b"}});  // a long command goes alone
   CHECK(cli::TypeAheadBatches({}, 40).empty());
   CHECK(cli::TypeAheadBatches({"a", "b", "c"}, 2048) == Batches{{"a", "b", "c"}});
+}
+
+TEST_CASE("an answer typed ahead is taken once, by its own command, in typed order", "[ucm][vcs][P5]") {
+  cli::TypedAheadAnswers kept;
+  CHECK_FALSE(kept.Take("show cert list own").has_value());
+  kept.Keep("show cert list own", "tomcat/tomcat.pem: Self-signed\n");
+  kept.Keep("show cert own tomcat/tomcat.pem", "first\n");
+  kept.Keep("show cert own tomcat/tomcat.pem", "second\n");
+  CHECK_FALSE(kept.Take("show cert list trust").has_value());  // another command has no answer here
+  CHECK(kept.Take("show cert own tomcat/tomcat.pem") == "first\n");
+  CHECK(kept.Take("show cert own tomcat/tomcat.pem") == "second\n");
+  CHECK_FALSE(kept.Take("show cert own tomcat/tomcat.pem").has_value());  // taken: not served twice
+  CHECK_FALSE(kept.Empty());
+  kept.Clear();
+  CHECK(kept.Empty());
+  CHECK_FALSE(kept.Take("show cert list own").has_value());  // dropped with the rest
 }
 
 TEST_CASE("ucm: cert list lines give unit and file and description", "[ucm]") {
