@@ -46,15 +46,16 @@ std::optional<Diagnostic> CheckText(const std::string& text, const std::string& 
   for (size_t i = 0; i < text.size();) {
     size_t len = 0;
     std::optional<char32_t> c = DecodeUtf8(text, i, &len);
-    SourceLocation at{file, line, static_cast<int>(i - line_start) + 1};
+    // Built only for a diagnostic: a location copies the file name, and this loop visits every character.
+    const auto at = [&] { return SourceLocation{file, line, static_cast<int>(i - line_start) + 1}; };
     if (!c) {
       char hex[8];
       std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned char>(text[i]));
-      return Diagnostic{Severity::kError, at, std::string("not UTF-8: byte ") + hex + " does not start a UTF-8 "
+      return Diagnostic{Severity::kError, at(), std::string("not UTF-8: byte ") + hex + " does not start a UTF-8 "
                                               "character here; manifests are UTF-8 text", "yaml"};
     }
     if (!IsYamlPrintable(*c))
-      return Diagnostic{Severity::kError, at, "invalid YAML: control character " + CharacterName(*c) +
+      return Diagnostic{Severity::kError, at(), "invalid YAML: control character " + CharacterName(*c) +
                                               " in the text; YAML allows it only as an escape in double quotes "
                                               "(e.g. \"\\x1b\")", "yaml"};
     if (*c == '\n') {
