@@ -34,7 +34,7 @@ void ManifestOption(CLI::App& app, CommandArgs& a) {
 void FleetOptions(CLI::App& app, CommandArgs& a) {
   ManifestOption(app, a);
   app.add_option("--target", a.target, "Only this cluster, cluster/peer or cluster/peer/slot");
-  app.add_option("--parallelism", a.parallelism, "Peers observed, and clusters applied, at once (default 16)")->check(CLI::Range(1, 1024));
+  app.add_option("--parallelism", a.parallelism, "Peers observed, and peers applied, at once (default 16; a peer waiting for a restart does not count)")->check(CLI::Range(1, 1024));
   app.add_flag("--accept-new-host-keys", a.accept_new_host_keys,
                "Record unknown SSH host keys in known_hosts (a changed key is always refused)");
   app.add_option("--lock-timeout", a.lock_timeout_seconds,

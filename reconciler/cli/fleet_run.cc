@@ -203,6 +203,17 @@ int FleetRun::ConnectionsToHold() const {
   return static_cast<int>(std::clamp<long long>(spare, 0, kMaxHeldConnections));
 }
 
+int FleetRun::ClustersAtOnce() const {
+  struct rlimit files {};
+  if (::getrlimit(RLIMIT_NOFILE, &files) != 0) return args_.parallelism;
+  // One connection per cluster in flight, beside the connections held from the observation,
+  // the verifier's handshakes and a margin for files and libraries.
+  const long long room = files.rlim_cur == RLIM_INFINITY ? kMaxClustersAtOnce * 4LL
+                                                         : static_cast<long long>(files.rlim_cur);
+  const long long spare = (room - ConnectionsToHold() - args_.parallelism - 64) / 2;
+  return std::max(args_.parallelism, static_cast<int>(std::clamp<long long>(spare, 0, kMaxClustersAtOnce)));
+}
+
 void FleetRun::Disconnect(PeerConnection& conn) {
   conn.provider.reset();  // the provider first: it uses the session
   conn.session.reset();
@@ -380,13 +391,14 @@ bool FleetRun::Execute(const Plan& plan) {
   std::map<std::string, std::vector<pki::Certificate>> issuer_certificates;  // read once per run, not per peer
   const std::string user = state::CurrentUserName();
   std::string commit = state::ManifestCommit(loaded_.files.empty() ? "." : std::filesystem::path(loaded_.files[0]).parent_path().string());
-  // Clusters apply in parallel (--parallelism): the hooks below share the state store,
+  // Clusters apply in parallel (--parallelism peers at work): the hooks below share the state store,
   // the connections and the caches, so each takes this lock (never while it talks to a peer
   // for long: connecting is the exception, once per peer not yet observed).
   std::mutex hooks_mu;
 
   ExecutorHooks hooks;
   hooks.parallelism = args_.parallelism;
+  hooks.clusters_at_once = ClustersAtOnce();
   hooks.connect = [&](const Cluster& c, const Peer& p) -> Result<Provider*> {
     std::lock_guard<std::mutex> g(hooks_mu);
     auto conn = Connect(c, p);

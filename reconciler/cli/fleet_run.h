@@ -9,7 +9,10 @@
 // the open-file limit left after the observations in flight, and after planning only
 // those of peers with something to do: a fleet of thousands of peers must work under the
 // common `ulimit -n 1024` and in constant memory per peer (issue 13). A peer whose
-// connection was closed is connected again when apply needs it.
+// connection was closed is connected again when apply needs it. apply works on at most
+// --parallelism peers at once, but a peer waiting for a restart does not count: up to
+// kMaxClustersAtOnce clusters are in flight (fewer under a low open-file limit), each with
+// one connection, so slow restarts overlap (reconciler/executor/work_slots.h).
 #pragma once
 
 #include <map>
@@ -42,6 +45,7 @@ struct PeerConnection {
 class FleetRun {
  public:
   static constexpr int kMaxHeldConnections = 256;
+  static constexpr int kMaxClustersAtOnce = 256;
 
   // Loads, checks and locks; prints diagnostics. Null when the run must stop (already reported).
   // `command` names the run in the history ("plan", "apply", "reconcile") and sets its
@@ -80,6 +84,7 @@ class FleetRun {
   Result<std::map<std::string, planner::Window>> Windows() const;
   // How many observed peers' connections may stay open for the apply (0 for plan and status).
   int ConnectionsToHold() const;
+  int ClustersAtOnce() const;
   void Disconnect(PeerConnection& conn);
   void ReleaseIdleConnections(const Plan& plan);
   Result<PeerConnection*> Connect(const Cluster& cluster, const Peer& peer);

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "reconciler/executor/new_identity.h"
+#include "reconciler/executor/work_slots.h"
 
 namespace pkiform {
 namespace {
@@ -44,9 +45,9 @@ class PeerRun {
   // `arrived`: the changes earlier peers of this run made that reach this peer (rule U10).
   PeerRun(const PeerPlan& plan, const Desired& desired, const Cluster& cluster, const Peer& peer,
           const pki::Clock& clock, const ExecutorHooks& hooks, Provider& provider,
-          const std::vector<const Change*>& arrived)
+          const std::vector<const Change*>& arrived, WorkSlots& work)
       : plan_(plan), desired_(desired), cluster_(cluster), peer_(peer), clock_(clock), hooks_(hooks),
-        provider_(&provider), arrived_(arrived) {}
+        provider_(&provider), arrived_(arrived), work_(work) {}
 
   // Applies the peer's changes; on failure restores and returns the error.
   Status Run(PeerOutcome& outcome) {
@@ -113,7 +114,12 @@ class PeerRun {
   // A restart that drops the session (catalogue restartTimes: dropsSession; vcs: the
   // appliance) is followed by a new connection, through which the run goes on.
   Status RestartAndReconnect(const pkiform::Restart& r) {
-    if (Status s = provider_->Restart(r); !s.ok()) return s;
+    Status restarted;
+    {
+      AwayFromWork waiting(work_);  // another cluster's peer works meanwhile (work_slots.h)
+      restarted = provider_->Restart(r);
+    }
+    if (!restarted.ok()) return restarted;
     if (!r.drops_session) return Status::Ok();
     if (!hooks_.reconnect)
       return Status::Failed("restart " + r.target + " ends the session and this run cannot reconnect");
@@ -309,6 +315,7 @@ class PeerRun {
   const ExecutorHooks& hooks_;
   Provider* provider_;  // replaced when a restart drops the session (RestartAndReconnect)
   const std::vector<const Change*>& arrived_;
+  WorkSlots& work_;
   Actual observed_;  // re-observed before applying, equal to what the plan saw
   std::vector<InstalledIdentity> installed_;
 };
@@ -378,7 +385,7 @@ class LockedIssuer : public CertificateIssuer {
 // Rolls the peers of one cluster, one at a time, in plan order; the first failure
 // stops the cluster (the peers after it are reported skipped).
 std::vector<PeerOutcome> RunCluster(const std::vector<const PeerPlan*>& peers, const Desired& desired,
-                                    const pki::Clock& clock, const ExecutorHooks& hooks) {
+                                    const pki::Clock& clock, const ExecutorHooks& hooks, WorkSlots& work) {
   std::vector<PeerOutcome> out;
   bool failed = false;
   // Rule U10: the changes made so far in this cluster that take effect on other peers too.
@@ -398,6 +405,7 @@ std::vector<PeerOutcome> RunCluster(const std::vector<const PeerPlan*>& peers, c
     for (const Change* c : reaching)
       if (std::find(c->reaches.begin(), c->reaches.end(), peer_plan->peer) != c->reaches.end()) arrived.push_back(c);
     Status s;
+    AtWork turn(work);
     log::ScopedPeer about(peer_plan->cluster, peer_plan->peer);  // the providers' notes name the peer
     const Cluster* cluster = desired.FindCluster(peer_plan->cluster);
     const Peer* peer = cluster ? FindPeer(*cluster, peer_plan->peer) : nullptr;
@@ -406,7 +414,7 @@ std::vector<PeerOutcome> RunCluster(const std::vector<const PeerPlan*>& peers, c
     } else {
       auto provider = hooks.connect(*cluster, *peer);
       if (!provider.ok()) s = provider.status();
-      else s = PeerRun(*peer_plan, desired, *cluster, *peer, clock, hooks, **provider, arrived).Run(outcome);
+      else s = PeerRun(*peer_plan, desired, *cluster, *peer, clock, hooks, **provider, arrived, work).Run(outcome);
       if (hooks.release) hooks.release(*cluster, *peer);
     }
     for (const auto& c : peer_plan->changes)
@@ -445,11 +453,13 @@ ApplyReport Execute(const Plan& plan, const Desired& desired, const pki::Clock& 
   };
   std::vector<std::vector<PeerOutcome>> outcomes(order.size());
   std::atomic<size_t> next{0};
+  WorkSlots work(hooks.parallelism);
   auto worker = [&] {
     for (size_t i = next++; i < order.size(); i = next++)
-      outcomes[i] = RunCluster(by_cluster[order[i]], desired, clock, shared);
+      outcomes[i] = RunCluster(by_cluster[order[i]], desired, clock, shared, work);
   };
-  const size_t threads = std::min<size_t>(static_cast<size_t>(std::max(1, hooks.parallelism)), order.size());
+  const int in_flight = std::max({1, hooks.parallelism, hooks.clusters_at_once});
+  const size_t threads = std::min<size_t>(static_cast<size_t>(in_flight), order.size());
   if (threads <= 1) {
     worker();
   } else {

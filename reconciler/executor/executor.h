@@ -1,7 +1,9 @@
 // The executor: carries out exactly the changes of a plan, nothing else.
 //
 // Per cluster, peers roll one at a time; independent clusters proceed in
-// parallel, at most ExecutorHooks::parallelism at once. For each peer: re-observe and refuse
+// parallel: at most ExecutorHooks::parallelism peers at work at once, where a peer waiting
+// for a restart does not count (work_slots.h), in up to ExecutorHooks::clusters_at_once
+// clusters. For each peer: re-observe and refuse
 // it if its state no longer matches the digest the plan recorded (stale plan);
 // trust changes first, then identities, then the restarts (each once), then a
 // real TLS handshake per changed identity that must serve the new certificate;
@@ -70,10 +72,15 @@ struct ExecutorHooks {
   // Progress for people ("web1.example.com: + web/web1.example.com/identity/nginx"): the line,
   // its level (warnings too) and what it is about (cluster, peer, change, outcome) for the log.
   std::function<void(log::Level, const log::Event&, const std::string&)> progress;
-  // Clusters applied at the same time, at most (--parallelism); the peers of one cluster
-  // always roll one at a time. Above 1, every hook is called from several threads and
-  // must be thread-safe; each progress line names its peer.
+  // Peers at work at the same time, at most (--parallelism): connecting, observing,
+  // installing, verifying; a peer waiting for a restart gives its place to another cluster's.
+  // The peers of one cluster always roll one at a time. When more than one cluster is in
+  // flight, every hook is called from several threads and must be thread-safe; each progress
+  // line names its peer.
   int parallelism = 1;
+  // Clusters in flight at the same time, at most; each holds at most one connection, also
+  // while its peer restarts. Below `parallelism` (0: unset): `parallelism`.
+  int clusters_at_once = 0;
 };
 
 struct PeerOutcome {

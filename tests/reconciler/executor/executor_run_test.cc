@@ -155,6 +155,44 @@ TEST_CASE("executor: independent clusters proceed in parallel, peers of one clus
   }
 }
 
+TEST_CASE("executor: a peer waiting for its restart gives its place to another cluster's peer", "[executor][P3]") {
+  Rig rig;
+  Desired d;
+  d.issuers = {SelfIssuer()};
+  d.clusters = {WebCluster("eu", {"eu1"}), WebCluster("us", {"us1"}), WebCluster("ap", {"ap1"})};
+  Plan plan;
+  for (const auto& c : d.clusters)
+    for (auto& p : WebPlan(rig, c).peers) plan.peers.push_back(p);
+  // Every restart waits until all three peers have been observed. With one place for work,
+  // only a run whose restarting peers give their place up gets there: otherwise the first
+  // peer keeps it while it waits, and its wait is in vain.
+  std::mutex m;
+  std::condition_variable cv;
+  int observed = 0, at_work = 0, most_at_work = 0, waits_in_vain = 0;
+  rig.fleet.on_call = [&](const std::string& call) {
+    std::unique_lock<std::mutex> g(m);
+    // A peer is at work from its observation to its restart, and from its verification on.
+    if (call.find(": observe") != std::string::npos || call.find(": verify") != std::string::npos)
+      most_at_work = std::max(most_at_work, ++at_work);
+    if (call.find(": observe") != std::string::npos && ++observed == 3) cv.notify_all();
+    if (call.find(": restart") != std::string::npos || call.find(": discard") != std::string::npos) --at_work;
+    if (call.find(": restart") != std::string::npos &&
+        !cv.wait_for(g, std::chrono::seconds(10), [&] { return observed == 3; }))
+      ++waits_in_vain;
+  };
+  ExecutorHooks hooks = rig.Hooks();
+  hooks.parallelism = 1;
+  hooks.clusters_at_once = 3;
+  const ApplyReport report = Execute(plan, d, rig.clock, hooks);
+  INFO(report.Summary());
+  CHECK(report.ok());
+  CHECK(waits_in_vain == 0);
+  CHECK(most_at_work == 1);  // never more peers at work than --parallelism
+  for (const auto& peer : {"eu1", "us1", "ap1"})
+    CHECK(rig.fleet.CallsOf(peer) == std::vector<std::string>{"observe", "add-trust /etc/ssl/corp.pem", "install web",
+                                                              "restart reload web", "verify web", "discard web"});
+}
+
 // A UCM cluster, publisher and subscriber, whose tomcat-trust lacks the root: the
 // planner makes one cluster-wide change on the publisher.
 struct UcmRig {
