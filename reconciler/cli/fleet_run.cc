@@ -229,14 +229,19 @@ void FleetRun::ReleaseIdleConnections(const Plan& plan) {
 
 Result<PeerConnection*> FleetRun::Connect(const Cluster& cluster, const Peer& peer) {
   PeerConnection& conn = connections_[Key(cluster.name, peer.fqdn)];
-  if (conn.provider) return &conn;
+  if (Status s = ConnectTo(conn, cluster, peer); !s.ok()) return s;
+  return &conn;
+}
+
+Status FleetRun::ConnectTo(PeerConnection& conn, const Cluster& cluster, const Peer& peer) {
+  if (conn.provider) return Status::Ok();
   auto session = ssh::SshSession::Connect(TargetFor(cluster, peer, args_.accept_new_host_keys));
   if (!session.ok()) return session.status();
   conn.session = std::move(session).value();
   auto provider = MakeProvider(*conn.session, cluster, peer, ProviderContext{&key_proofs_});
   if (!provider.ok()) return provider.status();
   conn.provider = std::move(provider).value();
-  return &conn;
+  return Status::Ok();
 }
 
 bool FleetRun::ObserveAll() {
@@ -392,39 +397,36 @@ bool FleetRun::Execute(const Plan& plan) {
   const std::string user = state::CurrentUserName();
   std::string commit = state::ManifestCommit(loaded_.files.empty() ? "." : std::filesystem::path(loaded_.files[0]).parent_path().string());
   // Clusters apply in parallel (--parallelism peers at work): the hooks below share the state store,
-  // the connections and the caches, so each takes this lock (never while it talks to a peer
-  // for long: connecting is the exception, once per peer not yet observed).
+  // the connection map and the caches, so each takes this lock, never while it talks to a peer.
+  // A peer's connection is only ever used by its cluster's thread: the SSH handshake runs
+  // outside the lock (with hundreds of clusters in flight, hundreds of peers connect during an
+  // apply, and one at a time they made the apply wait).
   std::mutex hooks_mu;
+  auto connection_of = [&](const Cluster& c, const Peer& p) -> PeerConnection& {
+    std::lock_guard<std::mutex> g(hooks_mu);
+    return connections_[Key(c.name, p.fqdn)];  // map nodes stay where they are while others are added
+  };
 
   ExecutorHooks hooks;
   hooks.parallelism = args_.parallelism;
   hooks.clusters_at_once = ClustersAtOnce();
   hooks.connect = [&](const Cluster& c, const Peer& p) -> Result<Provider*> {
-    std::lock_guard<std::mutex> g(hooks_mu);
-    auto conn = Connect(c, p);
-    if (!conn.ok()) return conn.status();
-    return (*conn)->provider.get();
+    PeerConnection& conn = connection_of(c, p);
+    if (Status s = ConnectTo(conn, c, p); !s.ok()) return s;
+    return conn.provider.get();
   };
   // Closes a peer's connection (outside the lock: closing a session waits for the peer).
   auto drop = [&](const Cluster& c, const Peer& p) {
-    std::unique_ptr<ssh::SshSession> old_session;
-    std::unique_ptr<Provider> old_provider;
-    {
-      std::lock_guard<std::mutex> g(hooks_mu);
-      PeerConnection& conn = connections_[Key(c.name, p.fqdn)];
-      old_provider = std::move(conn.provider);  // the provider first: it uses the session
-      old_session = std::move(conn.session);
-    }
-    old_provider.reset();
-    old_session.reset();
+    PeerConnection& conn = connection_of(c, p);
+    conn.provider.reset();  // the provider first: it uses the session
+    conn.session.reset();
   };
   hooks.release = drop;
   hooks.reconnect = [&](const Cluster& c, const Peer& p) -> Result<Provider*> {
     drop(c, p);
-    std::lock_guard<std::mutex> g(hooks_mu);
-    auto conn = Connect(c, p);
-    if (!conn.ok()) return conn.status();
-    return (*conn)->provider.get();
+    PeerConnection& conn = connection_of(c, p);
+    if (Status s = ConnectTo(conn, c, p); !s.ok()) return s;
+    return conn.provider.get();
   };
   hooks.issuer = [&](const std::string& name) -> Result<CertificateIssuer*> {
     std::lock_guard<std::mutex> g(hooks_mu);

@@ -88,6 +88,9 @@ class FleetRun {
   void Disconnect(PeerConnection& conn);
   void ReleaseIdleConnections(const Plan& plan);
   Result<PeerConnection*> Connect(const Cluster& cluster, const Peer& peer);
+  // Opens `conn` (the map node of `peer`) when it is not open; touches nothing else of the run's
+  // shared state but the known_hosts and key-proof caches, which lock themselves.
+  Status ConnectTo(PeerConnection& conn, const Cluster& cluster, const Peer& peer);
   bool Targeted(const Cluster& cluster, const Peer& peer) const;
   Result<std::map<std::string, std::vector<pki::Certificate>>> IssuerChains() const;
   // <state-dir>/key-proofs.json (providers/openssh/key_proofs.h): read at Open, written after observing.
