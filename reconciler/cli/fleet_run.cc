@@ -470,6 +470,10 @@ bool FleetRun::Execute(const Plan& plan) {
     order.policy.ocspUrls = is->ocsp_urls;
     return order;
   };
+  // What each peer held when observed, for the certificate backups below (one lookup per change,
+  // not a walk of the fleet).
+  std::map<std::string, const Actual*> observed_by_peer;
+  for (const auto& a : observed_) observed_by_peer[Key(a.cluster, a.peer)] = &a;
   // Verification is the executor's (reconciler/executor/verifier.h): a real TLS handshake.
   TlsVerifier verifier;
   hooks.verifier = &verifier;
@@ -499,10 +503,9 @@ bool FleetRun::Execute(const Plan& plan) {
     log::Outcome(level, {pp.cluster, pp.peer, ch.address, outcome},
                  ch.address + ": " + outcome + (detail.empty() ? "" : " (" + detail + ")"));
     if (ch.kind == ChangeKind::kIdentity && outcome == "applied" && !ch.before_fingerprint.empty())
-      for (const auto& a : observed_)
-        if (a.cluster == pp.cluster && a.peer == pp.peer)
-          if (const auto* slot = a.FindSlot(ch.slot_or_store); slot && slot->certificate_pem)
-            (void)store_.BackupCertificate(pp.cluster, pp.peer, ch.slot_or_store, *slot->certificate_pem, e.time);
+      if (auto seen = observed_by_peer.find(Key(pp.cluster, pp.peer)); seen != observed_by_peer.end())
+        if (const auto* slot = seen->second->FindSlot(ch.slot_or_store); slot && slot->certificate_pem)
+          (void)store_.BackupCertificate(pp.cluster, pp.peer, ch.slot_or_store, *slot->certificate_pem, e.time);
   };
   hooks.hand_over = [&](const PeerPlan& pp, const IdentitySlot& slot, const std::string& csr_pem) -> Status {
     std::lock_guard<std::mutex> g(hooks_mu);
