@@ -3,6 +3,9 @@
 // changes in openssh_trust.cc.
 #include "providers/openssh/openssh_provider.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include "reconciler/pki/key.h"
 
 #include "providers/openssh/csr_script.h"
@@ -186,7 +189,10 @@ Status OpensshProvider::Restart(const pkiform::Restart& restart) {
                                 "command of a trust store or of the CRL file of cluster " + cluster_.name +
                                 "; refused");
   }
-  auto run = session_.Exec(restart.target);
+  // A reload may take longer than a connection may (restartTimes, restarts.timeout), never less.
+  const auto limit = std::max<std::chrono::milliseconds>(session_.target().timeout,
+                                                         std::chrono::seconds(restart.timeout_seconds));
+  auto run = session_.Exec(restart.target, {}, limit);
   if (!run.ok()) return Fail(subject, step, run.status());
   if (run->exitStatus == 0) return Status::Ok();
   std::string how = run->exitStatus < 0 ? std::string("ended without an exit status (killed by a signal?)")

@@ -146,13 +146,17 @@ Result<std::unique_ptr<SshSession>> SshSession::Connect(const SshTarget& target)
 }
 
 Result<ExecResult> SshSession::Exec(const std::string& command, std::string_view stdinData) {
+  return Exec(command, stdinData, target_.timeout);
+}
+
+Result<ExecResult> SshSession::Exec(const std::string& command, std::string_view stdinData,
+                                    std::chrono::milliseconds limit) {
   ++execs_;
   const std::string what = peer_ + ": exec " + Quote(command);
-  Deadline deadline = NewDeadline();
+  Deadline deadline(limit);
   ssh_session s = session_.get();
   auto timedOut = [&](const char* waitingFor) {
-    return Status::IoError(what + ": timed out after " + std::to_string(target_.timeout.count()) + " ms" +
-                           waitingFor);
+    return Status::IoError(what + ": timed out after " + std::to_string(limit.count()) + " ms" + waitingFor);
   };
 
   auto channel = OpenSessionChannel(s, deadline);

@@ -68,6 +68,10 @@ class SshSession {
   // the command or the timeout is. Secrets belong in stdinData, never in
   // `command` (which error messages quote).
   Result<ExecResult> Exec(const std::string& command, std::string_view stdinData = {});
+  // The same within `limit` instead of the connection's timeout: a command known to take
+  // longer than a connection may (a service restart: the catalogue's restartTimes, the
+  // manifest's restarts.timeout).
+  Result<ExecResult> Exec(const std::string& command, std::string_view stdinData, std::chrono::milliseconds limit);
 
   // How many exec requests this session has made: the round trips of an exec-driven provider
   // (issue 13 counts them per observed peer).

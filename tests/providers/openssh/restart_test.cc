@@ -33,3 +33,27 @@ TEST_CASE("Restart refuses a command the cluster does not name", "[openssh]") {
   CHECK_THAT(s.message(), Catch::Contains("refused"));
   CHECK_FALSE(Exists(host.dir() + "/not-ours"));
 }
+
+TEST_CASE("a reload may take as long as its restart timeout, longer than a connection may", "[openssh][P3]") {
+  OpensshHost host;
+  host.slot().reload = "sleep 2 && touch " + host.dir() + "/reloaded";
+  ssh::SshTarget quick = SharedSshd().Target();
+  quick.timeout = std::chrono::milliseconds(1000);  // the connection's own limit: 1 s
+  auto session = ConnectOrFail(quick);
+  openssh::OpensshProvider provider(*session, host.cluster(), host.cluster().peers[0]);
+  pkiform::Restart reload{pkiform::RestartKind::kCommand, host.slot().reload, "x"};
+
+  // Without a restart timeout (none in the catalogue or the manifest) the connection's limit holds.
+  Status cut = provider.Restart(reload);
+  REQUIRE_FALSE(cut.ok());
+  CHECK_THAT(cut.message(), Catch::Contains("timed out after 1000 ms"));
+
+  // restartTimes (openssh: 120 s) or restarts.timeout give the reload its time.
+  reload.timeout_seconds = 10;
+  auto fresh = ConnectOrFail(quick);  // the first session ended with its timed-out channel
+  openssh::OpensshProvider patient(*fresh, host.cluster(), host.cluster().peers[0]);
+  Status waited = patient.Restart(reload);
+  INFO(waited.message());
+  CHECK(waited.ok());
+  CHECK(Exists(host.dir() + "/reloaded"));
+}
