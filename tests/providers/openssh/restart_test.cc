@@ -54,6 +54,5 @@ TEST_CASE("a reload may take as long as its restart timeout, longer than a conne
   openssh::OpensshProvider patient(*fresh, host.cluster(), host.cluster().peers[0]);
   Status waited = patient.Restart(reload);
   INFO(waited.message());
-  CHECK(waited.ok());
-  CHECK(Exists(host.dir() + "/reloaded"));
+  CHECK(waited.ok());  // (no file check: the timed-out first reload goes on on the host and touches it too)
 }
