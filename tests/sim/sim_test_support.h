@@ -30,6 +30,7 @@
 #include "reconciler/pki/signer.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_ports.h"
 
 namespace pkiform::simtest {
 
@@ -131,16 +132,12 @@ struct NodeSpec {
 };
 
 // A free TCP port on `address` (bound and released; good enough on loopback).
+// A port reserved for this test process that nothing on `address` is bound to
+// (test_ports.h: parallel tests never pick the same one).
 inline int FreePort(const std::string& address) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  inet_pton(AF_INET, address.c_str(), &sa.sin_addr);
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) == 0);
-  socklen_t len = sizeof(sa);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
-  close(fd);
-  return ntohs(sa.sin_port);
+  auto port = testing::ReserveTestPort(address);
+  if (!port.ok()) FAIL(port.status().ToString());
+  return *port;
 }
 
 inline fs::path InitNode(const fs::path& dir, const fs::path& clusterDir, NodeSpec spec) {
@@ -294,7 +291,7 @@ class TlsDaemon {
       std::stringstream s;
       s << in.rdbuf();
       if (Has(s.str(), "ready")) return;
-      REQUIRE_FALSE(child_->HasExited());
+      if (child_->HasExited()) FAIL("pkiform-sim tls exited before it was ready:\n" + s.str());
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     FAIL("pkiform-sim tls did not print ready");

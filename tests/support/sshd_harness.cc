@@ -1,4 +1,5 @@
 #include "tests/support/sshd_harness.h"
+#include "tests/support/test_ports.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -384,24 +385,8 @@ Status SshdHarness::WriteKnownHosts(const std::string& path, const std::vector<s
   return WriteFile(path, content, 0644);
 }
 
-// A port that was free a moment ago on 127.0.0.1 (sshd may still lose a race
-// for it; Launch() retries then).
-Result<int> FreeLoopbackPort() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return Status::IoError(std::string("socket: ") + std::strerror(errno));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    int err = errno;
-    close(fd);
-    return Status::IoError(std::string("cannot find a free port: ") + std::strerror(err));
-  }
-  close(fd);
-  return static_cast<int>(ntohs(addr.sin_port));
-}
+// A reserved port (test_ports.h) nothing is bound to on any address: sshd may
+// listen on 0.0.0.0.
+Result<int> FreeLoopbackPort() { return ReserveTestPort("0.0.0.0"); }
 
 }  // namespace pkiform::testing

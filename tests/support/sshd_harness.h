@@ -65,8 +65,7 @@ struct SshdOptions {
   std::chrono::milliseconds startTimeout{10000};
 };
 
-// A TCP port that was free a moment ago on 127.0.0.1 (a server may still lose a
-// race for it, so starting one retries).
+// A TCP port reserved for this test process (test_ports.h) and free on every address.
 Result<int> FreeLoopbackPort();
 
 class SshdHarness {
