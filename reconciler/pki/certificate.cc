@@ -28,10 +28,35 @@ std::string Dotted(const ASN1_OBJECT* object) {
   return text;
 }
 
+// OpenSSL's encoding of `x509` reads back as the same certificate. It need not: OpenSSL
+// decodes some fields leniently and re-encodes them as it understood them; an algorithm's
+// parameters tagged [UNIVERSAL 0] constructed come back as end-of-contents bytes, which no
+// parser reads (found by fuzz_certificate). pkiform would then write, as a backup or into a
+// trust store, a certificate that neither it nor anything else can read.
+Status WritesBack(X509* x509, std::string_view decoded_from) {
+  unsigned char* der = nullptr;
+  const int length = i2d_X509(x509, &der);
+  OpensslBytesPtr owned(der);
+  if (length > 0) {
+    const std::string_view written(reinterpret_cast<const char*>(der), static_cast<size_t>(length));
+    if (written == decoded_from) return Status::Ok();  // DER: the bytes it came from
+    const unsigned char* cursor = der;
+    X509Ptr again(d2i_X509(nullptr, &cursor, length));
+    if (again && cursor == der + length && X509_cmp(again.get(), x509) == 0) return Status::Ok();
+  }
+  ERR_clear_error();
+  return Status::InvalidInput(
+      "not a DER certificate: OpenSSL reads it but writes it back as bytes that do not read as a certificate "
+      "(RFC 5280 4.1 asks for DER)");
+}
+
 }  // namespace
 
-Result<Certificate> Certificate::Adopt(X509Ptr x509) {
+Result<Certificate> Certificate::Adopt(X509Ptr x509) { return Adopt(std::move(x509), {}); }
+
+Result<Certificate> Certificate::Adopt(X509Ptr x509, std::string_view decoded_from) {
   if (!x509) return Status::InvalidInput("no certificate");
+  if (Status s = WritesBack(x509.get(), decoded_from); !s.ok()) return s;
   Result<TimePoint> notBefore = TimePointFromAsn1(X509_get0_notBefore(x509.get()));
   if (!notBefore.ok()) return notBefore.status().WithContext("certificate notBefore");
   Result<TimePoint> notAfter = TimePointFromAsn1(X509_get0_notAfter(x509.get()));
@@ -84,9 +109,19 @@ Result<Certificate> Certificate::FromPem(std::string_view pem) {
   Result<BioPtr> bio = ReadOnlyBio(pem);
   if (!bio.ok()) return bio.status();
   ERR_clear_error();
-  X509Ptr x509(PEM_read_bio_X509(bio->get(), nullptr, nullptr, nullptr));
+  // PEM_read_bio_X509 in two steps, to keep the DER for Adopt: the block's bytes, then the certificate.
+  unsigned char* data = nullptr;
+  char* label = nullptr;
+  long length = 0;
+  const int read = PEM_bytes_read_bio(&data, &length, &label, PEM_STRING_X509, bio->get(), nullptr, nullptr);
+  OpensslBytesPtr owned_data(data);
+  OpensslCharsPtr owned_label(label);
+  if (read != 1) return Status::InvalidInput("not a PEM certificate: " + OpensslErrorString());
+  const unsigned char* cursor = data;
+  X509Ptr x509(d2i_X509(nullptr, &cursor, length));
   if (!x509) return Status::InvalidInput("not a PEM certificate: " + OpensslErrorString());
-  auto certificate = Adopt(std::move(x509));
+  auto certificate =
+      Adopt(std::move(x509), std::string_view(reinterpret_cast<const char*>(data), static_cast<size_t>(cursor - data)));
   if (certificate.ok()) Parsed().Keep(pem, *certificate);
   return certificate;
 }
@@ -101,7 +136,7 @@ Result<Certificate> Certificate::FromDer(std::string_view der) {
   if (consumed != der.size()) {
     return Status::InvalidInput(std::to_string(der.size() - consumed) + " unexpected bytes after the DER certificate");
   }
-  return Adopt(std::move(x509));
+  return Adopt(std::move(x509), der);
 }
 
 DistinguishedName Certificate::Subject() const { return FromX509Name(X509_get_subject_name(x509_.get())); }

@@ -22,8 +22,13 @@ namespace pkiform::pki {
 
 class Certificate {
  public:
-  // Takes ownership. Fails for a certificate whose validity dates cannot be read.
+  // Takes ownership. Fails for a certificate whose validity dates cannot be read, and for one
+  // OpenSSL reads but cannot write back: what pkiform writes of a certificate (backups, trust
+  // stores, plans) is OpenSSL's encoding of it, which must read back as the same certificate.
   static Result<Certificate> Adopt(X509Ptr x509);
+  // The same for `x509` decoded from exactly `decoded_from` (DER): when OpenSSL's encoding is
+  // those bytes, as for any DER certificate, it writes back without a second parse.
+  static Result<Certificate> Adopt(X509Ptr x509, std::string_view decoded_from);
   // The first CERTIFICATE block of `pem`.
   static Result<Certificate> FromPem(std::string_view pem);
   // Exactly one DER certificate, no trailing bytes.

@@ -74,7 +74,7 @@ Status ReadPemBlocks(std::string_view text, ParsedFile* file) {
       if (name != "TRUSTED CERTIFICATE" && cursor != bytes + der.size()) {
         return Status::InvalidInput("PEM block #" + std::to_string(block) + " has bytes after the certificate");
       }
-      Result<Certificate> certificate = Certificate::Adopt(std::move(x509));
+      Result<Certificate> certificate = Certificate::Adopt(std::move(x509), der.substr(0, cursor - bytes));
       if (!certificate.ok()) return certificate.status();
       file->certificates.push_back(std::move(certificate).value());
       sawCertificate = true;
