@@ -11,6 +11,7 @@
 
 #include "reconciler/pki/digest.h"
 #include "reconciler/pki/extensions.h"
+#include "reconciler/pki/writes_back.h"
 
 namespace pkiform::pki {
 namespace {
@@ -28,35 +29,14 @@ std::string Dotted(const ASN1_OBJECT* object) {
   return text;
 }
 
-// OpenSSL's encoding of `x509` reads back as the same certificate. It need not: OpenSSL
-// decodes some fields leniently and re-encodes them as it understood them; an algorithm's
-// parameters tagged [UNIVERSAL 0] constructed come back as end-of-contents bytes, which no
-// parser reads (found by fuzz_certificate). pkiform would then write, as a backup or into a
-// trust store, a certificate that neither it nor anything else can read.
-Status WritesBack(X509* x509, std::string_view decoded_from) {
-  unsigned char* der = nullptr;
-  const int length = i2d_X509(x509, &der);
-  OpensslBytesPtr owned(der);
-  if (length > 0) {
-    const std::string_view written(reinterpret_cast<const char*>(der), static_cast<size_t>(length));
-    if (written == decoded_from) return Status::Ok();  // DER: the bytes it came from
-    const unsigned char* cursor = der;
-    X509Ptr again(d2i_X509(nullptr, &cursor, length));
-    if (again && cursor == der + length && X509_cmp(again.get(), x509) == 0) return Status::Ok();
-  }
-  ERR_clear_error();
-  return Status::InvalidInput(
-      "not a DER certificate: OpenSSL reads it but writes it back as bytes that do not read as a certificate "
-      "(RFC 5280 4.1 asks for DER)");
-}
-
 }  // namespace
 
 Result<Certificate> Certificate::Adopt(X509Ptr x509) { return Adopt(std::move(x509), {}); }
 
 Result<Certificate> Certificate::Adopt(X509Ptr x509, std::string_view decoded_from) {
   if (!x509) return Status::InvalidInput("no certificate");
-  if (Status s = WritesBack(x509.get(), decoded_from); !s.ok()) return s;
+  if (Status s = WritesBack<X509>(x509.get(), decoded_from, i2d_X509, d2i_X509, X509_free, "certificate"); !s.ok())
+    return s;
   Result<TimePoint> notBefore = TimePointFromAsn1(X509_get0_notBefore(x509.get()));
   if (!notBefore.ok()) return notBefore.status().WithContext("certificate notBefore");
   Result<TimePoint> notAfter = TimePointFromAsn1(X509_get0_notAfter(x509.get()));

@@ -6,6 +6,7 @@
 #include <climits>
 
 #include "reconciler/pki/extensions.h"
+#include "reconciler/pki/writes_back.h"
 
 namespace pkiform::pki {
 namespace {
@@ -47,8 +48,13 @@ Asn1IntegerPtr CrlNumberOf(X509_CRL* crl) {
 
 }  // namespace
 
-Result<Crl> Crl::Adopt(X509CrlPtr crl) {
+Result<Crl> Crl::Adopt(X509CrlPtr crl) { return Adopt(std::move(crl), {}); }
+
+Result<Crl> Crl::Adopt(X509CrlPtr crl, std::string_view decoded_from) {
   if (!crl) return Status::InvalidInput("no CRL");
+  if (Status s = WritesBack<X509_CRL>(crl.get(), decoded_from, i2d_X509_CRL, d2i_X509_CRL, X509_CRL_free, "CRL");
+      !s.ok())
+    return s;
   Result<TimePoint> thisUpdate = TimePointFromAsn1(X509_CRL_get0_lastUpdate(crl.get()));
   if (!thisUpdate.ok()) return thisUpdate.status().WithContext("CRL thisUpdate");
   std::optional<TimePoint> nextUpdate;
@@ -67,9 +73,17 @@ Result<Crl> Crl::Parse(std::string_view bytes) {
   if (bytes.find("-----BEGIN ") != std::string_view::npos) {
     Result<BioPtr> bio = ReadOnlyBio(bytes);
     if (!bio.ok()) return bio.status();
-    X509CrlPtr crl(PEM_read_bio_X509_CRL(bio->get(), nullptr, nullptr, nullptr));
+    // PEM_read_bio_X509_CRL in two steps, to keep the DER for Adopt.
+    unsigned char* data = nullptr;
+    char* label = nullptr;
+    long length = 0;
+    const int read = PEM_bytes_read_bio(&data, &length, &label, PEM_STRING_X509_CRL, bio->get(), nullptr, nullptr);
+    OpensslBytesPtr owned_data(data);
+    OpensslCharsPtr owned_label(label);
+    const unsigned char* cursor = data;
+    X509CrlPtr crl(read == 1 ? d2i_X509_CRL(nullptr, &cursor, length) : nullptr);
     if (!crl) return Status::InvalidInput("not a PEM CRL (BEGIN X509 CRL): " + OpensslErrorString());
-    return Adopt(std::move(crl));
+    return Adopt(std::move(crl), std::string_view(reinterpret_cast<const char*>(data), static_cast<size_t>(cursor - data)));
   }
   if (bytes.size() > static_cast<size_t>(LONG_MAX)) return Status::InvalidInput("CRL too large");
   const auto* start = reinterpret_cast<const unsigned char*>(bytes.data());
@@ -77,7 +91,7 @@ Result<Crl> Crl::Parse(std::string_view bytes) {
   X509CrlPtr crl(d2i_X509_CRL(nullptr, &cursor, static_cast<long>(bytes.size())));
   if (!crl) return Status::InvalidInput("not a CRL: no PEM block and not DER: " + OpensslErrorString());
   if (cursor != start + bytes.size()) return Status::InvalidInput("unexpected bytes after the DER CRL");
-  return Adopt(std::move(crl));
+  return Adopt(std::move(crl), bytes);
 }
 
 DistinguishedName Crl::Issuer() const { return FromX509Name(X509_CRL_get_issuer(crl_.get())); }

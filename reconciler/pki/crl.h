@@ -21,8 +21,11 @@ class Crl {
  public:
   // PEM ("BEGIN X509 CRL") or DER.
   static Result<Crl> Parse(std::string_view bytes);
-  // Takes ownership. Fails when the update times cannot be read.
+  // Takes ownership. Fails when the update times cannot be read, and for a CRL OpenSSL reads
+  // but cannot write back readably (writes_back.h): pkiform writes CRLs to hosts.
   static Result<Crl> Adopt(X509CrlPtr crl);
+  // The same for `crl` decoded from exactly `decoded_from` (DER): DER needs no second parse.
+  static Result<Crl> Adopt(X509CrlPtr crl, std::string_view decoded_from);
 
   DistinguishedName Issuer() const;
   TimePoint ThisUpdate() const { return thisUpdate_; }

@@ -19,7 +19,7 @@ Result<std::vector<Crl>> ReadPemCrls(std::string_view text) {
     if (!crl || cursor != bytes + der.size())
       return Status::InvalidInput("PEM block #" + std::to_string(block) + " is not a valid CRL: " +
                                   OpensslErrorString());
-    Result<Crl> adopted = Crl::Adopt(std::move(crl));
+    Result<Crl> adopted = Crl::Adopt(std::move(crl), der);
     if (!adopted.ok()) return adopted.status().WithContext("PEM block #" + std::to_string(block));
     crls.push_back(std::move(adopted).value());
     return Status::Ok();

@@ -4,6 +4,7 @@
 #include <openssl/pem.h>
 
 #include "reconciler/pki/extensions.h"
+#include "reconciler/pki/writes_back.h"
 
 namespace pkiform::pki {
 namespace {
@@ -65,8 +66,22 @@ Result<Csr> Csr::FromPem(std::string_view pem) {
   Result<BioPtr> bio = ReadOnlyBio(pem);
   if (!bio.ok()) return bio.status();
   ERR_clear_error();
-  X509ReqPtr request(PEM_read_bio_X509_REQ(bio->get(), nullptr, nullptr, nullptr));
+  // PEM_read_bio_X509_REQ in two steps, to keep the DER for WritesBack.
+  unsigned char* data = nullptr;
+  char* label = nullptr;
+  long length = 0;
+  const int read = PEM_bytes_read_bio(&data, &length, &label, PEM_STRING_X509_REQ, bio->get(), nullptr, nullptr);
+  OpensslBytesPtr owned_data(data);
+  OpensslCharsPtr owned_label(label);
+  if (read != 1) return Status::InvalidInput("not a PEM certificate request: " + OpensslErrorString());
+  const unsigned char* cursor = data;
+  X509ReqPtr request(d2i_X509_REQ(nullptr, &cursor, length));
   if (!request) return Status::InvalidInput("not a PEM certificate request: " + OpensslErrorString());
+  const std::string_view der(reinterpret_cast<const char*>(data), static_cast<size_t>(cursor - data));
+  if (Status s = WritesBack<X509_REQ>(request.get(), der, i2d_X509_REQ, d2i_X509_REQ, X509_REQ_free,
+                                      "certificate request");
+      !s.ok())
+    return s;
   return Csr(std::move(request));
 }
 

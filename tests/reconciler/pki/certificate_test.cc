@@ -1,7 +1,5 @@
 #include "reconciler/pki/certificate.h"
 
-#include <openssl/pem.h>
-
 #include <catch2/catch.hpp>
 
 #include "pki_test_support.h"
@@ -117,38 +115,25 @@ TEST_CASE("an RSA-signed certificate reports rsa as its signature key algorithm"
   CHECK(SharedPki().leaf.SignatureKeyAlgorithm() == "ecdsa");
 }
 
-// One PEM block of any bytes, as a file on a host or in a repository would hold them.
-std::string PemOf(const std::string& der) {
-  BioPtr bio(BIO_new(BIO_s_mem()));
-  REQUIRE(PEM_write_bio(bio.get(), "CERTIFICATE", "", reinterpret_cast<const unsigned char*>(der.data()),
-                        static_cast<long>(der.size())) > 0);
-  char* data = nullptr;
-  const long length = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<size_t>(length));
-}
-
 TEST_CASE("a certificate OpenSSL reads but writes back unreadable is refused; one it writes back readable is kept",
           "[pki]") {
   const PrivateKey& rsaKey = testing::SharedRsa2048Key();
   const Certificate root = Must(SelfSign(rsaKey, testing::CaPolicy("RSA Root", At("2025-01-01T00:00:00Z"), 365)));
   const std::string der = root.ToDer();
-  // sha256WithRSAEncryption with NULL parameters: in the TBS, and after it as the signature's algorithm.
-  const std::string algorithm("\x30\x0d\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0b\x05\x00", 15);
-  const size_t outer = der.rfind(algorithm);
+  // The algorithm is in the TBS, and after it as the signature's algorithm.
+  const size_t outer = der.rfind(testing::kRsaSha256Algorithm);
   REQUIRE(outer != std::string::npos);
-  REQUIRE(outer > der.find(algorithm));
+  REQUIRE(outer > der.find(testing::kRsaSha256Algorithm));
 
-  // Found by fuzz_certificate: parameters tagged [UNIVERSAL 0] constructed, empty. OpenSSL reads
-  // them and writes end-of-contents octets back, which it cannot read: a backup or a trust store
-  // written from this certificate would hold an unreadable one.
+  // A backup or a trust store written from this certificate would hold an unreadable one.
   std::string hostile = der;
-  hostile[outer + 13] = '\x20';
-  for (const auto& refused : {Certificate::FromDer(hostile), Certificate::FromPem(PemOf(hostile))}) {
+  hostile.replace(outer, 15, testing::kRsaSha256AlgorithmTaggedZero);
+  for (const auto& refused : {Certificate::FromDer(hostile), Certificate::FromPem(testing::PemBlock("CERTIFICATE", hostile))}) {
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.status().message().find("not a DER certificate: OpenSSL reads it but writes it back") !=
           std::string::npos);
   }
-  auto file = ParseCertificates(PemOf(der) + PemOf(hostile));
+  auto file = ParseCertificates(testing::PemBlock("CERTIFICATE", der) + testing::PemBlock("CERTIFICATE", hostile));
   REQUIRE_FALSE(file.ok());
   CHECK(file.status().message().find("not a DER certificate") != std::string::npos);
   CHECK_FALSE(ParseCertificates(hostile).ok());
@@ -158,7 +143,7 @@ TEST_CASE("a certificate OpenSSL reads but writes back unreadable is refused; on
   std::string lenient = der;
   REQUIRE(lenient.substr(0, 2) == "\x30\x82");
   lenient.replace(0, 2, std::string("\x30\x83\x00", 3));
-  for (const auto& kept : {Certificate::FromDer(lenient), Certificate::FromPem(PemOf(lenient))}) {
+  for (const auto& kept : {Certificate::FromDer(lenient), Certificate::FromPem(testing::PemBlock("CERTIFICATE", lenient))}) {
     REQUIRE(kept.ok());
     CHECK(*kept == root);
     CHECK(kept->ToDer() == der);

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "pki_test_support.h"
+#include "reconciler/pki/crl_bundle.h"
 
 namespace pkiform::pki {
 namespace {
@@ -148,6 +149,25 @@ TEST_CASE("CreateCrl and Parse refuse bad input", "[pki]") {
   CHECK(Crl::Parse("garbage").status().message().rfind("not a CRL: no PEM block and not DER", 0) == 0);
   CHECK(Crl::Parse(std::string("PK\x03\x04zip", 7)).status().message() == "a ZIP archive, not a CRL: extract it first");
   CHECK(Crl::Parse(SharedPki().leaf.ToPem()).status().message().rfind("not a PEM CRL", 0) == 0);
+}
+
+TEST_CASE("a CRL OpenSSL reads but writes back unreadable is refused", "[pki]") {
+  const PrivateKey& rsaKey = testing::SharedRsa2048Key();
+  const Certificate ca = Must(SelfSign(rsaKey, testing::CaPolicy("RSA CRL CA", At("2026-01-01T00:00:00Z"), 365)));
+  const Crl crl = Must(CreateCrl(ca, rsaKey, {"0a"}, At("2026-05-01T00:00:00Z"), At("2026-05-08T00:00:00Z")));
+  std::string der = crl.ToDer();
+  // pkiform installs CRLs on hosts as it writes them: an unreadable one would break the service's reload.
+  const size_t outer = der.rfind(testing::kRsaSha256Algorithm);
+  REQUIRE(outer != std::string::npos);
+  REQUIRE(outer > der.find(testing::kRsaSha256Algorithm));
+  der.replace(outer, 15, testing::kRsaSha256AlgorithmTaggedZero);
+  const std::string pem = testing::PemBlock("X509 CRL", der);
+  for (const auto& refused : {Crl::Parse(der), Crl::Parse(pem)}) {
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.status().message().find("not a DER CRL: OpenSSL reads it but writes it back") != std::string::npos);
+  }
+  CHECK_FALSE(ParseCrlBundle(crl.ToPem() + pem).ok());
+  CHECK(ParseCrlBundle(crl.ToPem()).ok());
 }
 
 }  // namespace

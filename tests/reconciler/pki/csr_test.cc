@@ -79,6 +79,27 @@ TEST_CASE("a tampered CSR fails signature verification", "[pki]") {
   CHECK(status.message().rfind("the CSR's signature does not verify with its own public key", 0) == 0);
 }
 
+TEST_CASE("a CSR OpenSSL reads but writes back unreadable is refused", "[pki]") {
+  const Csr csr = Must(Csr::Create(UcmRequest(), testing::SharedRsa2048Key()));
+  unsigned char* bytes = nullptr;
+  const int length = i2d_X509_REQ(csr.get(), &bytes);
+  REQUIRE(length > 0);
+  std::string der(reinterpret_cast<const char*>(bytes), static_cast<size_t>(length));
+  OPENSSL_free(bytes);
+  REQUIRE(Csr::FromPem(testing::PemBlock("CERTIFICATE REQUEST", der)).ok());
+  // A pending request on a host, or one an external issuer's folder holds, written back to a
+  // requests folder would be unreadable.
+  const size_t outer = der.rfind(testing::kRsaSha256Algorithm);
+  REQUIRE(outer != std::string::npos);
+  der.replace(outer, 15, testing::kRsaSha256AlgorithmTaggedZero);
+  auto refused = Csr::FromPem(testing::PemBlock("CERTIFICATE REQUEST", der));
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message().find("not a DER certificate request: OpenSSL reads it but writes it back") !=
+        std::string::npos);
+  // The older label reads the same way.
+  CHECK_FALSE(Csr::FromPem(testing::PemBlock("NEW CERTIFICATE REQUEST", der)).ok());
+}
+
 TEST_CASE("bad CSR input is refused with the reason", "[pki]") {
   CHECK(Csr::FromPem("nope").status().message().rfind("not a PEM certificate request: ", 0) == 0);
   CsrRequest request = UcmRequest();

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <openssl/pem.h>
+
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <string>
@@ -21,6 +23,23 @@
 namespace pkiform::pki::testing {
 
 using pkiform::testing::Must;
+
+// One PEM block of any bytes under `label`, as a file on a host or in a repository could hold them.
+inline std::string PemBlock(const std::string& label, const std::string& der) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  REQUIRE(PEM_write_bio(bio.get(), label.c_str(), "", reinterpret_cast<const unsigned char*>(der.data()),
+                        static_cast<long>(der.size())) > 0);
+  char* data = nullptr;
+  const long length = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(length));
+}
+
+// The DER of sha256WithRSAEncryption with NULL parameters, and the same with the parameters
+// tagged [UNIVERSAL 0] constructed, empty: OpenSSL reads that, and writes end-of-contents octets
+// back, which it cannot read (found by fuzz_certificate).
+inline const std::string kRsaSha256Algorithm("\x30\x0d\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0b\x05\x00", 15);
+inline const std::string kRsaSha256AlgorithmTaggedZero(
+    "\x30\x0d\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x01\x0b\x20\x00", 15);
 
 // A file in /tmp removed when the test ends.
 class TempFile {
