@@ -24,7 +24,7 @@ namespace pkiform::pki {
 // again. `what` names the object in the refusal ("certificate").
 template <typename T>
 Status WritesBack(const T* object, std::string_view decoded_from, int (*i2d)(const T*, unsigned char**),
-                  T* (*d2i)(T**, const unsigned char**, long), void (*free)(T*), std::string_view what) {
+                  T* (*d2i)(T**, const unsigned char**, long), void (*free_object)(T*), std::string_view what) {
   unsigned char* written = nullptr;
   const int length = i2d(object, &written);
   OpensslBytesPtr owned(written);
@@ -37,7 +37,7 @@ Status WritesBack(const T* object, std::string_view decoded_from, int (*i2d)(con
       unsigned char* rewritten = nullptr;
       const int relength = cursor == written + length ? i2d(again, &rewritten) : -1;
       OpensslBytesPtr reowned(rewritten);
-      free(again);
+      free_object(again);
       if (relength == length && std::string_view(reinterpret_cast<const char*>(rewritten), relength) == bytes)
         return Status::Ok();
     }
