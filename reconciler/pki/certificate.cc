@@ -11,6 +11,7 @@
 
 #include "reconciler/pki/digest.h"
 #include "reconciler/pki/extensions.h"
+#include "reconciler/pki/pem_blocks.h"
 #include "reconciler/pki/writes_back.h"
 
 namespace pkiform::pki {
@@ -86,22 +87,13 @@ ParseCache& Parsed() {
 
 Result<Certificate> Certificate::FromPem(std::string_view pem) {
   if (auto kept = Parsed().Find(pem)) return *std::move(kept);
-  Result<BioPtr> bio = ReadOnlyBio(pem);
-  if (!bio.ok()) return bio.status();
-  ERR_clear_error();
-  // PEM_read_bio_X509 in two steps, to keep the DER for Adopt: the block's bytes, then the certificate.
-  unsigned char* data = nullptr;
-  char* label = nullptr;
-  long length = 0;
-  const int read = PEM_bytes_read_bio(&data, &length, &label, PEM_STRING_X509, bio->get(), nullptr, nullptr);
-  OpensslBytesPtr owned_data(data);
-  OpensslCharsPtr owned_label(label);
-  if (read != 1) return Status::InvalidInput("not a PEM certificate: " + OpensslErrorString());
-  const unsigned char* cursor = data;
-  X509Ptr x509(d2i_X509(nullptr, &cursor, length));
+  Result<std::string> der = FirstPemBlockDer(pem, PEM_STRING_X509);
+  if (!der.ok()) return Status::InvalidInput("not a PEM certificate: " + der.status().message());
+  const auto* start = reinterpret_cast<const unsigned char*>(der->data());
+  const unsigned char* cursor = start;
+  X509Ptr x509(d2i_X509(nullptr, &cursor, static_cast<long>(der->size())));
   if (!x509) return Status::InvalidInput("not a PEM certificate: " + OpensslErrorString());
-  auto certificate =
-      Adopt(std::move(x509), std::string_view(reinterpret_cast<const char*>(data), static_cast<size_t>(cursor - data)));
+  auto certificate = Adopt(std::move(x509), std::string_view(*der).substr(0, static_cast<size_t>(cursor - start)));
   if (certificate.ok()) Parsed().Keep(pem, *certificate);
   return certificate;
 }

@@ -6,6 +6,7 @@
 #include <climits>
 
 #include "reconciler/pki/extensions.h"
+#include "reconciler/pki/pem_blocks.h"
 #include "reconciler/pki/writes_back.h"
 
 namespace pkiform::pki {
@@ -71,19 +72,13 @@ Result<Crl> Crl::Parse(std::string_view bytes) {
   if (bytes.substr(0, 2) == "\x1f\x8b") return Status::InvalidInput("a gzip archive, not a CRL: extract it first");
   ERR_clear_error();
   if (bytes.find("-----BEGIN ") != std::string_view::npos) {
-    Result<BioPtr> bio = ReadOnlyBio(bytes);
-    if (!bio.ok()) return bio.status();
-    // PEM_read_bio_X509_CRL in two steps, to keep the DER for Adopt.
-    unsigned char* data = nullptr;
-    char* label = nullptr;
-    long length = 0;
-    const int read = PEM_bytes_read_bio(&data, &length, &label, PEM_STRING_X509_CRL, bio->get(), nullptr, nullptr);
-    OpensslBytesPtr owned_data(data);
-    OpensslCharsPtr owned_label(label);
-    const unsigned char* cursor = data;
-    X509CrlPtr crl(read == 1 ? d2i_X509_CRL(nullptr, &cursor, length) : nullptr);
+    Result<std::string> der = FirstPemBlockDer(bytes, PEM_STRING_X509_CRL);
+    if (!der.ok()) return Status::InvalidInput("not a PEM CRL (BEGIN X509 CRL): " + der.status().message());
+    const auto* start = reinterpret_cast<const unsigned char*>(der->data());
+    const unsigned char* cursor = start;
+    X509CrlPtr crl(d2i_X509_CRL(nullptr, &cursor, static_cast<long>(der->size())));
     if (!crl) return Status::InvalidInput("not a PEM CRL (BEGIN X509 CRL): " + OpensslErrorString());
-    return Adopt(std::move(crl), std::string_view(reinterpret_cast<const char*>(data), static_cast<size_t>(cursor - data)));
+    return Adopt(std::move(crl), std::string_view(*der).substr(0, static_cast<size_t>(cursor - start)));
   }
   if (bytes.size() > static_cast<size_t>(LONG_MAX)) return Status::InvalidInput("CRL too large");
   const auto* start = reinterpret_cast<const unsigned char*>(bytes.data());

@@ -4,6 +4,7 @@
 #include <openssl/pem.h>
 
 #include "reconciler/pki/extensions.h"
+#include "reconciler/pki/pem_blocks.h"
 #include "reconciler/pki/writes_back.h"
 
 namespace pkiform::pki {
@@ -63,22 +64,14 @@ Result<Csr> Csr::Create(const CsrRequest& wanted, const PrivateKey& key) {
 }
 
 Result<Csr> Csr::FromPem(std::string_view pem) {
-  Result<BioPtr> bio = ReadOnlyBio(pem);
-  if (!bio.ok()) return bio.status();
-  ERR_clear_error();
-  // PEM_read_bio_X509_REQ in two steps, to keep the DER for WritesBack.
-  unsigned char* data = nullptr;
-  char* label = nullptr;
-  long length = 0;
-  const int read = PEM_bytes_read_bio(&data, &length, &label, PEM_STRING_X509_REQ, bio->get(), nullptr, nullptr);
-  OpensslBytesPtr owned_data(data);
-  OpensslCharsPtr owned_label(label);
-  if (read != 1) return Status::InvalidInput("not a PEM certificate request: " + OpensslErrorString());
-  const unsigned char* cursor = data;
-  X509ReqPtr request(d2i_X509_REQ(nullptr, &cursor, length));
+  Result<std::string> der = FirstPemBlockDer(pem, PEM_STRING_X509_REQ);
+  if (!der.ok()) return Status::InvalidInput("not a PEM certificate request: " + der.status().message());
+  const auto* start = reinterpret_cast<const unsigned char*>(der->data());
+  const unsigned char* cursor = start;
+  X509ReqPtr request(d2i_X509_REQ(nullptr, &cursor, static_cast<long>(der->size())));
   if (!request) return Status::InvalidInput("not a PEM certificate request: " + OpensslErrorString());
-  const std::string_view der(reinterpret_cast<const char*>(data), static_cast<size_t>(cursor - data));
-  if (Status s = WritesBack<X509_REQ>(request.get(), der, i2d_X509_REQ, d2i_X509_REQ, X509_REQ_free,
+  const std::string_view decoded_from = std::string_view(*der).substr(0, static_cast<size_t>(cursor - start));
+  if (Status s = WritesBack<X509_REQ>(request.get(), decoded_from, i2d_X509_REQ, d2i_X509_REQ, X509_REQ_free,
                                       "certificate request");
       !s.ok())
     return s;

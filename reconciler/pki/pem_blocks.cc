@@ -51,4 +51,18 @@ Status ForEachPemBlock(std::string_view text, const PemBlockVisitor& visit) {
   }
 }
 
+Result<std::string> FirstPemBlockDer(std::string_view text, const char* openssl_label) {
+  Result<BioPtr> bio = ReadOnlyBio(text);
+  if (!bio.ok()) return bio.status();
+  ERR_clear_error();
+  unsigned char* data = nullptr;
+  char* label = nullptr;
+  long length = 0;
+  const int read = PEM_bytes_read_bio(&data, &length, &label, openssl_label, bio->get(), nullptr, nullptr);
+  OpensslBytesPtr owned_data(data);
+  OpensslCharsPtr owned_label(label);
+  if (read != 1) return Status::InvalidInput(OpensslErrorString());
+  return std::string(reinterpret_cast<const char*>(data), static_cast<size_t>(length));
+}
+
 }  // namespace pkiform::pki
