@@ -131,7 +131,6 @@ struct NodeSpec {
   bool commonCriteria = false;  // `init --common-criteria on` (rule U16)
 };
 
-// A free TCP port on `address` (bound and released; good enough on loopback).
 // A port reserved for this test process that nothing on `address` is bound to
 // (test_ports.h: parallel tests never pick the same one).
 inline int FreePort(const std::string& address) {

@@ -128,12 +128,14 @@ TEST_CASE("a certificate OpenSSL reads but writes back unreadable is refused; on
   // A backup or a trust store written from this certificate would hold an unreadable one.
   std::string hostile = der;
   hostile.replace(outer, 15, testing::kRsaSha256AlgorithmTaggedZero);
-  for (const auto& refused : {Certificate::FromDer(hostile), Certificate::FromPem(testing::PemBlock("CERTIFICATE", hostile))}) {
+  for (const auto& refused :
+       {Certificate::FromDer(hostile), Certificate::FromPem(testing::PemBlock("CERTIFICATE", hostile))}) {
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.status().message().find("not a DER certificate: OpenSSL reads it but writes it back") !=
           std::string::npos);
   }
-  auto file = ParseCertificates(testing::PemBlock("CERTIFICATE", der) + testing::PemBlock("CERTIFICATE", hostile));
+  auto file =
+      ParseCertificates(testing::PemBlock("CERTIFICATE", der) + testing::PemBlock("CERTIFICATE", hostile));
   REQUIRE_FALSE(file.ok());
   CHECK(file.status().message().find("not a DER certificate") != std::string::npos);
   CHECK_FALSE(ParseCertificates(hostile).ok());
@@ -143,7 +145,8 @@ TEST_CASE("a certificate OpenSSL reads but writes back unreadable is refused; on
   std::string lenient = der;
   REQUIRE(lenient.substr(0, 2) == "\x30\x82");
   lenient.replace(0, 2, std::string("\x30\x83\x00", 3));
-  for (const auto& kept : {Certificate::FromDer(lenient), Certificate::FromPem(testing::PemBlock("CERTIFICATE", lenient))}) {
+  for (const auto& kept :
+       {Certificate::FromDer(lenient), Certificate::FromPem(testing::PemBlock("CERTIFICATE", lenient))}) {
     REQUIRE(kept.ok());
     CHECK(*kept == root);
     CHECK(kept->ToDer() == der);
